@@ -1,0 +1,1 @@
+"""Dukaan Sahaayak: the backend of a small shop's books."""

@@ -1,0 +1,1 @@
+"""Shops, users, registration, tokens, and the current-shop dependency."""

@@ -1,0 +1,45 @@
+"""The caller's identity and the shop-scoped session every tenant endpoint uses."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.db import SessionDep, enter_shop
+from app.core.errors import Forbidden, Unauthorized
+from app.core.security import InvalidToken, Principal, read_token
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+
+def get_principal(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    if not token:
+        raise Unauthorized("Not authenticated: send 'Authorization: Bearer <token>'")
+    try:
+        return read_token(token, request.app.state.secret_key)
+    except InvalidToken as exc:
+        raise Unauthorized("Invalid or expired token") from exc
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+async def get_shop_session(session: SessionDep, principal: PrincipalDep) -> AsyncSession:
+    """The request's transaction, confined by row-level security to the caller's shop."""
+    await enter_shop(session, principal.shop_id)
+    return session
+
+
+ShopSessionDep = Annotated[AsyncSession, Depends(get_shop_session)]
+
+
+def require_owner(principal: PrincipalDep) -> Principal:
+    if principal.role != "owner":
+        raise Forbidden("Only the shop owner can do this")
+    return principal
+
+
+OwnerDep = Annotated[Principal, Depends(require_owner)]

@@ -1,0 +1,71 @@
+"""Queries on shops, users and failed-login counters. No business rules here."""
+
+import datetime as dt
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import LoginFailure, Shop, User
+
+
+async def add_shop(session: AsyncSession, *, name: str, region: str, timezone: str) -> Shop:
+    shop = Shop(name=name, region=region, timezone=timezone, allow_negative_stock=False)
+    session.add(shop)
+    await session.flush()
+    return shop
+
+
+async def add_user(
+    session: AsyncSession, *, shop_id: int, name: str, phone: str, password_hash: str, role: str
+) -> User:
+    user = User(shop_id=shop_id, name=name, phone=phone, password_hash=password_hash, role=role)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def phone_taken(session: AsyncSession, phone: str) -> bool:
+    found = await session.scalar(select(User.id).where(User.phone == phone))
+    return found is not None
+
+
+async def user_by_phone(session: AsyncSession, phone: str) -> User | None:
+    result: User | None = await session.scalar(select(User).where(User.phone == phone))
+    return result
+
+
+async def user_and_shop(session: AsyncSession, user_id: int, shop_id: int) -> tuple[User, Shop] | None:
+    row = (
+        await session.execute(
+            select(User, Shop)
+            .join(Shop, Shop.id == User.shop_id)
+            .where(User.id == user_id, User.shop_id == shop_id)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def failures_since(
+    session: AsyncSession, keys: list[str], since: dt.datetime
+) -> dict[str, tuple[int, dt.datetime]]:
+    """For each key with failures after `since`: (how many, the oldest of them)."""
+    rows = await session.execute(
+        select(LoginFailure.key, func.count(), func.min(LoginFailure.failed_at))
+        .where(LoginFailure.key.in_(keys), LoginFailure.failed_at > since)
+        .group_by(LoginFailure.key)
+    )
+    return {key: (count, oldest) for key, count, oldest in rows.tuples()}
+
+
+async def add_failures(session: AsyncSession, keys: list[str], at: dt.datetime) -> None:
+    await session.execute(insert(LoginFailure), [{"key": key, "failed_at": at} for key in keys])
+
+
+async def prune_failures(session: AsyncSession, keys: list[str], before: dt.datetime) -> None:
+    await session.execute(
+        delete(LoginFailure).where(LoginFailure.key.in_(keys), LoginFailure.failed_at <= before)
+    )
+
+
+async def clear_failures(session: AsyncSession, key: str) -> None:
+    await session.execute(delete(LoginFailure).where(LoginFailure.key == key))

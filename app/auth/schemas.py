@@ -1,0 +1,73 @@
+"""Request and response models of /api/auth."""
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from app.core.phone import InvalidPhone, to_e164
+
+
+def _phone(value: str) -> str:
+    try:
+        return to_e164(value)
+    except InvalidPhone as exc:
+        raise ValueError(str(exc)) from exc
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+PhoneIn = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=32),
+    AfterValidator(_phone),
+]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
+
+
+class RegisterIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "shop_name": "Sharma Kirana Store",
+                    "owner_name": "Ramesh Sharma",
+                    "phone_no": "98123 45678",
+                    "password": "chai-aur-biscuit",
+                }
+            ]
+        }
+    )
+
+    shop_name: Name
+    owner_name: Name
+    phone_no: PhoneIn = Field(description="Any common form; stored as E.164 (+91...)")
+    password: Password
+
+
+class ShopRead(BaseModel):
+    shop_id: int
+    shop_name: str
+    region: str
+    timezone: str
+    allow_negative_stock: bool
+
+
+class UserRead(BaseModel):
+    user_id: int
+    name: str
+    phone_no: str
+    role: Literal["owner", "staff"]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+class RegisterOut(TokenOut):
+    shop: ShopRead
+    user: UserRead
+
+
+class MeOut(BaseModel):
+    user: UserRead
+    shop: ShopRead

@@ -1,0 +1,121 @@
+"""Registration, login with a failed-login limit, and who-am-I."""
+
+import datetime as dt
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.auth import repository
+from app.auth.schemas import MeOut, RegisterIn, RegisterOut, ShopRead, TokenOut, UserRead
+from app.config import AuthSettings, ShopDefaults
+from app.core.errors import Duplicate, NotFound, RateLimited, Unauthorized
+from app.core.phone import InvalidPhone, to_e164
+from app.core.security import Principal, hash_password, issue_token, verify_password
+from app.models import Shop, User
+
+BAD_CREDENTIALS = "Incorrect phone number or password"
+
+
+def _shop_read(shop: Shop) -> ShopRead:
+    return ShopRead(
+        shop_id=shop.id,
+        shop_name=shop.name,
+        region=shop.region,
+        timezone=shop.timezone,
+        allow_negative_stock=shop.allow_negative_stock,
+    )
+
+
+def _user_read(user: User) -> UserRead:
+    return UserRead(user_id=user.id, name=user.name, phone_no=user.phone, role=user.role)  # type: ignore[arg-type]
+
+
+async def register(
+    session: AsyncSession,
+    data: RegisterIn,
+    *,
+    defaults: ShopDefaults,
+    secret: str,
+    auth: AuthSettings,
+) -> RegisterOut:
+    """A new shop with its owner; the reply carries a token so the app can start at once."""
+    if await repository.phone_taken(session, data.phone_no):
+        raise Duplicate(
+            f"An account with phone {data.phone_no} already exists; log in instead",
+            field="phone_no",
+        )
+    shop = await repository.add_shop(
+        session, name=data.shop_name, region=defaults.region, timezone=defaults.timezone
+    )
+    user = await repository.add_user(
+        session,
+        shop_id=shop.id,
+        name=data.owner_name,
+        phone=data.phone_no,
+        password_hash=hash_password(data.password),
+        role="owner",
+    )
+    token = issue_token(Principal(user.id, shop.id, "owner"), secret, auth.token_minutes)
+    return RegisterOut(access_token=token, shop=_shop_read(shop), user=_user_read(user))
+
+
+class LoginLimiter:
+    """Counts failed logins per phone and per client address in PostgreSQL.
+
+    Failures are written in their own short transaction: the login itself answers 401, which
+    rolls the request's transaction back, and the count must survive that. Being in the
+    database, the count holds across workers and machines.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: AuthSettings) -> None:
+        self._sessions = sessions
+        self._max = settings.login_max_failures
+        self._window = dt.timedelta(seconds=settings.login_window_s)
+
+    async def check(self, session: AsyncSession, keys: list[str], now: dt.datetime) -> None:
+        counts = await repository.failures_since(session, keys, now - self._window)
+        blocked = [oldest for count, oldest in counts.values() if count >= self._max]
+        if blocked:
+            retry_after = (min(blocked) + self._window - now).total_seconds()
+            raise RateLimited(
+                "Too many failed logins; try again later", retry_after_s=int(retry_after) + 1
+            )
+
+    async def record_failure(self, keys: list[str], now: dt.datetime) -> None:
+        async with self._sessions.begin() as session:
+            await repository.prune_failures(session, keys, now - self._window)
+            await repository.add_failures(session, keys, now)
+
+
+async def login(
+    session: AsyncSession,
+    limiter: LoginLimiter,
+    *,
+    username: str,
+    password: str,
+    client_address: str,
+    defaults: ShopDefaults,
+    secret: str,
+    auth: AuthSettings,
+) -> TokenOut:
+    try:
+        phone = to_e164(username, defaults.region)
+    except InvalidPhone:
+        phone = username.strip()[:40]
+    keys = [f"phone:{phone}", f"ip:{client_address}"[:80]]
+    now = dt.datetime.now(dt.UTC)
+    await limiter.check(session, keys, now)
+    user = await repository.user_by_phone(session, phone)
+    if not verify_password(password, user.password_hash if user else None) or user is None:
+        await limiter.record_failure(keys, now)
+        raise Unauthorized(BAD_CREDENTIALS)
+    await repository.clear_failures(session, keys[0])
+    principal = Principal(user.id, user.shop_id, user.role)  # type: ignore[arg-type]
+    return TokenOut(access_token=issue_token(principal, secret, auth.token_minutes))
+
+
+async def me(session: AsyncSession, principal: Principal) -> MeOut:
+    found = await repository.user_and_shop(session, principal.user_id, principal.shop_id)
+    if found is None:
+        raise NotFound("This account no longer exists")
+    user, shop = found
+    return MeOut(user=_user_read(user), shop=_shop_read(shop))

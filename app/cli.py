@@ -1,0 +1,76 @@
+"""The `dukaan` command: serve the API, run migrations."""
+
+import os
+import time
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from app.config import get_settings
+from app.core import migrate as migrations
+from app.core.embedded import ensure_database, start_server
+from app.core.logging import configure_logging
+
+cli = typer.Typer(help="Dukaan Sahaayak: the backend of a shop's books.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _resolve_database_url() -> str:
+    """The configured DATABASE_URL, or the embedded server's (started and kept running here).
+
+    The URL is put into the environment so Uvicorn's worker processes use the same server.
+    """
+    settings = get_settings()
+    if settings.db.url:
+        return settings.db.url
+    started = time.perf_counter()
+    server = start_server(settings.db.data_dir)
+    url = ensure_database(server)
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    console.print(
+        f"[green]Embedded PostgreSQL[/] ready in {time.perf_counter() - started:.1f}s "
+        f"(data in {settings.db.data_dir.resolve()})"
+    )
+    return url
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply database migrations up to the newest."""
+    configure_logging(get_settings().server.log_level)
+    migrations.upgrade(_resolve_database_url())
+    console.print(f"[green]Database at migration[/] {migrations.head_revision()}")
+
+
+@cli.command()
+def serve(
+    host: str | None = typer.Option(None, help="Overrides HOST"),
+    port: int | None = typer.Option(None, help="Overrides PORT"),
+    workers: int | None = typer.Option(None, help="Overrides WORKERS"),
+) -> None:
+    """Migrate, then serve the API (embedded PostgreSQL when DATABASE_URL is unset)."""
+    settings = get_settings()
+    configure_logging(settings.server.log_level)
+    url = _resolve_database_url()
+    migrations.upgrade(url)
+    bind_host = host or settings.server.host
+    bind_port = port or settings.server.port
+    console.print(
+        f"[bold]Dukaan Sahaayak[/] on http://{bind_host}:{bind_port}  "
+        f"(docs: http://{bind_host}:{bind_port}/docs)"
+    )
+    uvicorn.run(
+        "app.main:app",
+        host=bind_host,
+        port=bind_port,
+        workers=workers or settings.server.workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+def main() -> None:
+    cli()

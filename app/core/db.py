@@ -1,0 +1,85 @@
+"""The database engine, the per-request session, and the tenant context.
+
+Rule 1 of ARCHITECTURE.md lives here: one transaction per request, committed in one place
+(`get_session`, a function-scoped dependency, so the commit happens before the response is
+sent and a failed commit never becomes a 200). Services only `flush()`.
+
+Rule 3's database half also lives here: `enter_shop` switches the transaction to the non-owner
+role `APP_ROLE` and sets `app.shop_id`, so row-level security hides every other shop's rows even
+from a query that forgets its filter. Both settings are transaction-local (`is_local = true`), so
+a pooled connection never carries a shop into the next request.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from app.config import DatabaseSettings
+
+APP_ROLE = "dukaan_app"
+"""The role every request runs as; it has no BYPASSRLS and owns nothing."""
+
+_ENTER_SHOP = text(
+    "SELECT set_config('role', :role, true), set_config('app.shop_id', :shop_id, true)"
+)
+
+
+def async_url(url: str) -> URL:
+    """Accept the plain `postgresql://` form (as the seed writes it) and pick the asyncpg driver."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    if parsed.drivername != "postgresql+asyncpg":
+        raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, got '{parsed.drivername}'")
+    return parsed
+
+
+def create_engine(url: str, settings: DatabaseSettings) -> AsyncEngine:
+    return create_async_engine(
+        async_url(url),
+        pool_size=settings.pool_size,
+        max_overflow=settings.pool_overflow,
+        pool_timeout=settings.connect_timeout_s,
+        connect_args={
+            "timeout": settings.connect_timeout_s,
+            "command_timeout": settings.statement_timeout_ms / 1000 + 5,
+            "server_settings": {
+                "application_name": "dukaan",
+                "statement_timeout": str(settings.statement_timeout_ms),
+                "lock_timeout": str(settings.statement_timeout_ms),
+                "idle_in_transaction_session_timeout": "60000",
+            },
+        },
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def enter_shop(session: AsyncSession, shop_id: int) -> None:
+    """Confine this transaction to one shop: the non-owner role plus `app.shop_id`, one round trip."""
+    await session.execute(_ENTER_SHOP, {"role": APP_ROLE, "shop_id": str(shop_id)})
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's one transaction: committed when the endpoint returns, rolled back if it raises."""
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with maker() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    """For the rare write that must outlive the request's transaction (failed-login counters)."""
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    return maker
+
+
+SessionMakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]

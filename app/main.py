@@ -1,0 +1,93 @@
+"""The ASGI application: `create_app()` wires lifespan, middleware, handlers and routers.
+
+Nothing imports this module; `uvicorn app.main:app` and the tests do.
+"""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app.auth.router import router as auth_router
+from app.config import Settings, get_settings
+from app.core import handlers
+from app.core.db import create_engine, create_sessionmaker
+from app.core.embedded import ensure_database, start_server
+from app.core.logging import configure_logging
+from app.core.middleware import RequestIdMiddleware, tolerate_trailing_slashes
+from app.core.responses import DecimalJSONResponse
+from app.core.security import load_or_create_secret
+from app.products.router import router as products_router
+from app.system.router import router as system_router
+
+_log = logging.getLogger("dukaan")
+
+DESCRIPTION = """
+Books for a small shop: products and stock, sale and purchase bills, customers and vendors by
+phone number, udhaar (credit) both ways, and profit per sale.
+
+Log in with **Authorize** (phone number and password), or register a shop first with
+`POST /api/auth/register`. Errors are `{"detail", "code"}`; money is an exact decimal number.
+"""
+
+
+def _database_url(settings: Settings) -> str:
+    """The configured server, or the embedded one (started here when run bare under uvicorn)."""
+    if settings.db.url:
+        return settings.db.url
+    server = start_server(settings.db.data_dir)
+    return ensure_database(server)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(_database_url(settings), settings.db)
+        app.state.engine = engine
+        app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.secret_key = load_or_create_secret(
+            settings.auth.secret_key, settings.db.data_dir
+        )
+        _log.info("started", extra={"env": settings.server.env})
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Dukaan Sahaayak",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        default_response_class=DecimalJSONResponse,
+        max_body_size=settings.server.max_json_bytes,
+    )
+    app.state.settings = settings
+    handlers.install(app)
+    if settings.server.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.server.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Total-Count", "Link", "X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestIdMiddleware)
+    for router in (system_router, auth_router, products_router):
+        app.include_router(router)
+    tolerate_trailing_slashes(app.router)
+    return app
+
+
+def _app_from_environment() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.server.log_level)
+    return create_app(settings)
+
+
+app = _app_from_environment()

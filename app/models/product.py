@@ -1,0 +1,88 @@
+"""The catalogue and its stock ledger."""
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    Numeric,
+    String,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import CreatedAt, MoneyColumn, QuantityColumn, TenantModel
+
+UNITS = ("pcs", "kg", "g", "l", "ml", "pack", "box", "dozen", "m", "bottle", "bag")
+MOVEMENT_REASONS = ("opening", "adjustment", "sale", "purchase", "void", "return")
+
+
+class Product(TenantModel):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price_purchase >= 0", name="price_purchase_not_negative"),
+        CheckConstraint("price_sale >= 0", name="price_sale_not_negative"),
+        CheckConstraint("reorder_level >= 0", name="reorder_level_not_negative"),
+        CheckConstraint(f"unit IN {UNITS!r}", name="unit"),
+        # Names are unique per shop among live products, ignoring case and spacing.
+        Index(
+            "uq_products_shop_id_name_key",
+            "shop_id",
+            "name_key",
+            unique=True,
+            postgresql_where=text("archived_at IS NULL"),
+        ),
+        Index(
+            "uq_products_shop_id_barcode",
+            "shop_id",
+            "barcode",
+            unique=True,
+            postgresql_where=text("barcode IS NOT NULL AND archived_at IS NULL"),
+        ),
+        Index(
+            "ix_products_name_key_trgm",
+            "name_key",
+            postgresql_using="gin",
+            postgresql_ops={"name_key": "gin_trgm_ops"},
+        ),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    price_purchase: Mapped[MoneyColumn]
+    price_sale: Mapped[MoneyColumn]
+    quantity: Mapped[QuantityColumn]
+    unit: Mapped[str] = mapped_column(String(10), server_default="pcs")
+    barcode: Mapped[str | None] = mapped_column(String(64))
+    reorder_level: Mapped[Decimal] = mapped_column(Numeric(14, 3), server_default="0")
+    archived_at: Mapped[dt.datetime | None]
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        server_default=func.now(), onupdate=func.now()
+    )
+
+
+class StockMovement(TenantModel):
+    """One change of one product's quantity. `products.quantity` is the running sum of these."""
+
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["shop_id", "product_id"], ["products.shop_id", "products.id"], ondelete="RESTRICT"
+        ),
+        CheckConstraint("quantity <> 0", name="quantity_not_zero"),
+        CheckConstraint(f"reason IN {MOVEMENT_REASONS!r}", name="reason"),
+        Index("ix_stock_movements_shop_id_product_id_id", "shop_id", "product_id", "id"),
+    )
+
+    product_id: Mapped[int]
+    quantity: Mapped[QuantityColumn]
+    reason: Mapped[str] = mapped_column(String(12))
+    sale_id: Mapped[int | None]
+    purchase_id: Mapped[int | None]
+    balance_after: Mapped[QuantityColumn]
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[CreatedAt]

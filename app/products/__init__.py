@@ -1,0 +1,1 @@
+"""The catalogue: products, their prices, units, barcodes and reorder levels."""

@@ -1,0 +1,115 @@
+"""Product queries. Every query filters by shop as well (RLS is the second lock, not the only one)."""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Boolean, and_, delete, func, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.pagination import Page
+from app.models import Product
+
+LOW_STOCK = (Product.quantity <= Product.reorder_level).label("low_stock")
+
+
+def _live(shop_id: int) -> Any:
+    return and_(Product.shop_id == shop_id, Product.archived_at.is_(None))
+
+
+async def get(session: AsyncSession, shop_id: int, product_id: int) -> Product | None:
+    result: Product | None = await session.scalar(
+        select(Product).where(_live(shop_id), Product.id == product_id)
+    )
+    return result
+
+
+async def name_key_taken(
+    session: AsyncSession, shop_id: int, name_key: str, except_id: int | None = None
+) -> bool:
+    query = select(Product.id).where(_live(shop_id), Product.name_key == name_key)
+    if except_id is not None:
+        query = query.where(Product.id != except_id)
+    return (await session.scalar(query.limit(1))) is not None
+
+
+async def barcode_taken(
+    session: AsyncSession, shop_id: int, barcode: str, except_id: int | None = None
+) -> bool:
+    query = select(Product.id).where(_live(shop_id), Product.barcode == barcode)
+    if except_id is not None:
+        query = query.where(Product.id != except_id)
+    return (await session.scalar(query.limit(1))) is not None
+
+
+async def add(session: AsyncSession, product: Product) -> Product:
+    session.add(product)
+    await session.flush()
+    return product
+
+
+async def update_fields(
+    session: AsyncSession, shop_id: int, product_id: int, values: dict[str, Any]
+) -> None:
+    await session.execute(
+        update(Product)
+        .where(Product.shop_id == shop_id, Product.id == product_id)
+        .values(**values, updated_at=func.now())
+    )
+
+
+async def archive(session: AsyncSession, shop_id: int, product_id: int) -> None:
+    await session.execute(
+        update(Product)
+        .where(Product.shop_id == shop_id, Product.id == product_id)
+        .values(archived_at=dt.datetime.now(dt.UTC))
+    )
+
+
+async def remove(session: AsyncSession, shop_id: int, product_id: int) -> None:
+    await session.execute(
+        delete(Product).where(Product.shop_id == shop_id, Product.id == product_id)
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def search(
+    session: AsyncSession,
+    shop_id: int,
+    page: Page,
+    *,
+    query_key: str | None,
+    low_stock: bool,
+) -> tuple[list[Product], int]:
+    """Live products, optionally fuzzy-matched on the normalised name (pg_trgm) or low on stock.
+
+    Substring matches rank first, then by trigram word similarity, so 'salt' finds
+    'tata salt 1kg' and a typo like 'tata slat' still finds it.
+    """
+    conditions = [_live(shop_id)]
+    order: list[Any] = []
+    if query_key:
+        contains = Product.name_key.like(f"%{_escape_like(query_key)}%", escape="\\")
+        similar = Product.name_key.op("%>", return_type=Boolean)(literal(query_key))
+        conditions.append(or_(contains, similar))
+        order = [contains.desc(), func.word_similarity(query_key, Product.name_key).desc()]
+    if low_stock:
+        conditions.append(Product.quantity <= Product.reorder_level)
+    total = func.count().over().label("total")
+    rows = (
+        await session.execute(
+            select(Product, total)
+            .where(*conditions)
+            .order_by(*order, Product.name_key, Product.id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    ).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][1])
+    if page.offset == 0:
+        return [], 0
+    counted = await session.scalar(select(func.count()).select_from(Product).where(*conditions))
+    return [], int(counted or 0)

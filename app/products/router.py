@@ -1,0 +1,90 @@
+"""HTTP endpoints of /api/products."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+
+from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
+from app.core.openapi import AUTHED, error_responses
+from app.core.pagination import IdPath, PageDep, page_headers
+from app.core.responses import DecimalJSONResponse, respond
+from app.core.routing import DecimalRoute
+from app.products import service
+from app.products.schemas import DeletedOut, ProductCreate, ProductRead, ProductUpdate
+from app.stock.schemas import StockMovementRead
+
+router = APIRouter(prefix="/api/products", tags=["products"], route_class=DecimalRoute)
+
+
+@router.get("/", response_model=list[ProductRead], responses=error_responses(*AUTHED))
+async def list_products(
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    request: Request,
+    q: Annotated[str | None, Query(max_length=100, description="Fuzzy name search")] = None,
+    low_stock: Annotated[bool, Query(description="Only products at or below reorder level")] = False,
+) -> DecimalJSONResponse:
+    """The shop's live products, by name; `X-Total-Count` and `Link` carry pagination."""
+    products, total = await service.search(
+        session, principal.shop_id, page, q=q, low_stock=low_stock
+    )
+    return respond(products, headers=page_headers(request, page, total))
+
+
+@router.post(
+    "/",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductRead,
+    responses=error_responses(*AUTHED, 409),
+)
+async def create_product(
+    data: ProductCreate, session: ShopSessionDep, principal: PrincipalDep
+) -> DecimalJSONResponse:
+    """Add a product; its opening quantity is recorded in the stock ledger."""
+    product = await service.create(session, principal.shop_id, data)
+    return respond(product, status_code=status.HTTP_201_CREATED)
+
+
+@router.get("/{product_id}", response_model=ProductRead, responses=error_responses(*AUTHED, 404))
+async def get_product(
+    product_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
+) -> DecimalJSONResponse:
+    return respond(service.to_read(await service.get_live(session, principal.shop_id, product_id)))
+
+
+@router.put(
+    "/{product_id}", response_model=ProductRead, responses=error_responses(*AUTHED, 404, 409)
+)
+async def update_product(
+    product_id: IdPath, data: ProductUpdate, session: ShopSessionDep, principal: PrincipalDep
+) -> DecimalJSONResponse:
+    """Change any fields; a new `quantity` is recorded as a stock adjustment."""
+    return respond(await service.update(session, principal.shop_id, product_id, data))
+
+
+@router.delete(
+    "/{product_id}", response_model=DeletedOut, responses=error_responses(*AUTHED, 403, 404)
+)
+async def delete_product(
+    product_id: IdPath, session: ShopSessionDep, principal: OwnerDep
+) -> DecimalJSONResponse:
+    """Delete the product, or archive it when it appears on any bill. Owners only."""
+    return respond(await service.delete(session, principal.shop_id, product_id))
+
+
+@router.get(
+    "/{product_id}/movements",
+    response_model=list[StockMovementRead],
+    responses=error_responses(*AUTHED, 404),
+)
+async def list_movements(
+    product_id: IdPath,
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    request: Request,
+) -> DecimalJSONResponse:
+    """The product's stock ledger, newest first."""
+    rows, total = await service.movements(session, principal.shop_id, product_id, page)
+    return respond(rows, headers=page_headers(request, page, total))

@@ -1,0 +1,78 @@
+"""Request and response models of /api/products."""
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.core.money import Money, Quantity
+
+Unit = Literal["pcs", "kg", "g", "l", "ml", "pack", "box", "dozen", "m", "bottle", "bag"]
+ProductName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
+Barcode = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z\-]{1,64}$")
+]
+
+_EXAMPLE = {
+    "product_name": "Tata Salt 1kg",
+    "price_purchase": 22.5,
+    "price_sale": 28,
+    "quantity": 40,
+    "unit": "pcs",
+    "barcode": "8904043901015",
+    "reorder_level": 10,
+}
+
+
+class ProductCreate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+
+    product_name: ProductName
+    price_purchase: Money = Field(description="Cost per unit, rupees with at most 2 decimals")
+    price_sale: Money = Field(description="Selling price per unit")
+    quantity: Quantity = Field(default=Decimal(0), description="Opening stock (up to 3 decimals)")
+    unit: Unit = "pcs"
+    barcode: Barcode | None = None
+    reorder_level: Quantity = Field(default=Decimal(0), description="Low-stock threshold")
+
+
+class ProductUpdate(BaseModel):
+    """Any subset of the fields. `barcode: null` clears the barcode; other fields cannot be null."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"price_sale": 30, "quantity": 35}]})
+
+    product_name: ProductName | None = None
+    price_purchase: Money | None = None
+    price_sale: Money | None = None
+    quantity: Quantity | None = Field(
+        default=None, description="Counted stock; the difference is recorded as an adjustment"
+    )
+    unit: Unit | None = None
+    barcode: Barcode | None = None
+    reorder_level: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> "ProductUpdate":
+        for name in self.model_fields_set - {"barcode"}:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class ProductRead(BaseModel):
+    product_id: int
+    product_name: str
+    price_purchase: Decimal = Field(description="Moving-average cost per unit")
+    price_sale: Decimal
+    quantity: Decimal
+    unit: Unit
+    barcode: str | None
+    reorder_level: Decimal
+    low_stock: bool
+
+
+class DeletedOut(BaseModel):
+    msg: str = "Product deleted successfully"
+    archived: bool = Field(description="True when the product was on a bill and was archived")

@@ -1,0 +1,1 @@
+"""The stock ledger: the only code that changes a product's quantity."""

@@ -1,0 +1,44 @@
+"""`/api/health` (the process is up) and `/api/ready` (database reachable, migrations current)."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from app.core.errors import DatabaseUnavailable
+from app.core.migrate import current_revision, head_revision
+from app.core.openapi import error_responses
+from app.core.responses import DecimalJSONResponse, respond
+
+router = APIRouter(prefix="/api", tags=["system"])
+
+
+class Health(BaseModel):
+    status: str = "ok"
+
+
+class Ready(BaseModel):
+    status: str
+    database: str
+    migration: str | None
+    expected_migration: str | None
+
+
+@router.get("/health", response_model=Health)
+async def health() -> DecimalJSONResponse:
+    return respond(Health())
+
+
+@router.get("/ready", response_model=Ready, responses=error_responses(503))
+async def ready(request: Request) -> DecimalJSONResponse:
+    expected = head_revision()
+    try:
+        current = await current_revision(request.app.state.engine)
+    except (SQLAlchemyError, DBAPIError, OSError) as exc:
+        raise DatabaseUnavailable() from exc
+    body = Ready(
+        status="ok" if current == expected else "migrations_pending",
+        database="ok",
+        migration=current,
+        expected_migration=expected,
+    )
+    return respond(body, status_code=200 if current == expected else 503)
