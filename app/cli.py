@@ -74,3 +74,7 @@ def serve(
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -45,7 +45,9 @@ class ServerSettings(BaseSettings):
     host: str = Field(default="127.0.0.1", validation_alias="HOST")
     port: int = Field(default=8000, ge=1, le=65535, validation_alias="PORT")
     workers: int = Field(default=1, ge=1, le=64, validation_alias="WORKERS")
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, validation_alias="CORS_ORIGINS")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias="CORS_ORIGINS"
+    )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     max_json_bytes: int = Field(default=1_048_576, ge=1024, validation_alias="MAX_JSON_BYTES")
 

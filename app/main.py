@@ -16,7 +16,11 @@ from app.core import handlers
 from app.core.db import create_engine, create_sessionmaker
 from app.core.embedded import ensure_database, start_server
 from app.core.logging import configure_logging
-from app.core.middleware import RequestIdMiddleware, tolerate_trailing_slashes
+from app.core.middleware import (
+    BodyLimitMiddleware,
+    RequestIdMiddleware,
+    tolerate_trailing_slashes,
+)
 from app.core.responses import DecimalJSONResponse
 from app.core.security import load_or_create_secret
 from app.products.router import router as products_router
@@ -49,9 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(_database_url(settings), settings.db)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
-        app.state.secret_key = load_or_create_secret(
-            settings.auth.secret_key, settings.db.data_dir
-        )
+        app.state.secret_key = load_or_create_secret(settings.auth.secret_key, settings.db.data_dir)
         _log.info("started", extra={"env": settings.server.env})
         try:
             yield
@@ -64,7 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         default_response_class=DecimalJSONResponse,
-        max_body_size=settings.server.max_json_bytes,
     )
     app.state.settings = settings
     handlers.install(app)
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["X-Total-Count", "Link", "X-Request-ID", "Retry-After"],
         )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.server.max_json_bytes)
     app.add_middleware(RequestIdMiddleware)
     for router in (system_router, auth_router, products_router):
         app.include_router(router)

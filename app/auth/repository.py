@@ -34,7 +34,9 @@ async def user_by_phone(session: AsyncSession, phone: str) -> User | None:
     return result
 
 
-async def user_and_shop(session: AsyncSession, user_id: int, shop_id: int) -> tuple[User, Shop] | None:
+async def user_and_shop(
+    session: AsyncSession, user_id: int, shop_id: int
+) -> tuple[User, Shop] | None:
     row = (
         await session.execute(
             select(User, Shop)
@@ -54,7 +56,7 @@ async def failures_since(
         .where(LoginFailure.key.in_(keys), LoginFailure.failed_at > since)
         .group_by(LoginFailure.key)
     )
-    return {key: (count, oldest) for key, count, oldest in rows.tuples()}
+    return {key: (count, oldest) for key, count, oldest in rows}
 
 
 async def add_failures(session: AsyncSession, keys: list[str], at: dt.datetime) -> None:

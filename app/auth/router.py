@@ -42,7 +42,7 @@ async def token(
     sessions: SessionMakerDep,
     request: Request,
 ) -> DecimalJSONResponse:
-    """OAuth2 password flow: `username` is the phone number. The 6th failure in 15 minutes is a 429."""
+    """OAuth2 password flow; `username` is the phone. The 6th failure in 15 minutes is a 429."""
     settings = request.app.state.settings
     out = await service.login(
         session,

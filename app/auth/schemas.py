@@ -60,7 +60,7 @@ class UserRead(BaseModel):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
 
 
 class RegisterOut(TokenOut):

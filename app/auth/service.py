@@ -26,7 +26,7 @@ def _shop_read(shop: Shop) -> ShopRead:
 
 
 def _user_read(user: User) -> UserRead:
-    return UserRead(user_id=user.id, name=user.name, phone_no=user.phone, role=user.role)  # type: ignore[arg-type]
+    return UserRead(user_id=user.id, name=user.name, phone_no=user.phone, role=user.role)
 
 
 async def register(

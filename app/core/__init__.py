@@ -1,1 +1,3 @@
-"""Shared building blocks: database, errors, money, phones, pagination, security. Imports config only."""
+"""Shared building blocks: database, errors, money, phones, pagination, security.
+
+Imports `app.config` only."""

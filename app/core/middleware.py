@@ -7,6 +7,7 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,7 +50,7 @@ class RequestIdMiddleware:
         except Exception:
             _log.exception("unhandled error")
             if not response_started:
-                await _internal_error(send_with_id)
+                await _send_json(send_with_id, 500, INTERNAL_ERROR_BODY)
         finally:
             _log.info(
                 "%s %s %s",
@@ -66,12 +67,12 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
-async def _internal_error(send: Send) -> None:
-    body = json.dumps(INTERNAL_ERROR_BODY).encode()
+async def _send_json(send: Send, status: int, content: dict[str, Any]) -> None:
+    body = json.dumps(content).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 500,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
@@ -79,6 +80,69 @@ async def _internal_error(send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class _BodyTooLarge(StarletteHTTPException):
+    """An HTTPException, so FastAPI's body parsing re-raises it and our handler renders the 413."""
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over the limit with a JSON 413, before buffering them.
+
+    A declared Content-Length over the limit is refused without reading; a chunked body is
+    counted as it streams and cut off at the limit. `upload_limits` maps path prefixes (image
+    uploads) to their own larger limits.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, upload_limits: dict[str, int] | None = None
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.upload_limits = upload_limits or {}
+
+    def _limit_for(self, path: str) -> int:
+        for prefix, limit in self.upload_limits.items():
+            if path.startswith(prefix):
+                return limit
+        return self.max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self._limit_for(scope["path"])
+        declared = dict(scope["headers"]).get(b"content-length")
+        too_large = {
+            "detail": f"Request body is larger than {limit} bytes",
+            "code": "payload_too_large",
+        }
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _send_json(send, 413, too_large)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge(413, too_large["detail"])
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await _send_json(send, 413, too_large)
 
 
 def tolerate_trailing_slashes(router: Router) -> None:
@@ -107,4 +171,4 @@ def tolerate_trailing_slashes(router: Router) -> None:
                     return
         await not_found(scope, receive, send)
 
-    router.default = default  # type: ignore[method-assign]
+    router.default = default

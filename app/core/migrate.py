@@ -23,7 +23,7 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    """Migrate to `revision`. Serialised by an advisory lock in env.py, so concurrent starts are safe."""
+    """Migrate to `revision`; an advisory lock in env.py makes concurrent starts safe."""
     command.upgrade(alembic_config(database_url), revision)
 
 

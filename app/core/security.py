@@ -15,7 +15,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 Role = Literal["owner", "staff"]
 ROLES: tuple[Role, ...] = ("owner", "staff")
 _ALGORITHM = "HS256"
-_SECRET_FILE = "secret_key"
+_SECRET_FILE = "secret_key"  # noqa: S105 - a file name
 
 _hasher = PasswordHash((Argon2Hasher(),))
 # Verifying against this when the phone is unknown keeps a failed login's timing the same

@@ -10,7 +10,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Identity, MetaData, Numeric, func
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Identity,
+    MetaData,
+    Numeric,
+    Table,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -44,7 +53,8 @@ class TenantModel(Base):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "__table__" in cls.__dict__:
-            cls.__table__.info["tenant"] = True
+            table: Table = cls.__dict__["__table__"]
+            table.info["tenant"] = True
 
     shop_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("shops.id", ondelete="RESTRICT"), primary_key=True

@@ -60,9 +60,7 @@ class Product(TenantModel):
     reorder_level: Mapped[Decimal] = mapped_column(Numeric(14, 3), server_default="0")
     archived_at: Mapped[dt.datetime | None]
     created_at: Mapped[CreatedAt]
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        server_default=func.now(), onupdate=func.now()
-    )
+    updated_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
 
 class StockMovement(TenantModel):

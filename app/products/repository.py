@@ -1,4 +1,4 @@
-"""Product queries. Every query filters by shop as well (RLS is the second lock, not the only one)."""
+"""Product queries. Every query filters by shop too: RLS is the second lock, not the only one."""
 
 import datetime as dt
 from typing import Any

@@ -23,7 +23,9 @@ async def list_products(
     page: PageDep,
     request: Request,
     q: Annotated[str | None, Query(max_length=100, description="Fuzzy name search")] = None,
-    low_stock: Annotated[bool, Query(description="Only products at or below reorder level")] = False,
+    low_stock: Annotated[
+        bool, Query(description="Only products at or below reorder level")
+    ] = False,
 ) -> DecimalJSONResponse:
     """The shop's live products, by name; `X-Total-Count` and `Link` carry pagination."""
     products, total = await service.search(

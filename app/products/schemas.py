@@ -3,19 +3,22 @@
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StringConstraints,
+    model_validator,
+)
 
 from app.core.money import Money, Quantity
 
 Unit = Literal["pcs", "kg", "g", "l", "ml", "pack", "box", "dozen", "m", "bottle", "bag"]
-ProductName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
-]
-Barcode = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z\-]{1,64}$")
-]
+ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Barcode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z\-]{1,64}$")]
 
-_EXAMPLE = {
+_EXAMPLE: dict[str, JsonValue] = {
     "product_name": "Tata Salt 1kg",
     "price_purchase": 22.5,
     "price_sale": 28,

@@ -26,7 +26,7 @@ def to_read(product: Product, quantity: Decimal | None = None) -> ProductRead:
         price_purchase=product.price_purchase,
         price_sale=product.price_sale,
         quantity=quantity,
-        unit=product.unit,  # type: ignore[arg-type]
+        unit=product.unit,
         barcode=product.barcode,
         reorder_level=product.reorder_level,
         low_stock=quantity <= product.reorder_level,
@@ -57,9 +57,7 @@ async def _check_unique(
 
 async def create(session: AsyncSession, shop_id: int, data: ProductCreate) -> ProductRead:
     key = name_key(data.product_name)
-    await _check_unique(
-        session, shop_id, key=key, name=data.product_name, barcode=data.barcode
-    )
+    await _check_unique(session, shop_id, key=key, name=data.product_name, barcode=data.barcode)
     product = await repository.add(
         session,
         Product(
@@ -87,14 +85,22 @@ async def update(
     if "product_name" in changes:
         key = name_key(changes["product_name"])
         await _check_unique(
-            session, shop_id, key=key, name=changes["product_name"], barcode=None,
+            session,
+            shop_id,
+            key=key,
+            name=changes["product_name"],
+            barcode=None,
             except_id=product_id,
         )
         values["name"] = " ".join(changes.pop("product_name").split())
         values["name_key"] = key
     if changes.get("barcode") is not None:
         await _check_unique(
-            session, shop_id, key=None, name=None, barcode=changes["barcode"],
+            session,
+            shop_id,
+            key=None,
+            name=None,
+            barcode=changes["barcode"],
             except_id=product_id,
         )
     values.update(changes)

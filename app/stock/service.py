@@ -60,7 +60,7 @@ async def movements(
             movement_id=row.id,
             product_id=row.product_id,
             quantity=row.quantity,
-            reason=row.reason,  # type: ignore[arg-type]
+            reason=row.reason,
             sale_id=row.sale_id,
             purchase_id=row.purchase_id,
             balance_after=row.balance_after,

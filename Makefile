@@ -1,0 +1,42 @@
+# Every target creates and uses .venv on its own: `make run` and `make test` on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format migrate bench worker clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed  ## migrate and serve on http://127.0.0.1:8000 (embedded PostgreSQL without DATABASE_URL)
+	$(BIN)/dukaan serve
+
+migrate: $(VENV)/.installed
+	$(BIN)/dukaan migrate
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check app tests benchmarks migrations
+	$(BIN)/ruff format --check app tests benchmarks migrations
+	$(BIN)/mypy app
+	$(BIN)/lint-imports
+
+test: lint  ## lint, type-check, layer contracts, then the suite on real PostgreSQL
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix app tests benchmarks migrations
+	$(BIN)/ruff format app tests benchmarks migrations
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -1,0 +1,168 @@
+"""The test harness: real PostgreSQL, migrated by Alembic, a fresh database per test.
+
+- The server is `TEST_DATABASE_URL` when set, else an embedded PostgreSQL shared by the xdist
+  workers of this run (a throwaway data folder under pytest's temp dir).
+- Each xdist worker migrates one template database with Alembic (the production path).
+- Each test gets its own database cloned from that template, so tests commit for real, run
+  concurrent requests on separate connections, and never see each other's rows.
+- The app is the real ASGI app (lifespan and all), called over HTTP with httpx.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+
+from app.config import AuthSettings, DatabaseSettings, ServerSettings, Settings
+from app.core import migrate
+from app.core.embedded import start_server
+from app.main import create_app
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
+
+
+def _with_database(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def _plain(url: str) -> str:
+    """asyncpg wants `postgresql://`, without a SQLAlchemy driver suffix."""
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def _admin(url: str, statement: str) -> None:
+    connection = await asyncpg.connect(_plain(url))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A maintenance URL (database `postgres`) of the server the tests run against."""
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        return _with_database(configured, "postgres")
+    shared = tmp_path_factory.getbasetemp().parent
+    server = start_server(shared / "embedded")
+    return str(server.get_uri(database="postgres"))
+
+
+@pytest.fixture(scope="session")
+def template_db(server_url: str, worker_id: str) -> Iterator[str]:
+    """This worker's template database, migrated once with Alembic."""
+    name = f"dk_tmpl_{worker_id}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(server_url, f'CREATE DATABASE "{name}"'))
+    migrate.upgrade(_with_database(server_url, name))
+    yield name
+    asyncio.run(_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+async def database_url(server_url: str, template_db: str) -> AsyncIterator[str]:
+    name = f"dk_{uuid.uuid4().hex[:16]}"
+    await _admin(server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"')
+    yield _with_database(server_url, name)
+    await _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_settings(database_url: str, data_dir: Path, **server: Any) -> Settings:
+    return Settings(
+        db=DatabaseSettings(DATABASE_URL=database_url, DUKAAN_DATA_DIR=data_dir),
+        auth=AuthSettings(DUKAAN_SECRET_KEY=TEST_SECRET),
+        server=ServerSettings(DUKAAN_ENV="test", **server),
+    )
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://shop.test") as http:
+        yield http
+
+
+@dataclass
+class ShopSession:
+    """A registered shop as a client sees it: its token and ids."""
+
+    token: str
+    shop_id: int
+    user_id: int
+    phone: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+_phone_counter = iter(range(10_000_000))
+
+
+def unique_phone() -> str:
+    """A valid Indian mobile number, different on every call (within a run and a worker)."""
+    return f"98{os.getpid() % 1000:03d}{next(_phone_counter):05d}"
+
+
+async def register_shop(
+    client: httpx.AsyncClient, name: str = "Sharma Kirana", password: str = "chai-biscuit-1"
+) -> ShopSession:
+    phone = unique_phone()
+    response = await client.post(
+        "/api/auth/register",
+        json={"shop_name": name, "owner_name": "Owner", "phone_no": phone, "password": password},
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return ShopSession(
+        token=body["access_token"],
+        shop_id=body["shop"]["shop_id"],
+        user_id=body["user"]["user_id"],
+        phone=body["user"]["phone_no"],
+    )
+
+
+async def create_product(
+    client: httpx.AsyncClient, shop: ShopSession, **fields: Any
+) -> dict[str, Any]:
+    payload = {
+        "product_name": f"Product {uuid.uuid4().hex[:6]}",
+        "price_purchase": "10.00",
+        "price_sale": "12.00",
+        "quantity": 10,
+    } | fields
+    response = await client.post("/api/products/", json=payload, headers=shop.headers)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+@pytest.fixture
+async def shop(client: httpx.AsyncClient) -> ShopSession:
+    return await register_shop(client, "Shop A")
+
+
+@pytest.fixture
+async def other_shop(client: httpx.AsyncClient) -> ShopSession:
+    return await register_shop(client, "Shop B")
