@@ -164,3 +164,45 @@ async def test_bad_tokens_are_401(client, token):
     response = await client.get("/api/products/", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def add_staff(client, owner, password="counter-two"):
+    phone = unique_phone()
+    response = await client.post(
+        "/api/auth/users",
+        json={"name": "Counter 2", "phone_no": phone, "password": password},
+        headers=owner.headers,
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["role"] == "staff"
+    login_response = await login(client, phone, password)
+    return {"Authorization": f"Bearer {login_response.json()['access_token']}"}
+
+
+async def test_an_owner_adds_staff_who_work_in_the_same_shop_but_cannot_delete(client, shop):
+    staff = await add_staff(client, shop)
+    me = (await client.get("/api/auth/me", headers=staff)).json()
+    assert me["shop"]["shop_id"] == shop.shop_id
+    assert me["user"]["role"] == "staff"
+    created = await client.post(
+        "/api/products/",
+        json={"product_name": "Staff Added", "price_purchase": 1, "price_sale": 2},
+        headers=staff,
+    )
+    assert created.status_code == 201
+    path = f"/api/products/{created.json()['product_id']}"
+    denied = await client.delete(path, headers=staff)
+    assert denied.status_code == 403
+    assert denied.json()["code"] == "forbidden"
+    assert (await client.get(path, headers=shop.headers)).status_code == 200
+    assert (await client.delete(path, headers=shop.headers)).status_code == 200
+
+
+async def test_staff_cannot_add_staff(client, shop):
+    staff = await add_staff(client, shop)
+    response = await client.post(
+        "/api/auth/users",
+        json={"name": "X", "phone_no": unique_phone(), "password": "12345678"},
+        headers=staff,
+    )
+    assert response.status_code == 403

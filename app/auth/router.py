@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
-from app.auth.dependencies import PrincipalDep, ShopSessionDep
-from app.auth.schemas import MeOut, RegisterIn, RegisterOut, TokenOut
+from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
+from app.auth.schemas import MeOut, RegisterIn, RegisterOut, StaffCreate, TokenOut, UserRead
 from app.core.db import SessionDep, SessionMakerDep
 from app.core.openapi import AUTHED, error_responses
 from app.core.responses import DecimalJSONResponse, respond
@@ -61,3 +61,19 @@ async def token(
 async def me(session: ShopSessionDep, principal: PrincipalDep) -> DecimalJSONResponse:
     """The logged-in user and their shop."""
     return respond(await service.me(session, principal))
+
+
+@router.post(
+    "/users",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserRead,
+    responses=error_responses(*AUTHED, 403, 409),
+)
+async def add_staff(data: StaffCreate, session: SessionDep, owner: OwnerDep) -> DecimalJSONResponse:
+    """Owners only: add a staff login to the shop.
+
+    Runs on the system session because a phone must be unique across all shops, which the
+    shop-confined role cannot check.
+    """
+    user = await service.add_staff(session, owner, data)
+    return respond(user, status_code=status.HTTP_201_CREATED)

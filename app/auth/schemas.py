@@ -43,6 +43,18 @@ class RegisterIn(BaseModel):
     password: Password
 
 
+class StaffCreate(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"name": "Counter 2", "phone_no": "9876543210", "password": "counter-two"}]
+        }
+    )
+
+    name: Name
+    phone_no: PhoneIn
+    password: Password
+
+
 class ShopRead(BaseModel):
     shop_id: int
     shop_name: str

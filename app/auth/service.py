@@ -5,7 +5,15 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth import repository
-from app.auth.schemas import MeOut, RegisterIn, RegisterOut, ShopRead, TokenOut, UserRead
+from app.auth.schemas import (
+    MeOut,
+    RegisterIn,
+    RegisterOut,
+    ShopRead,
+    StaffCreate,
+    TokenOut,
+    UserRead,
+)
 from app.config import AuthSettings, ShopDefaults
 from app.core.errors import Duplicate, NotFound, RateLimited, Unauthorized
 from app.core.phone import InvalidPhone, to_e164
@@ -56,6 +64,21 @@ async def register(
     )
     token = issue_token(Principal(user.id, shop.id, "owner"), secret, auth.token_minutes)
     return RegisterOut(access_token=token, shop=_shop_read(shop), user=_user_read(user))
+
+
+async def add_staff(session: AsyncSession, principal: Principal, data: StaffCreate) -> UserRead:
+    """An owner adds a counter hand who logs in with their own phone; staff cannot manage."""
+    if await repository.phone_taken(session, data.phone_no):
+        raise Duplicate(f"An account with phone {data.phone_no} already exists", field="phone_no")
+    user = await repository.add_user(
+        session,
+        shop_id=principal.shop_id,
+        name=data.name,
+        phone=data.phone_no,
+        password_hash=hash_password(data.password),
+        role="staff",
+    )
+    return _user_read(user)
 
 
 class LoginLimiter:
