@@ -1,18 +1,46 @@
 """Every ORM model, imported here so Alembic and the schema tests see the whole metadata."""
 
 from app.models.base import Base, TenantModel, tenant_tables
+from app.models.bill import (
+    PAYMENT_MODES,
+    BillCounter,
+    Purchase,
+    PurchaseLine,
+    Sale,
+    SaleLine,
+    SaleReturn,
+    SaleReturnLine,
+)
+from app.models.idempotency import IdempotencyRecord
+from app.models.outbox import Notification
+from app.models.party import Customer, Vendor
 from app.models.product import MOVEMENT_REASONS, UNITS, Product, StockMovement
 from app.models.shop import LoginFailure, Shop, User
+from app.models.udhaar import UdhaarEntry, UdhaarSettlement
 
 __all__ = [
     "MOVEMENT_REASONS",
+    "PAYMENT_MODES",
     "UNITS",
     "Base",
+    "BillCounter",
+    "Customer",
+    "IdempotencyRecord",
     "LoginFailure",
+    "Notification",
     "Product",
+    "Purchase",
+    "PurchaseLine",
+    "Sale",
+    "SaleLine",
+    "SaleReturn",
+    "SaleReturnLine",
     "Shop",
     "StockMovement",
     "TenantModel",
+    "UdhaarEntry",
+    "UdhaarSettlement",
     "User",
+    "Vendor",
     "tenant_tables",
 ]

@@ -71,6 +71,12 @@ class StockMovement(TenantModel):
         ForeignKeyConstraint(
             ["shop_id", "product_id"], ["products.shop_id", "products.id"], ondelete="RESTRICT"
         ),
+        ForeignKeyConstraint(
+            ["shop_id", "sale_id"], ["sales.shop_id", "sales.id"], ondelete="RESTRICT"
+        ),
+        ForeignKeyConstraint(
+            ["shop_id", "purchase_id"], ["purchases.shop_id", "purchases.id"], ondelete="RESTRICT"
+        ),
         CheckConstraint("quantity <> 0", name="quantity_not_zero"),
         CheckConstraint(f"reason IN {MOVEMENT_REASONS!r}", name="reason"),
         Index("ix_stock_movements_shop_id_product_id_id", "shop_id", "product_id", "id"),

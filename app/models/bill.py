@@ -1,0 +1,175 @@
+"""Sale and purchase bills, their lines, returns, and the per-shop gapless bill counter."""
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import CreatedAt, MoneyColumn, QuantityColumn, TenantModel
+
+PAYMENT_MODES = ("cash", "upi", "card", "credit")
+BILL_STATUSES = ("completed", "void")
+
+
+def _fk(columns: list[str], table: str) -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["shop_id", *columns], [f"{table}.shop_id", f"{table}.id"], ondelete="RESTRICT"
+    )
+
+
+class BillCounter(TenantModel):
+    """The last bill number used per shop, kind and financial year (April-March).
+
+    Incremented with an upsert inside the bill's transaction: the row lock makes numbers
+    gapless (a rolled-back bill gives its number back) and is held only by that one shop.
+    """
+
+    __tablename__ = "bill_counters"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "kind", "fiscal_year", name="uq_bill_counters_shop_kind_fy"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(10))
+    fiscal_year: Mapped[str] = mapped_column(String(7))
+    last_no: Mapped[int]
+
+
+class Sale(TenantModel):
+    __tablename__ = "sales"
+    __table_args__ = (
+        _fk(["customer_id"], "customers"),
+        UniqueConstraint("shop_id", "bill_no", name="uq_sales_shop_id_bill_no"),
+        CheckConstraint("total_amount >= 0", name="total_amount_not_negative"),
+        CheckConstraint("amount_paid >= 0", name="amount_paid_not_negative"),
+        CheckConstraint(f"payment_mode IN {PAYMENT_MODES!r}", name="payment_mode"),
+        CheckConstraint(f"status IN {BILL_STATUSES!r}", name="status"),
+        Index("ix_sales_shop_id_sale_date", "shop_id", "sale_date"),
+        Index("ix_sales_shop_id_customer_id", "shop_id", "customer_id"),
+    )
+
+    bill_no: Mapped[str] = mapped_column(String(20))
+    customer_id: Mapped[int | None]
+    sale_date: Mapped[dt.date] = mapped_column(Date)
+    total_amount: Mapped[MoneyColumn]
+    total_cost: Mapped[MoneyColumn]
+    profit: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    total_quantity: Mapped[QuantityColumn]
+    amount_paid: Mapped[MoneyColumn]
+    payment_mode: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), server_default="completed")
+    void_reason: Mapped[str | None] = mapped_column(String(500))
+    voided_at: Mapped[dt.datetime | None]
+    created_by: Mapped[int | None]
+    created_at: Mapped[CreatedAt]
+
+
+class SaleLine(TenantModel):
+    __tablename__ = "sale_lines"
+    __table_args__ = (
+        _fk(["sale_id"], "sales"),
+        _fk(["product_id"], "products"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("rate >= 0", name="rate_not_negative"),
+        CheckConstraint("cost_price >= 0", name="cost_price_not_negative"),
+        CheckConstraint(
+            "returned_quantity >= 0 AND returned_quantity <= quantity", name="returned"
+        ),
+        Index("ix_sale_lines_shop_id_sale_id", "shop_id", "sale_id"),
+        Index("ix_sale_lines_shop_id_product_id", "shop_id", "product_id"),
+    )
+
+    sale_id: Mapped[int]
+    product_id: Mapped[int]
+    quantity: Mapped[QuantityColumn]
+    rate: Mapped[MoneyColumn]
+    cost_price: Mapped[MoneyColumn]
+    line_total: Mapped[MoneyColumn]
+    profit: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    returned_quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3), server_default="0")
+
+
+class SaleReturn(TenantModel):
+    """Goods brought back from a sale: stock goes back in at the cost it left at."""
+
+    __tablename__ = "sale_returns"
+    __table_args__ = (
+        _fk(["sale_id"], "sales"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("refund_amount >= 0", name="refund_not_negative"),
+        Index("ix_sale_returns_shop_id_sale_id", "shop_id", "sale_id"),
+    )
+
+    sale_id: Mapped[int]
+    return_date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[MoneyColumn]
+    cost: Mapped[MoneyColumn]
+    refund_amount: Mapped[MoneyColumn]
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[CreatedAt]
+
+
+class SaleReturnLine(TenantModel):
+    __tablename__ = "sale_return_lines"
+    __table_args__ = (
+        _fk(["return_id"], "sale_returns"),
+        _fk(["sale_line_id"], "sale_lines"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_sale_return_lines_shop_id_return_id", "shop_id", "return_id"),
+    )
+
+    return_id: Mapped[int]
+    sale_line_id: Mapped[int]
+    quantity: Mapped[QuantityColumn]
+    amount: Mapped[MoneyColumn]
+    cost: Mapped[MoneyColumn]
+
+
+class Purchase(TenantModel):
+    __tablename__ = "purchases"
+    __table_args__ = (
+        _fk(["vendor_id"], "vendors"),
+        CheckConstraint("total_amount >= 0", name="total_amount_not_negative"),
+        CheckConstraint("amount_paid >= 0", name="amount_paid_not_negative"),
+        CheckConstraint(f"payment_mode IN {PAYMENT_MODES!r}", name="payment_mode"),
+        CheckConstraint(f"status IN {BILL_STATUSES!r}", name="status"),
+        Index("ix_purchases_shop_id_purchase_date", "shop_id", "purchase_date"),
+        Index("ix_purchases_shop_id_vendor_id", "shop_id", "vendor_id"),
+    )
+
+    vendor_id: Mapped[int]
+    purchase_date: Mapped[dt.date] = mapped_column(Date)
+    total_amount: Mapped[MoneyColumn]
+    total_quantity: Mapped[QuantityColumn]
+    amount_paid: Mapped[MoneyColumn]
+    payment_mode: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), server_default="completed")
+    void_reason: Mapped[str | None] = mapped_column(String(500))
+    voided_at: Mapped[dt.datetime | None]
+    created_by: Mapped[int | None]
+    created_at: Mapped[CreatedAt]
+
+
+class PurchaseLine(TenantModel):
+    __tablename__ = "purchase_lines"
+    __table_args__ = (
+        _fk(["purchase_id"], "purchases"),
+        _fk(["product_id"], "products"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("price_purchase >= 0", name="price_not_negative"),
+        Index("ix_purchase_lines_shop_id_purchase_id", "shop_id", "purchase_id"),
+    )
+
+    purchase_id: Mapped[int]
+    product_id: Mapped[int]
+    quantity: Mapped[QuantityColumn]
+    price_purchase: Mapped[MoneyColumn]
+    line_total: Mapped[MoneyColumn]

@@ -1,0 +1,29 @@
+"""Stored replies of creating POSTs, so a retried request returns the first reply.
+
+The row is inserted at the start of the request's transaction (a concurrent duplicate waits
+on the unique index) and completed with the reply before that transaction commits.
+"""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import CreatedAt, TenantModel
+
+
+class IdempotencyRecord(TenantModel):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "key", name="uq_idempotency_keys_shop_id_key"),
+        Index("ix_idempotency_keys_created_at", "created_at"),
+    )
+
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None]
+    response: Mapped[Any | None] = mapped_column(JSONB)
+    created_at: Mapped[CreatedAt]
+    expires_at: Mapped[dt.datetime]

@@ -1,0 +1,81 @@
+"""Udhaar (credit) both ways: an entry per credit bill or opening balance, settled by rows.
+
+The balance of an entry is its amount minus the sum of its settlement rows (payments, and the
+reversals that voids and returns write); nothing is overwritten.
+"""
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Date, ForeignKeyConstraint, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import CreatedAt, MoneyColumn, TenantModel
+
+UDHAAR_KINDS = ("sale", "purchase")
+SETTLEMENT_KINDS = ("payment", "void", "return")
+
+
+class UdhaarEntry(TenantModel):
+    __tablename__ = "udhaar_entries"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["shop_id", "customer_id"], ["customers.shop_id", "customers.id"], ondelete="RESTRICT"
+        ),
+        ForeignKeyConstraint(
+            ["shop_id", "vendor_id"], ["vendors.shop_id", "vendors.id"], ondelete="RESTRICT"
+        ),
+        ForeignKeyConstraint(
+            ["shop_id", "sale_id"], ["sales.shop_id", "sales.id"], ondelete="RESTRICT"
+        ),
+        ForeignKeyConstraint(
+            ["shop_id", "purchase_id"], ["purchases.shop_id", "purchases.id"], ondelete="RESTRICT"
+        ),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(f"kind IN {UDHAAR_KINDS!r}", name="kind"),
+        CheckConstraint(
+            "(kind = 'sale' AND customer_id IS NOT NULL AND vendor_id IS NULL"
+            " AND purchase_id IS NULL) OR (kind = 'purchase' AND vendor_id IS NOT NULL AND customer_id IS NULL"
+            " AND sale_id IS NULL)",
+            name="party_matches_kind",
+        ),
+        CheckConstraint("status IN ('open', 'settled')", name="status"),
+        Index("ix_udhaar_entries_shop_id_kind_status_due", "shop_id", "kind", "status", "due_date"),
+        Index("ix_udhaar_entries_shop_id_sale_id", "shop_id", "sale_id"),
+        Index("ix_udhaar_entries_shop_id_purchase_id", "shop_id", "purchase_id"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(10))
+    customer_id: Mapped[int | None]
+    vendor_id: Mapped[int | None]
+    sale_id: Mapped[int | None]
+    purchase_id: Mapped[int | None]
+    amount: Mapped[MoneyColumn]
+    entry_date: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), server_default="open")
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[CreatedAt]
+
+
+class UdhaarSettlement(TenantModel):
+    """A payment against an entry, or the reversal written by a void or a return."""
+
+    __tablename__ = "udhaar_settlements"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["shop_id", "entry_id"],
+            ["udhaar_entries.shop_id", "udhaar_entries.id"],
+            ondelete="RESTRICT",
+        ),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(f"kind IN {SETTLEMENT_KINDS!r}", name="kind"),
+        Index("ix_udhaar_settlements_shop_id_entry_id", "shop_id", "entry_id"),
+    )
+
+    entry_id: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[MoneyColumn]
+    payment_mode: Mapped[str | None] = mapped_column(String(10))
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[CreatedAt]
