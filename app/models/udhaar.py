@@ -34,8 +34,8 @@ class UdhaarEntry(TenantModel):
         CheckConstraint(f"kind IN {UDHAAR_KINDS!r}", name="kind"),
         CheckConstraint(
             "(kind = 'sale' AND customer_id IS NOT NULL AND vendor_id IS NULL"
-            " AND purchase_id IS NULL) OR (kind = 'purchase' AND vendor_id IS NOT NULL AND customer_id IS NULL"
-            " AND sale_id IS NULL)",
+            " AND purchase_id IS NULL) OR (kind = 'purchase' AND vendor_id IS NOT NULL"
+            " AND customer_id IS NULL AND sale_id IS NULL)",
             name="party_matches_kind",
         ),
         CheckConstraint("status IN ('open', 'settled')", name="status"),
