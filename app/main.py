@@ -23,6 +23,7 @@ from app.core.middleware import (
 )
 from app.core.responses import DecimalJSONResponse
 from app.core.security import load_or_create_secret
+from app.parties.router import router as parties_router
 from app.products.router import router as products_router
 from app.system.router import router as system_router
 
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.server.max_json_bytes)
     app.add_middleware(RequestIdMiddleware)
-    for router in (system_router, auth_router, products_router):
+    for router in (system_router, auth_router, products_router, parties_router):
         app.include_router(router)
     tolerate_trailing_slashes(app.router)
     return app

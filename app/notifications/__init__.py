@@ -1,0 +1,1 @@
+"""The outbox of messages (bill SMS, reminders) and their templates."""

@@ -1,0 +1,1 @@
+"""Purchase bills: stock in, moving-average cost, vendor udhaar."""

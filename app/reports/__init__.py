@@ -1,0 +1,1 @@
+"""Profit and loss, and other summaries computed in SQL."""

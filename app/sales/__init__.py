@@ -1,0 +1,1 @@
+"""Sale bills: lines, bill numbers, profit, voids and returns."""
