@@ -25,6 +25,8 @@ from app.core.responses import DecimalJSONResponse
 from app.core.security import load_or_create_secret
 from app.parties.router import router as parties_router
 from app.products.router import router as products_router
+from app.purchases.router import router as purchases_router
+from app.sales.router import router as sales_router
 from app.system.router import router as system_router
 
 _log = logging.getLogger("dukaan")
@@ -81,7 +83,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.server.max_json_bytes)
     app.add_middleware(RequestIdMiddleware)
-    for router in (system_router, auth_router, products_router, parties_router):
+    for router in (
+        system_router,
+        auth_router,
+        products_router,
+        parties_router,
+        sales_router,
+        purchases_router,
+    ):
         app.include_router(router)
     tolerate_trailing_slashes(app.router)
     return app

@@ -47,6 +47,11 @@ async def user_and_shop(
     return None if row is None else (row[0], row[1])
 
 
+async def shop(session: AsyncSession, shop_id: int) -> Shop | None:
+    result: Shop | None = await session.get(Shop, shop_id)
+    return result
+
+
 async def failures_since(
     session: AsyncSession, keys: list[str], since: dt.datetime
 ) -> dict[str, tuple[int, dt.datetime]]:

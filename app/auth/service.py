@@ -1,6 +1,8 @@
 """Registration, login with a failed-login limit, and who-am-I."""
 
 import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -79,6 +81,33 @@ async def add_staff(session: AsyncSession, principal: Principal, data: StaffCrea
         role="staff",
     )
     return _user_read(user)
+
+
+@dataclass(frozen=True, slots=True)
+class ShopSettings:
+    """What bills need to know about their shop."""
+
+    shop_id: int
+    name: str
+    region: str
+    timezone: str
+    allow_negative_stock: bool
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
+
+
+async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
+    shop = await repository.shop(session, shop_id)
+    if shop is None:
+        raise NotFound("This shop no longer exists")
+    return ShopSettings(
+        shop_id=shop.id,
+        name=shop.name,
+        region=shop.region,
+        timezone=shop.timezone,
+        allow_negative_stock=shop.allow_negative_stock,
+    )
 
 
 class LoginLimiter:

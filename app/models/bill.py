@@ -56,7 +56,9 @@ class Sale(TenantModel):
         Index("ix_sales_shop_id_customer_id", "shop_id", "customer_id"),
     )
 
-    bill_no: Mapped[str] = mapped_column(String(20))
+    # Assigned by the last statement of the bill's transaction, so the per-shop counter's row
+    # lock is held as briefly as possible; NULL only inside that transaction.
+    bill_no: Mapped[str | None] = mapped_column(String(20))
     customer_id: Mapped[int | None]
     sale_date: Mapped[dt.date] = mapped_column(Date)
     total_amount: Mapped[MoneyColumn]

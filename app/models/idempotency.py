@@ -5,10 +5,8 @@ on the unique index) and completed with the reply before that transaction commit
 """
 
 import datetime as dt
-from typing import Any
 
-from sqlalchemy import Index, String, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import CreatedAt, TenantModel
@@ -24,6 +22,7 @@ class IdempotencyRecord(TenantModel):
     key: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None]
-    response: Mapped[Any | None] = mapped_column(JSONB)
+    # The reply's exact JSON text, so a replay is byte-for-byte the first reply.
+    response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[CreatedAt]
     expires_at: Mapped[dt.datetime]

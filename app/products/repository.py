@@ -113,3 +113,15 @@ async def search(
         return [], 0
     counted = await session.scalar(select(func.count()).select_from(Product).where(*conditions))
     return [], int(counted or 0)
+
+
+async def for_bill(
+    session: AsyncSession, shop_id: int, ids: list[int], name_keys: list[str]
+) -> list[Product]:
+    """Live products named by a bill's lines, by id or by normalised name, in one query."""
+    rows = await session.scalars(
+        select(Product).where(
+            _live(shop_id), or_(Product.id.in_(ids), Product.name_key.in_(name_keys))
+        )
+    )
+    return list(rows)

@@ -140,3 +140,31 @@ async def movements(
 ) -> tuple[list[StockMovementRead], int]:
     await get_live(session, shop_id, product_id)
     return await stock_service.movements(session, shop_id, product_id, page)
+
+
+async def for_bill(
+    session: AsyncSession, shop_id: int, ids: list[int], names: list[str]
+) -> tuple[dict[int, Product], dict[str, Product]]:
+    """The products a bill names: by id, and by normalised name."""
+    keys = [name_key(name) for name in names]
+    rows = await repository.for_bill(session, shop_id, ids, keys)
+    return {p.id: p for p in rows}, {p.name_key: p for p in rows}
+
+
+async def create_for_purchase(
+    session: AsyncSession, shop_id: int, name: str, price_sale: Decimal, price_purchase: Decimal
+) -> Product:
+    """A product first seen on a purchase bill: created with no stock (the purchase adds it)."""
+    return await repository.add(
+        session,
+        Product(
+            shop_id=shop_id,
+            name=" ".join(name.split()),
+            name_key=name_key(name),
+            price_purchase=price_purchase,
+            price_sale=price_sale,
+            quantity=Decimal(0),
+            unit="pcs",
+            reorder_level=Decimal(0),
+        ),
+    )

@@ -1,9 +1,12 @@
 """Stock rules: every quantity change is a ledger row, and the quantity is their running sum."""
 
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.errors import AppError
 from app.core.pagination import Page
 from app.stock import repository
 from app.stock.schemas import StockMovementRead
@@ -78,3 +81,130 @@ async def product_has_bills(session: AsyncSession, shop_id: int, product_id: int
 async def forget_product(session: AsyncSession, shop_id: int, product_id: int) -> None:
     """Drop the ledger of a product that never appeared on a bill, before deleting it."""
     await repository.delete_movements(session, shop_id, product_id)
+
+
+class InsufficientStock(AppError):
+    status_code = 409
+    code = "insufficient_stock"
+
+
+@dataclass(frozen=True, slots=True)
+class StockLine:
+    """One bill line's effect on stock, in bill order."""
+
+    product_id: int
+    change: Decimal
+    reason: str
+    sale_id: int | None = None
+    purchase_id: int | None = None
+
+
+def _totals(lines: list[StockLine]) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        totals[line.product_id] += line.change
+    return dict(totals)
+
+
+def _movement_rows(
+    shop_id: int, lines: list[StockLine], final: dict[int, Decimal]
+) -> list[dict[str, object]]:
+    """Ledger rows with the running balance after each line (the last one ends at `final`)."""
+    remaining = _totals(lines)
+    rows = []
+    for line in lines:
+        remaining[line.product_id] -= line.change
+        rows.append(
+            {
+                "shop_id": shop_id,
+                "product_id": line.product_id,
+                "quantity": line.change,
+                "reason": line.reason,
+                "sale_id": line.sale_id,
+                "purchase_id": line.purchase_id,
+                "balance_after": final[line.product_id] - remaining[line.product_id],
+            }
+        )
+    return rows
+
+
+async def take_out(
+    session: AsyncSession,
+    shop_id: int,
+    lines: list[StockLine],
+    names: dict[int, str],
+    *,
+    allow_negative: bool,
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Take stock out for bill lines, atomically: {product_id: (new quantity, unit cost)}.
+
+    The unit cost is read from the locked row, so it is the moving average at the moment
+    of the sale even while a purchase of the same product is being recorded.
+
+    Raises InsufficientStock naming the first product that is short. Movements are written
+    by `record_movements` once the bill's id is known.
+    """
+    totals = _totals(lines)
+    applied = await repository.apply_changes(
+        session, shop_id, totals, allow_negative=allow_negative
+    )
+    short = [pid for pid in sorted(totals) if pid not in applied]
+    if short:
+        available = await repository.quantities(session, shop_id, short)
+        product_id = short[0]
+        raise InsufficientStock(
+            f"Only {available.get(product_id, Decimal(0))} of '{names.get(product_id)}' in stock; "
+            f"{-totals[product_id]} asked",
+            product_id=product_id,
+            product_name=names.get(product_id),
+            available=available.get(product_id, Decimal(0)),
+            requested=-totals[product_id],
+        )
+    return applied
+
+
+async def put_back(
+    session: AsyncSession, shop_id: int, lines: list[StockLine], *, allow_negative: bool = True
+) -> None:
+    """Apply and record signed changes (voids, returns) in one go."""
+    applied = await repository.apply_changes(
+        session, shop_id, _totals(lines), allow_negative=allow_negative
+    )
+    missing = [line.product_id for line in lines if line.product_id not in applied]
+    if missing:
+        raise InsufficientStock(
+            "Not enough stock left to reverse this bill",
+            product_id=missing[0],
+            available=(await repository.quantities(session, shop_id, missing)).get(missing[0]),
+        )
+    await repository.add_movements(
+        session, _movement_rows(shop_id, lines, {pid: q for pid, (q, _) in applied.items()})
+    )
+
+
+async def record_movements(
+    session: AsyncSession, shop_id: int, lines: list[StockLine], final: dict[int, Decimal]
+) -> None:
+    await repository.add_movements(session, _movement_rows(shop_id, lines, final))
+
+
+async def receive(
+    session: AsyncSession,
+    shop_id: int,
+    lines: list[tuple[int, Decimal, Decimal, Decimal | None]],
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Purchased stock in: (product_id, quantity, unit price, new sale price or None) per line.
+
+    The unit cost becomes the moving average `(old_qty*old_cost + qty*price) / (old_qty+qty)`,
+    rounded to paise; when the old quantity is <= 0 the purchase price is the cost.
+    Returns {product_id: (new quantity, new cost)}; movements follow via `record_movements`.
+    """
+    quantities: dict[int, Decimal] = defaultdict(Decimal)
+    values: dict[int, Decimal] = defaultdict(Decimal)
+    sale_prices: dict[int, Decimal | None] = {}
+    for product_id, quantity, price, price_sale in lines:
+        quantities[product_id] += quantity
+        values[product_id] += quantity * price
+        if price_sale is not None:
+            sale_prices[product_id] = price_sale
+    return await repository.receive(session, shop_id, quantities, values, sale_prices)

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 from app.core.tenancy import grant_to_app, isolate
 
@@ -82,7 +81,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("status_code", sa.BigInteger(), nullable=True),
-        sa.Column("response", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
+        sa.Column("response", sa.Text(), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -239,7 +238,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "sales",
-        sa.Column("bill_no", sa.String(length=20), nullable=False),
+        sa.Column("bill_no", sa.String(length=20), nullable=True),
         sa.Column("customer_id", sa.BigInteger(), nullable=True),
         sa.Column("sale_date", sa.Date(), nullable=False),
         sa.Column("total_amount", sa.Numeric(precision=14, scale=2), nullable=False),

@@ -1,0 +1,148 @@
+"""Idempotent creating POSTs (API.md "Idempotency"), stored in PostgreSQL.
+
+`claim()` runs first in the request's transaction: it inserts the key, and a concurrent
+request with the same key blocks on the unique index until the first commits, then finds its
+stored reply and replays it. The reply is stored by `remember()` in the same transaction as
+the write, so either both the bill and its reply exist, or neither (a failed request frees
+its key). Keys are per shop and kept 24 hours.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Response
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import AppError, Conflict, InvalidInput
+from app.core.responses import respond
+
+TTL = dt.timedelta(hours=24)
+_PRINTABLE = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,254}$")
+
+_CLAIM = text(
+    "INSERT INTO idempotency_keys (shop_id, key, fingerprint, expires_at) "
+    "VALUES (:shop_id, :key, :fingerprint, now() + make_interval(secs => :ttl)) "
+    "ON CONFLICT (shop_id, key) DO NOTHING RETURNING id"
+)
+_FIND = text(
+    "SELECT id, fingerprint, status_code, response, expires_at < now() AS expired "
+    "FROM idempotency_keys WHERE shop_id = :shop_id AND key = :key FOR UPDATE"
+)
+_RECLAIM = text(
+    "UPDATE idempotency_keys SET fingerprint = :fingerprint, status_code = NULL, "
+    "response = NULL, created_at = now(), expires_at = now() + make_interval(secs => :ttl) "
+    "WHERE id = :id AND shop_id = :shop_id"
+)
+_REMEMBER = text(
+    "UPDATE idempotency_keys SET status_code = :status_code, response = :response "
+    "WHERE id = :id AND shop_id = :shop_id"
+)
+
+
+class IdempotencyKeyReused(AppError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+def _key_header(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="1-255 printable characters; a retry with the same key and body "
+            "returns the first reply and creates nothing",
+        ),
+    ] = None,
+) -> str | None:
+    if idempotency_key is not None and not _PRINTABLE.match(idempotency_key):
+        raise InvalidInput(
+            "Idempotency-Key must be 1-255 printable ASCII characters",
+            loc=("header", "Idempotency-Key"),
+        )
+    return idempotency_key
+
+
+IdempotencyKeyDep = Annotated[str | None, Depends(_key_header)]
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    """The same request: method, path and the body's JSON (key order and spacing ignored)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    record_id: int | None
+    replay_status: int | None = None
+    replay_body: str | None = None
+
+    @property
+    def is_replay(self) -> bool:
+        return self.replay_status is not None
+
+
+async def claim(session: AsyncSession, shop_id: int, key: str | None, print_: str) -> Claim:
+    """Reserve `key` for this request, or return the stored reply to replay."""
+    if key is None:
+        return Claim(record_id=None)
+    params = {"shop_id": shop_id, "key": key, "fingerprint": print_, "ttl": TTL.total_seconds()}
+    inserted = await session.scalar(_CLAIM, params)
+    if inserted is not None:
+        return Claim(record_id=int(inserted))
+    row = (await session.execute(_FIND, params)).one()
+    if row.expired:
+        await session.execute(_RECLAIM, params | {"id": row.id})
+        return Claim(record_id=int(row.id))
+    if row.fingerprint != print_:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was used with a different request body; use a new key"
+        )
+    if row.status_code is None:
+        raise Conflict("A request with this Idempotency-Key is still being processed")
+    return Claim(record_id=int(row.id), replay_status=row.status_code, replay_body=row.response)
+
+
+async def remember(
+    session: AsyncSession, shop_id: int, claimed: Claim, status_code: int, body: str
+) -> None:
+    """Store the reply (already rendered JSON text) with the write it describes."""
+    if claimed.record_id is None:
+        return
+    await session.execute(
+        _REMEMBER,
+        {"id": claimed.record_id, "shop_id": shop_id, "status_code": status_code, "response": body},
+    )
+
+
+async def idempotent(
+    session: AsyncSession,
+    shop_id: int,
+    key: str | None,
+    route: str,
+    payload: BaseModel,
+    create: Callable[[], Awaitable[BaseModel]],
+    *,
+    status_code: int = 201,
+) -> Response:
+    """Run `create` once per key: the first reply is stored with the write and replayed after."""
+    claimed = await claim(
+        session, shop_id, key, fingerprint("POST", route, payload.model_dump(mode="json"))
+    )
+    if claimed.is_replay:
+        return Response(
+            content=claimed.replay_body,
+            status_code=claimed.replay_status or status_code,
+            media_type="application/json",
+            headers={"Idempotent-Replayed": "true"},
+        )
+    response = respond(await create(), status_code=status_code)
+    await remember(session, shop_id, claimed, status_code, bytes(response.body).decode())
+    return response

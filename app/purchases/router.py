@@ -1,0 +1,79 @@
+"""HTTP endpoints of /api/purchases."""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
+from app.core.idempotency import IdempotencyKeyDep, idempotent
+from app.core.openapi import AUTHED, error_responses
+from app.core.pagination import IdPath, PageDep, page_headers
+from app.core.responses import DecimalJSONResponse, respond
+from app.core.routing import DecimalRoute
+from app.purchases import service
+from app.purchases.schemas import PurchaseCreate, PurchaseCreated, PurchaseDetail, PurchaseSummary
+from app.sales.schemas import VoidIn
+
+router = APIRouter(prefix="/api/purchases", tags=["purchases"], route_class=DecimalRoute)
+
+
+@router.post(
+    "/",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PurchaseCreated,
+    responses=error_responses(*AUTHED, 409),
+)
+async def create_purchase(
+    data: PurchaseCreate,
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyDep,
+) -> Response:
+    """Record a purchase: vendor (by phone), stock in, moving-average cost, vendor udhaar."""
+    return await idempotent(
+        session,
+        principal.shop_id,
+        idempotency_key,
+        "/api/purchases/",
+        data,
+        lambda: service.record_purchase(session, principal, data),
+    )
+
+
+@router.get("/", response_model=list[PurchaseSummary], responses=error_responses(*AUTHED))
+async def list_purchases(
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    request: Request,
+    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    vendor_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+) -> DecimalJSONResponse:
+    rows, total = await service.list_purchases(
+        session, principal.shop_id, page, date_from=date_from, date_to=date_to, vendor_id=vendor_id
+    )
+    return respond(rows, headers=page_headers(request, page, total))
+
+
+@router.get(
+    "/{purchase_id}", response_model=PurchaseDetail, responses=error_responses(*AUTHED, 404)
+)
+async def get_purchase(
+    purchase_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
+) -> DecimalJSONResponse:
+    return respond(await service.purchase_detail(session, principal.shop_id, purchase_id))
+
+
+@router.post(
+    "/{purchase_id}/void",
+    response_model=PurchaseDetail,
+    responses=error_responses(*AUTHED, 403, 404, 409),
+)
+async def void_purchase(
+    purchase_id: IdPath, data: VoidIn, session: ShopSessionDep, principal: OwnerDep
+) -> DecimalJSONResponse:
+    """Owners only: cancel a purchase; its stock leaves and the vendor udhaar is reversed."""
+    await service.void_purchase(session, principal.shop_id, purchase_id, data.reason)
+    return respond(await service.purchase_detail(session, principal.shop_id, purchase_id))

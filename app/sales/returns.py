@@ -1,0 +1,124 @@
+"""Undoing sales: voids (the whole bill) and returns (some goods). Nothing is deleted.
+
+Both write reversing rows: stock movements back in, and udhaar settlements of kind
+`void`/`return`; the bill keeps its lines, and a voided bill drops out of totals and profit.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth import service as auth_service
+from app.core.errors import Conflict, InvalidInput
+from app.core.money import round_money
+from app.sales import repository
+from app.sales.schemas import ReturnCreated, ReturnIn
+from app.sales.service import get_sale
+from app.stock import service as stock
+from app.stock.service import StockLine
+from app.udhaar import service as udhaar
+
+
+async def void_sale(session: AsyncSession, shop_id: int, sale_id: int, reason: str) -> None:
+    sale = await get_sale(session, shop_id, sale_id, lock=True)
+    if sale.status == "void":
+        raise Conflict(f"Sale {sale_id} is already void")
+    shop = await auth_service.shop_settings(session, shop_id)
+    lines = await repository.lines_with_names(session, shop_id, sale_id, lock=True)
+    back = [
+        StockLine(line.product_id, line.quantity - line.returned_quantity, "void", sale_id=sale_id)
+        for line, _ in lines
+        if line.quantity > line.returned_quantity
+    ]
+    if back:
+        await stock.put_back(session, shop_id, back)
+    await udhaar.reverse_bill_credit(
+        session, shop_id, sale_id=sale_id, kind="void", amount=None, on=shop.today()
+    )
+    await repository.mark_void(session, shop_id, sale_id, reason)
+
+
+async def return_goods(
+    session: AsyncSession, shop_id: int, sale_id: int, data: ReturnIn
+) -> ReturnCreated:
+    sale = await get_sale(session, shop_id, sale_id, lock=True)
+    if sale.status == "void":
+        raise Conflict(f"Sale {sale_id} is void; nothing can be returned")
+    shop = await auth_service.shop_settings(session, shop_id)
+    lines = [
+        line for line, _ in await repository.lines_with_names(session, shop_id, sale_id, lock=True)
+    ]
+    left = {line.id: line.quantity - line.returned_quantity for line in lines}
+
+    taken: dict[int, Decimal] = defaultdict(Decimal)  # sale line id -> quantity returned now
+    for index, wanted in enumerate(data.products):
+        needed = wanted.quantity
+        for line in lines:
+            if line.product_id != wanted.product_id or needed == 0:
+                continue
+            take = min(needed, left[line.id])
+            if take > 0:
+                taken[line.id] += take
+                left[line.id] -= take
+                needed -= take
+        if needed > 0:
+            raise InvalidInput(
+                f"Product {wanted.product_id} was not sold on this bill in that quantity "
+                f"({wanted.quantity - needed} can still be returned)",
+                loc=("body", "products", index, "quantity"),
+            )
+
+    by_id = {line.id: line for line in lines}
+    amounts = {lid: round_money(q * by_id[lid].rate) for lid, q in taken.items()}
+    costs = {lid: round_money(q * by_id[lid].cost_price) for lid, q in taken.items()}
+    amount = sum(amounts.values(), Decimal("0.00"))
+    cost = sum(costs.values(), Decimal("0.00"))
+
+    await stock.put_back(
+        session,
+        shop_id,
+        [
+            StockLine(by_id[lid].product_id, q, "return", sale_id=sale_id)
+            for lid, q in taken.items()
+        ],
+    )
+    reduced = await udhaar.reverse_bill_credit(
+        session, shop_id, sale_id=sale_id, kind="return", amount=amount, on=shop.today()
+    )
+    refund = amount - reduced
+    return_id = await repository.add_return(
+        session,
+        {
+            "shop_id": shop_id,
+            "sale_id": sale_id,
+            "return_date": shop.today(),
+            "amount": amount,
+            "cost": cost,
+            "refund_amount": refund,
+            "note": data.note,
+        },
+    )
+    await repository.add_return_lines(
+        session,
+        [
+            {
+                "shop_id": shop_id,
+                "return_id": return_id,
+                "sale_line_id": lid,
+                "quantity": q,
+                "amount": amounts[lid],
+                "cost": costs[lid],
+            }
+            for lid, q in taken.items()
+        ],
+    )
+    for lid, q in taken.items():
+        await repository.add_returned(session, shop_id, lid, q)
+    return ReturnCreated(
+        return_id=return_id,
+        sale_id=sale_id,
+        amount=amount,
+        udhaar_reduced=reduced,
+        refund_amount=refund,
+    )

@@ -1,0 +1,119 @@
+"""HTTP endpoints of /api/sales."""
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
+from app.core.idempotency import IdempotencyKeyDep, idempotent
+from app.core.openapi import AUTHED, error_responses
+from app.core.pagination import IdPath, PageDep, page_headers
+from app.core.responses import DecimalJSONResponse, respond
+from app.core.routing import DecimalRoute
+from app.sales import returns, service
+from app.sales.schemas import (
+    ReturnCreated,
+    ReturnIn,
+    SaleCreate,
+    SaleCreated,
+    SaleDetail,
+    SaleSummary,
+    VoidIn,
+)
+
+router = APIRouter(prefix="/api/sales", tags=["sales"], route_class=DecimalRoute)
+
+
+@router.post(
+    "/",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SaleCreated,
+    responses=error_responses(*AUTHED, 409),
+)
+async def create_sale(
+    data: SaleCreate,
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyDep,
+) -> Response:
+    """Record a sale: customer (by phone), bill, lines, stock, udhaar and the bill SMS, at once.
+
+    409 `insufficient_stock` names the product, what is available and what was asked.
+    Send an `Idempotency-Key` so a retried request cannot record the sale twice.
+    """
+    return await idempotent(
+        session,
+        principal.shop_id,
+        idempotency_key,
+        "/api/sales/",
+        data,
+        lambda: service.record_sale(session, principal, data),
+    )
+
+
+@router.get("/", response_model=list[SaleSummary], responses=error_responses(*AUTHED))
+async def list_sales(
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    request: Request,
+    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    customer_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+) -> DecimalJSONResponse:
+    """Sale bills, newest first."""
+    rows, total = await service.list_sales(
+        session,
+        principal.shop_id,
+        page,
+        date_from=date_from,
+        date_to=date_to,
+        customer_id=customer_id,
+    )
+    return respond(rows, headers=page_headers(request, page, total))
+
+
+@router.get("/{sale_id}", response_model=SaleDetail, responses=error_responses(*AUTHED, 404))
+async def get_sale(
+    sale_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
+) -> DecimalJSONResponse:
+    """One bill with its lines (cost and profit per line) and its customer."""
+    return respond(await service.sale_detail(session, principal.shop_id, sale_id))
+
+
+@router.post(
+    "/{sale_id}/void",
+    response_model=SaleDetail,
+    responses=error_responses(*AUTHED, 403, 404, 409),
+)
+async def void_sale(
+    sale_id: IdPath, data: VoidIn, session: ShopSessionDep, principal: OwnerDep
+) -> DecimalJSONResponse:
+    """Owners only: cancel a bill. Stock and udhaar are reversed by new ledger rows."""
+    await returns.void_sale(session, principal.shop_id, sale_id, data.reason)
+    return respond(await service.sale_detail(session, principal.shop_id, sale_id))
+
+
+@router.post(
+    "/{sale_id}/returns",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReturnCreated,
+    responses=error_responses(*AUTHED, 404, 409),
+)
+async def return_goods(
+    sale_id: IdPath,
+    data: ReturnIn,
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyDep,
+) -> Response:
+    """Goods brought back: stock in at the cost they left at; udhaar reduced first, then refund."""
+    return await idempotent(
+        session,
+        principal.shop_id,
+        idempotency_key,
+        f"/api/sales/{sale_id}/returns",
+        data,
+        lambda: returns.return_goods(session, principal.shop_id, sale_id, data),
+    )

@@ -1,0 +1,148 @@
+"""Request and response models of /api/sales."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.core.money import Money, PositiveQuantity
+
+PaymentMode = Literal["cash", "upi", "card", "credit"]
+MAX_LINES = 1000
+
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+
+
+class BillLineRef(BaseModel):
+    """A line names its product by `product_id` or by `product_name` (case and spacing ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    product_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    product_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = None
+    quantity: PositiveQuantity
+
+    @model_validator(mode="after")
+    def _names_a_product(self) -> "BillLineRef":
+        if self.product_id is None and self.product_name is None:
+            raise ValueError("each line needs product_id or product_name")
+        return self
+
+
+class SaleLineIn(BillLineRef):
+    rate: Money | None = Field(
+        default=None, description="Unit sale price; the product's price_sale when omitted"
+    )
+
+
+class SaleCreate(BaseModel):
+    """A sale bill. Extra per-line fields that older clients send are accepted and ignored."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "customer_name": "Ramesh",
+                    "phone_no": "98123 45678",
+                    "products": [
+                        {"product_name": "Tata Salt 1kg", "quantity": 2, "rate": 28},
+                        {"product_id": 17, "quantity": 1.5},
+                    ],
+                    "bill_paid": False,
+                    "amount_paid": 20,
+                    "payment_mode": "upi",
+                    "payment_due_date": "2026-12-15",
+                }
+            ]
+        },
+    )
+
+    customer_name: OptionalText | None = None
+    phone_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = (
+        Field(default=None, description="Customer's phone; omit for a walk-in sale")
+    )
+    products: list[SaleLineIn] = Field(min_length=1, max_length=MAX_LINES)
+    transaction_date: dt.date | None = Field(
+        default=None, description="The bill's date (shop's time zone); today when omitted"
+    )
+    bill_paid: bool = Field(default=True, description="True: paid in full at the counter")
+    amount_paid: Money | None = Field(default=None, description="Paid now; the rest is udhaar")
+    payment_mode: PaymentMode | None = None
+    payment_due_date: dt.date | None = None
+    total_amount: Money | None = Field(
+        default=None, description="Optional check: must equal the computed total within 0.01"
+    )
+
+
+class SaleCreated(BaseModel):
+    msg: str = "Sale recorded"
+    sale_id: int
+    bill_no: str
+    total_amount: Decimal
+    profit: Decimal
+
+
+class SaleSummary(BaseModel):
+    sales_id: int
+    bill_no: str | None
+    customer_id: int | None
+    transaction_date: dt.date
+    total_amount: Decimal
+    total_quantity: Decimal
+    amount_paid: Decimal
+    status: Literal["completed", "void"]
+
+
+class SaleLineOut(BaseModel):
+    product_id: int
+    product_name: str
+    quantity: Decimal
+    rate: Decimal
+    sale_price: Decimal = Field(description="Line total: quantity x rate")
+    cost_price: Decimal = Field(description="Unit cost when sold (moving average)")
+    profit: Decimal
+    returned_quantity: Decimal
+
+
+class CustomerBrief(BaseModel):
+    cust_id: int | None
+    customer_name: str
+    phone_no: str | None
+
+
+class SaleDetail(SaleSummary):
+    payment_mode: PaymentMode
+    profit: Decimal
+    void_reason: str | None
+    products: list[SaleLineOut]
+    customer: CustomerBrief
+
+
+class VoidIn(BaseModel):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
+class ReturnLineIn(BaseModel):
+    product_id: int = Field(ge=1, le=2**63 - 1)
+    quantity: PositiveQuantity
+
+
+class ReturnIn(BaseModel):
+    products: list[ReturnLineIn] = Field(min_length=1, max_length=MAX_LINES)
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+
+
+class ReturnCreated(BaseModel):
+    msg: str = "Return recorded"
+    return_id: int
+    sale_id: int
+    amount: Decimal = Field(description="Value of the goods returned, at the sale rates")
+    udhaar_reduced: Decimal = Field(
+        description="Part of the amount taken off the customer's udhaar"
+    )
+    refund_amount: Decimal = Field(description="Part of the amount to hand back")
