@@ -26,6 +26,7 @@ from app.core.security import load_or_create_secret
 from app.parties.router import router as parties_router
 from app.products.router import router as products_router
 from app.purchases.router import router as purchases_router
+from app.reports.router import router as reports_router
 from app.sales.router import router as sales_router
 from app.system.router import router as system_router
 
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         parties_router,
         sales_router,
         purchases_router,
+        reports_router,
     ):
         app.include_router(router)
     tolerate_trailing_slashes(app.router)

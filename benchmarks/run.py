@@ -3,6 +3,9 @@
 Figures (also written to benchmarks/results/latest.json):
 - GET /api/products/ (first page of 100) for a shop with 1,000 products, 32 connections.
 - GET /api/products/?q=... fuzzy search over the same catalogue.
+- POST /api/sales/ with 3-line bills (random products, 1 in 4 on credit, a customer from a
+  pool of 500 phones), 32 connections; then a check that every product's quantity equals
+  the sum of its stock movements.
 """
 
 import asyncio
@@ -67,7 +70,7 @@ def server(data_dir: Path, port: int) -> Iterator[str]:
         process.wait(timeout=60)
 
 
-async def seed_catalogue(base: str, products: int) -> tuple[str, list[str]]:
+async def seed_catalogue(base: str, products: int) -> tuple[str, list[int]]:
     phone = f"9{random.randrange(10**8, 10**9)}"
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         registered = await http.post(
@@ -104,20 +107,22 @@ async def seed_catalogue(base: str, products: int) -> tuple[str, list[str]]:
                         "product_name": name,
                         "price_purchase": "10.50",
                         "price_sale": "12.00",
-                        "quantity": 1000,
+                        "quantity": 1_000_000,
                     },
                     headers=headers,
                 )
                 response.raise_for_status()
 
         await asyncio.gather(*(create(name) for name in names))
-    return token, names
+        listed = await http.get("/api/products/?limit=1000", headers=headers)
+        ids = [p["product_id"] for p in listed.json()]
+    return token, ids
 
 
 async def measure(base: str) -> dict[str, Any]:
     port = int(base.rsplit(":", 1)[1])
     started = time.perf_counter()
-    token, _ = await seed_catalogue(base, 1000)
+    token, product_ids = await seed_catalogue(base, 1000)
     seeded_s = time.perf_counter() - started
     auth = {"Authorization": f"Bearer {token}"}
     host = f"{HOST}:{port}"
@@ -142,6 +147,30 @@ async def measure(base: str) -> dict[str, Any]:
         warmup=2,
     )
     figures["products_search"] = result.summary()
+
+    phones = [f"98{random.randrange(10**7, 10**8)}" for _ in range(500)]
+    rng = random.Random(7)
+
+    def sale_request(index: int) -> bytes:
+        lines = [
+            {"product_id": pid, "quantity": rng.randint(1, 3)} for pid in rng.sample(product_ids, 3)
+        ]
+        credit = index % 4 == 0
+        body = {
+            "customer_name": "Bench",
+            "phone_no": rng.choice(phones),
+            "products": lines,
+            "bill_paid": not credit,
+        }
+        payload = json.dumps(body).encode()
+        return build_request(
+            "POST", "/api/sales/", host, auth | {"Content-Type": "application/json"}, payload
+        )
+
+    result = await run_load(
+        HOST, port, sale_request, connections=CONNECTIONS, seconds=SECONDS, warmup=3
+    )
+    figures["sales_3_lines"] = result.summary()
     return figures
 
 

@@ -10,6 +10,7 @@
 
 import asyncio
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -48,13 +49,18 @@ async def _admin(url: str, statement: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A maintenance URL (database `postgres`) of the server the tests run against."""
+def server_url(testrun_uid: str) -> str:
+    """A maintenance URL (database `postgres`) of the server the tests run against.
+
+    The embedded server's folder is named by the run's id (shared by its xdist workers) and
+    lives outside pytest's temp dirs, which pytest prunes while other runs may be using them;
+    the last worker to finish stops the server and deletes the folder.
+    """
     configured = os.environ.get("TEST_DATABASE_URL")
     if configured:
         return _with_database(configured, "postgres")
-    shared = tmp_path_factory.getbasetemp().parent
-    server = start_server(shared / "embedded")
+    folder = Path(tempfile.gettempdir()) / f"dukaan-tests-{testrun_uid}"
+    server = start_server(folder, delete_on_exit=True)
     return str(server.get_uri(database="postgres"))
 
 

@@ -14,7 +14,7 @@ from tests.bills import (
     sale,
     scalar,
 )
-from tests.conftest import create_product, register_shop
+from tests.conftest import create_product
 
 
 async def test_moving_average_cost_and_profit_agree_everywhere(client, shop, app):
@@ -438,3 +438,17 @@ async def test_a_known_phone_reuses_the_customer(client, shop, app):
         == "Kiran"
     )
     assert await bill_total_mismatches(app, shop.shop_id) == []
+
+
+async def test_a_shop_that_allows_negative_stock_can_sell_beyond_it(client, shop, app):
+    product = await create_product(client, shop, quantity=1)
+    setting = await client.patch(
+        "/api/auth/shop", json={"allow_negative_stock": True}, headers=shop.headers
+    )
+    assert setting.status_code == 200, setting.text
+    assert setting.json()["allow_negative_stock"] is True
+    response = await sale(client, shop, [{"product_id": product["product_id"], "quantity": 3}])
+    assert response.status_code == 201, response.text
+    after = await client.get(f"/api/products/{product['product_id']}", headers=shop.headers)
+    assert after.json()["quantity"] == -2
+    assert await ledger_mismatches(app, shop.shop_id) == []

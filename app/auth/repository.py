@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import LoginFailure, Shop, User
@@ -50,6 +50,10 @@ async def user_and_shop(
 async def shop(session: AsyncSession, shop_id: int) -> Shop | None:
     result: Shop | None = await session.get(Shop, shop_id)
     return result
+
+
+async def update_shop(session: AsyncSession, shop_id: int, values: dict[str, object]) -> None:
+    await session.execute(update(Shop).where(Shop.id == shop_id).values(**values))
 
 
 async def failures_since(

@@ -7,7 +7,16 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
-from app.auth.schemas import MeOut, RegisterIn, RegisterOut, StaffCreate, TokenOut, UserRead
+from app.auth.schemas import (
+    MeOut,
+    RegisterIn,
+    RegisterOut,
+    ShopRead,
+    ShopUpdate,
+    StaffCreate,
+    TokenOut,
+    UserRead,
+)
 from app.core.db import SessionDep, SessionMakerDep
 from app.core.openapi import AUTHED, error_responses
 from app.core.responses import DecimalJSONResponse, respond
@@ -77,3 +86,11 @@ async def add_staff(data: StaffCreate, session: SessionDep, owner: OwnerDep) -> 
     """
     user = await service.add_staff(session, owner, data)
     return respond(user, status_code=status.HTTP_201_CREATED)
+
+
+@router.patch("/shop", response_model=ShopRead, responses=error_responses(*AUTHED, 403))
+async def update_shop(
+    data: ShopUpdate, session: SessionDep, owner: OwnerDep
+) -> DecimalJSONResponse:
+    """Owners only: rename the shop or change its settings (e.g. `allow_negative_stock`)."""
+    return respond(await service.update_shop(session, owner.shop_id, data))

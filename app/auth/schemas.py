@@ -1,8 +1,16 @@
 """Request and response models of /api/auth."""
 
 from typing import Annotated, Literal
+from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from app.core.phone import InvalidPhone, to_e164
 
@@ -53,6 +61,23 @@ class StaffCreate(BaseModel):
     name: Name
     phone_no: PhoneIn
     password: Password
+
+
+class ShopUpdate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"allow_negative_stock": True}]})
+
+    shop_name: Name | None = None
+    allow_negative_stock: bool | None = Field(
+        default=None, description="Allow sales beyond the stock on record (stock goes negative)"
+    )
+    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and value not in available_timezones():
+            raise ValueError(f"unknown time zone '{value}'")
+        return value
 
 
 class ShopRead(BaseModel):

@@ -12,6 +12,7 @@ from app.auth.schemas import (
     RegisterIn,
     RegisterOut,
     ShopRead,
+    ShopUpdate,
     StaffCreate,
     TokenOut,
     UserRead,
@@ -108,6 +109,19 @@ async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
         timezone=shop.timezone,
         allow_negative_stock=shop.allow_negative_stock,
     )
+
+
+async def update_shop(session: AsyncSession, shop_id: int, data: ShopUpdate) -> ShopRead:
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "shop_name" in changes:
+        changes["name"] = changes.pop("shop_name")
+    if changes:
+        await repository.update_shop(session, shop_id, changes)
+    shop = await repository.shop(session, shop_id)
+    if shop is None:
+        raise NotFound("This shop no longer exists")
+    await session.refresh(shop)
+    return _shop_read(shop)
 
 
 class LoginLimiter:

@@ -1,0 +1,178 @@
+"""Customer and vendor queries, one set for both sides. No business rules here.
+
+Every query filters by shop too: row-level security is the second lock, not the only one.
+Rows leave as `PartyRef` values, so callers never hold ORM objects that a later upsert or
+rename in the same transaction could leave stale.
+"""
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from sqlalchemy import Boolean, case, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.pagination import Page
+from app.models import Customer, Shop, Vendor
+from app.parties.schemas import PartyRef
+
+Side = Literal["customer", "vendor"]
+PartyModel = type[Customer] | type[Vendor]
+
+_MODELS: dict[Side, PartyModel] = {"customer": Customer, "vendor": Vendor}
+
+
+def _model(side: Side) -> PartyModel:
+    return _MODELS[side]
+
+
+def _columns(model: PartyModel) -> tuple[Any, ...]:
+    return (model.id, model.name, model.phone, model.opted_out)
+
+
+def _ref(row: Sequence[Any]) -> PartyRef:
+    return PartyRef(id=row[0], name=row[1], phone=row[2], opted_out=row[3])
+
+
+async def shop_region(session: AsyncSession, shop_id: int) -> str | None:
+    region: str | None = await session.scalar(select(Shop.region).where(Shop.id == shop_id))
+    return region
+
+
+async def get(session: AsyncSession, side: Side, shop_id: int, party_id: int) -> PartyRef | None:
+    model = _model(side)
+    row = (
+        await session.execute(
+            select(*_columns(model)).where(model.shop_id == shop_id, model.id == party_id)
+        )
+    ).first()
+    return None if row is None else _ref(row)
+
+
+async def by_phone(session: AsyncSession, side: Side, shop_id: int, phone: str) -> PartyRef | None:
+    model = _model(side)
+    row = (
+        await session.execute(
+            select(*_columns(model)).where(model.shop_id == shop_id, model.phone == phone)
+        )
+    ).first()
+    return None if row is None else _ref(row)
+
+
+async def by_ids(
+    session: AsyncSession, side: Side, shop_id: int, party_ids: list[int]
+) -> list[PartyRef]:
+    if not party_ids:
+        return []
+    model = _model(side)
+    rows = await session.execute(
+        select(*_columns(model)).where(model.shop_id == shop_id, model.id.in_(party_ids))
+    )
+    return [_ref(row) for row in rows]
+
+
+async def insert_new(
+    session: AsyncSession, side: Side, shop_id: int, *, name: str, phone: str
+) -> PartyRef | None:
+    """Insert the party, or return None when the phone is already taken in the shop.
+
+    `ON CONFLICT DO NOTHING` makes the uniqueness check and the insert one atomic step, so
+    two concurrent creates of one phone give one row and one clean 'taken', not a 500.
+    """
+    model = _model(side)
+    row = (
+        await session.execute(
+            insert(model)
+            .values(shop_id=shop_id, name=name, phone=phone)
+            .on_conflict_do_nothing(index_elements=[model.shop_id, model.phone])
+            .returning(*_columns(model))
+        )
+    ).first()
+    return None if row is None else _ref(row)
+
+
+async def upsert(
+    session: AsyncSession, side: Side, shop_id: int, *, name: str, phone: str
+) -> PartyRef:
+    """Insert the party, or return the one with this phone; fill its name only if it has none.
+
+    One statement: PostgreSQL's `ON CONFLICT ... DO UPDATE` either inserts or locks and
+    updates the existing row, so concurrent bills for one new phone never create two parties
+    nor fail on the unique constraint. The update always runs (even when the name stays) so
+    that `RETURNING` always yields the row.
+    """
+    model = _model(side)
+    new = insert(model).values(shop_id=shop_id, name=name, phone=phone)
+    statement = new.on_conflict_do_update(
+        index_elements=[model.shop_id, model.phone],
+        set_={"name": case((model.name == "", new.excluded.name), else_=model.name)},
+    ).returning(*_columns(model))
+    return _ref((await session.execute(statement)).one())
+
+
+async def rename(
+    session: AsyncSession, side: Side, shop_id: int, party_id: int, name: str
+) -> PartyRef | None:
+    model = _model(side)
+    row = (
+        await session.execute(
+            update(model)
+            .where(model.shop_id == shop_id, model.id == party_id)
+            .values(name=name)
+            .returning(*_columns(model))
+        )
+    ).first()
+    return None if row is None else _ref(row)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def search(
+    session: AsyncSession,
+    side: Side,
+    shop_id: int,
+    page: Page,
+    *,
+    name_query: str | None,
+    phone_digits: str | None,
+) -> tuple[list[PartyRef], int]:
+    """The shop's parties by name, optionally filtered; returns (page, total matching).
+
+    `name_query` (lower case) matches names by substring or trigram word similarity (pg_trgm),
+    so 'sunita' finds 'Sunita Verma' and 'suneeta' still does. `phone_digits` matches any run
+    of digits in the stored E.164 number. Substring hits rank first, then by similarity.
+    """
+    model = _model(side)
+    lower_name = func.lower(model.name)
+    conditions: list[Any] = [model.shop_id == shop_id]
+    matches: list[Any] = []
+    order: list[Any] = []
+    if name_query:
+        contains = lower_name.like(f"%{_escape_like(name_query)}%", escape="\\")
+        similar = lower_name.op("%>", return_type=Boolean)(literal(name_query))
+        matches += [contains, similar]
+        order += [contains.desc(), func.word_similarity(name_query, lower_name).desc()]
+    if phone_digits:
+        on_phone = model.phone.like(f"%{_escape_like(phone_digits)}%", escape="\\")
+        matches.append(on_phone)
+        order.insert(0, on_phone.desc())
+    if matches:
+        conditions.append(or_(*matches))
+    total = func.count().over().label("total")
+    rows = (
+        await session.execute(
+            select(*_columns(model), total)
+            .where(*conditions)
+            .order_by(*order, lower_name, model.id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    ).all()
+    if rows:
+        return [_ref(row) for row in rows], int(rows[0][4])
+    if page.offset == 0:
+        return [], 0
+    counted = await session.scalar(select(func.count()).select_from(model).where(*conditions))
+    return [], int(counted or 0)

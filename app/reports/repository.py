@@ -1,0 +1,180 @@
+"""Profit-and-loss queries over sales and their returns. Read-only; no business rules.
+
+Every figure is summed by PostgreSQL in NUMERIC, so no money passes through Python
+arithmetic here. Every query filters by shop explicitly: row-level security is the second
+lock, not the only one. Void sales never count.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    ColumnExpressionArgument,
+    Numeric,
+    ScalarSelect,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.pagination import Page
+from app.models import Sale, SaleReturn
+
+VOID = "void"
+
+# An inline NUMERIC literal with two places: `coalesce(sum(...), 0)` would come back as `0`
+# (scale 0) for an empty sum, and the API's money always carries its paise.
+_ZERO = literal_column("0.00", Numeric(14, 2))
+
+# Fixed formats, chosen by the service from a closed set; inlined (not bound) so that the
+# SELECT and GROUP BY expressions are textually identical to PostgreSQL.
+_PERIOD_FORMATS: dict[str, str] = {"day": "'YYYY-MM-DD'", "month": "'YYYY-MM'"}
+PeriodUnit = Literal["day", "month"]
+
+
+@dataclass(frozen=True, slots=True)
+class SaleNetProfit:
+    sale_id: int
+    net_profit: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRow:
+    """One period's sums; `period` is None on the grand-total row of the rollup."""
+
+    period: str | None
+    sales: Decimal
+    cost: Decimal
+    profit: Decimal
+    bills: int
+
+
+def _live_sales(shop_id: int) -> list[ColumnElement[bool]]:
+    return [Sale.shop_id == shop_id, Sale.status != VOID]
+
+
+def _returned_profit(shop_id: int, sale_id: ColumnExpressionArgument[int]) -> ScalarSelect[Any]:
+    """Correlated subquery: the profit given back by the returns of the sale `sale_id`."""
+    return (
+        select(func.coalesce(func.sum(SaleReturn.amount - SaleReturn.cost), _ZERO))
+        .where(SaleReturn.shop_id == shop_id, SaleReturn.sale_id == sale_id)
+        .scalar_subquery()
+    )
+
+
+async def net_profits(
+    session: AsyncSession, shop_id: int, page: Page, *, sale_date: dt.date | None = None
+) -> tuple[list[SaleNetProfit], int]:
+    """One page of non-void sales (newest first) with profit net of returns, and the total.
+
+    The page is cut first and the returns are summed only for its rows, so a long history
+    costs one index range scan, not a returns lookup per sale ever made.
+    """
+    conditions = _live_sales(shop_id)
+    if sale_date is not None:
+        conditions.append(Sale.sale_date == sale_date)
+    page_rows = (
+        select(
+            Sale.id,
+            Sale.sale_date,
+            Sale.profit,
+            func.count().over().label("total"),
+        )
+        .where(*conditions)
+        .order_by(Sale.sale_date.desc(), Sale.id.desc())
+        .limit(page.limit)
+        .offset(page.offset)
+        .subquery("page_rows")
+    )
+    rows = (
+        await session.execute(
+            select(
+                page_rows.c.id,
+                (page_rows.c.profit - _returned_profit(shop_id, page_rows.c.id)).label("net"),
+                page_rows.c.total,
+            ).order_by(page_rows.c.sale_date.desc(), page_rows.c.id.desc())
+        )
+    ).all()
+    if rows:
+        return [SaleNetProfit(row.id, row.net) for row in rows], int(rows[0].total)
+    # An offset past the end returns no rows, so no window count either: count separately.
+    counted = await session.scalar(select(func.count()).select_from(Sale).where(*conditions))
+    return [], int(counted or 0)
+
+
+async def net_profit_of(session: AsyncSession, shop_id: int, sale_id: int) -> Decimal | None:
+    """The sale's profit net of returns; None when the sale is unknown, void or not the shop's."""
+    net: Decimal | None = await session.scalar(
+        select(Sale.profit - _returned_profit(shop_id, Sale.id)).where(
+            *_live_sales(shop_id), Sale.id == sale_id
+        )
+    )
+    return net
+
+
+async def figures_by_period(
+    session: AsyncSession,
+    shop_id: int,
+    *,
+    unit: PeriodUnit,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> list[PeriodRow]:
+    """Sales, cost, profit and bill count per period, then a grand-total row, in one query.
+
+    Returns are summed per sale first and joined to it, so they count in the period of the
+    sale (and a sale with several returns is not counted several times). `ROLLUP` adds the
+    grand total as a last row whose period is NULL; on an empty range it is the only row.
+    """
+    returned = (
+        select(
+            SaleReturn.sale_id,
+            func.sum(SaleReturn.amount).label("amount"),
+            func.sum(SaleReturn.cost).label("cost"),
+        )
+        .where(SaleReturn.shop_id == shop_id)
+        .group_by(SaleReturn.sale_id)
+        .subquery("returned")
+    )
+    period = func.to_char(Sale.sale_date, literal_column(_PERIOD_FORMATS[unit]))
+    net_sales = func.coalesce(
+        func.sum(Sale.total_amount - func.coalesce(returned.c.amount, _ZERO)), _ZERO
+    )
+    net_cost = func.coalesce(
+        func.sum(Sale.total_cost - func.coalesce(returned.c.cost, _ZERO)), _ZERO
+    )
+    conditions = _live_sales(shop_id)
+    if date_from is not None:
+        conditions.append(Sale.sale_date >= date_from)
+    if date_to is not None:
+        conditions.append(Sale.sale_date <= date_to)
+    rows = (
+        await session.execute(
+            select(
+                period.label("period"),
+                net_sales.label("sales"),
+                net_cost.label("cost"),
+                (net_sales - net_cost).label("profit"),
+                func.count(Sale.id).label("bills"),
+            )
+            .select_from(Sale)
+            .outerjoin(returned, returned.c.sale_id == Sale.id)
+            .where(*conditions)
+            .group_by(func.rollup(period))
+            .order_by(func.grouping(period), period)
+        )
+    ).all()
+    return [
+        PeriodRow(
+            period=row.period,
+            sales=row.sales,
+            cost=row.cost,
+            profit=row.profit,
+            bills=int(row.bills),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,111 @@
+"""Response models of /api/profit-loss and /api/reports, and the strict ISO date they accept.
+
+Money fields are `Decimal` all the way to the wire: routers answer with
+`app.core.responses.respond`, which writes them as exact JSON numbers.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+ReportGroup = Literal["day", "month"]
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day_text(value: object) -> object:
+    """Refuse anything but `YYYY-MM-DD` text before Pydantic parses the date.
+
+    Pydantic alone also accepts `2026-11-25T00:00:00`; API.md promises plain ISO dates, and a
+    timestamp here would hide a client bug (which time zone was meant?), so it is a 422.
+    """
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_day_text)]
+"""A calendar date written exactly as `YYYY-MM-DD` (an impossible day such as 02-30 is a 422)."""
+
+
+class ProfitLossRecord(BaseModel):
+    """The profit or loss of one non-void sale, net of its returns.
+
+    There is no profit-and-loss table: a record is derived from the sale and its returns
+    whenever it is read, so it can never disagree with them. `id` is therefore the sale's id,
+    the same number as `sales_id`; clients that store `id` keep a stable key.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"id": 42, "sales_id": 42, "is_profit": True, "amount": 8}]}
+    )
+
+    id: int = Field(description="The sale's id (records are derived, not stored)")
+    sales_id: int
+    is_profit: bool = Field(description="True when the net profit is zero or more")
+    amount: Decimal = Field(
+        ge=0, description="Size of the profit or loss in rupees: |sale profit - returns' profit|"
+    )
+
+
+class PeriodFigures(BaseModel):
+    """Sales, cost and profit of one period, net of returns; `bills` counts non-void sales."""
+
+    period: str = Field(description="`YYYY-MM-DD` when grouped by day, `YYYY-MM` by month")
+    sales: Decimal = Field(description="Bill totals minus the amounts of their returns")
+    cost: Decimal = Field(description="Cost of goods sold minus the cost of goods returned")
+    profit: Decimal = Field(description="sales - cost (negative for a loss)")
+    bills: int
+
+
+class ReportTotals(BaseModel):
+    sales: Decimal
+    cost: Decimal
+    profit: Decimal
+    bills: int
+
+
+class ProfitLossReport(BaseModel):
+    """Profit and loss over a date range, one row per day or month that had sales.
+
+    A return counts in the period of the sale it undoes, not the day it came back: a period's
+    figures then describe the bills dated in it, and they add up with the per-sale records.
+    The consequence is that a month already reported can still change when goods come back.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "group": "month",
+                    "from": "2026-10-01",
+                    "to": "2026-11-30",
+                    "periods": [
+                        {
+                            "period": "2026-10",
+                            "sales": 1200.5,
+                            "cost": 950,
+                            "profit": 250.5,
+                            "bills": 31,
+                        },
+                        {"period": "2026-11", "sales": 30, "cost": 22, "profit": 8, "bills": 1},
+                    ],
+                    "totals": {"sales": 1230.5, "cost": 972, "profit": 258.5, "bills": 32},
+                }
+            ]
+        },
+    )
+
+    group: ReportGroup
+    date_from: dt.date | None = Field(
+        alias="from", description="First day included, as asked (null: from the first sale)"
+    )
+    date_to: dt.date | None = Field(
+        alias="to", description="Last day included, as asked (null: up to the latest sale)"
+    )
+    periods: list[PeriodFigures] = Field(description="Oldest first; periods with no sales omitted")
+    totals: ReportTotals

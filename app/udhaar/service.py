@@ -1,0 +1,157 @@
+"""Udhaar rules: credit opened by bills, reversed by voids and returns, and party balances.
+
+An entry's balance is its amount minus its settlement rows; nothing is overwritten (rule 4 of
+ARCHITECTURE.md). This module only `flush()`es through its repository; it never commits.
+The HTTP endpoints of /api/udhaar come in a later issue.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.money import MONEY_PLACES
+from app.udhaar import repository
+
+ZERO = Decimal("0.00")
+
+
+def _require_money(amount: Decimal, *, positive: bool) -> None:
+    """Guard the callers' side of the contract.
+
+    These are programming errors in the bills code, not user input, so they are plain
+    `ValueError`s. Checking the places matters: PostgreSQL would silently round a third
+    decimal on insert, and a rupee amount must never change on its way into the books.
+    """
+    if not amount.is_finite() or amount != amount.quantize(MONEY_PLACES):
+        raise ValueError(f"udhaar amount must be rupees with at most 2 decimals, got {amount}")
+    if amount < 0 or (positive and amount == 0):
+        raise ValueError(f"udhaar amount must be {'> 0' if positive else '>= 0'}, got {amount}")
+
+
+async def open_sale_credit(
+    session: AsyncSession,
+    shop_id: int,
+    *,
+    customer_id: int,
+    sale_id: int,
+    amount: Decimal,
+    entry_date: dt.date,
+    due_date: dt.date | None,
+) -> int:
+    """Record what the customer still owes on a sale; returns the entry id. `amount` > 0."""
+    _require_money(amount, positive=True)
+    return await repository.add_entry(
+        session,
+        shop_id,
+        kind="sale",
+        customer_id=customer_id,
+        vendor_id=None,
+        sale_id=sale_id,
+        purchase_id=None,
+        amount=amount,
+        entry_date=entry_date,
+        due_date=due_date,
+    )
+
+
+async def open_purchase_credit(
+    session: AsyncSession,
+    shop_id: int,
+    *,
+    vendor_id: int,
+    purchase_id: int,
+    amount: Decimal,
+    entry_date: dt.date,
+    due_date: dt.date | None,
+) -> int:
+    """Record what the shop still owes the vendor on a purchase; returns the entry id."""
+    _require_money(amount, positive=True)
+    return await repository.add_entry(
+        session,
+        shop_id,
+        kind="purchase",
+        customer_id=None,
+        vendor_id=vendor_id,
+        sale_id=None,
+        purchase_id=purchase_id,
+        amount=amount,
+        entry_date=entry_date,
+        due_date=due_date,
+    )
+
+
+async def reverse_bill_credit(
+    session: AsyncSession,
+    shop_id: int,
+    *,
+    sale_id: int | None = None,
+    purchase_id: int | None = None,
+    kind: Literal["void", "return"],
+    amount: Decimal | None,
+    on: dt.date,
+) -> Decimal:
+    """Take back (part of) a bill's udhaar because the bill was voided or goods came back.
+
+    Writes one settlement row of `kind` against the bill's open entry, for `amount` (None: all
+    that is outstanding) capped at the outstanding balance, and marks the entry `settled` when
+    nothing is left. Returns the amount actually reversed: 0.00 when the bill has no open
+    entry (it was paid in full, or never on credit).
+
+    The entry row is locked before the outstanding balance is read, so two reversals (or a
+    reversal and a payment that takes the same lock) of one bill cannot both take the same
+    rupees: the second waits and then sees what the first left.
+    """
+    if (sale_id is None) == (purchase_id is None):
+        raise ValueError("reverse_bill_credit needs exactly one of sale_id and purchase_id")
+    if amount is not None:
+        _require_money(amount, positive=False)
+        if amount == 0:
+            return ZERO
+    entry = await repository.lock_open_entry_of_bill(
+        session, shop_id, sale_id=sale_id, purchase_id=purchase_id
+    )
+    if entry is None:
+        return ZERO
+    entry_id, entry_amount = entry
+    outstanding = max(
+        entry_amount - await repository.settled_total(session, shop_id, entry_id), ZERO
+    )
+    reversed_amount = outstanding if amount is None else min(amount, outstanding)
+    if reversed_amount > 0:
+        await repository.add_settlement(
+            session,
+            shop_id,
+            entry_id=entry_id,
+            kind=kind,
+            amount=reversed_amount,
+            paid_on=on,
+        )
+    if reversed_amount == outstanding:
+        await repository.mark_settled(session, shop_id, entry_id)
+    return reversed_amount
+
+
+async def _balances(
+    session: AsyncSession,
+    shop_id: int,
+    kind: Literal["sale", "purchase"],
+    party_ids: list[int],
+) -> dict[int, Decimal]:
+    found = await repository.outstanding_by_party(session, shop_id, kind, party_ids)
+    return {party_id: found.get(party_id, ZERO) for party_id in party_ids}
+
+
+async def customer_balances(
+    session: AsyncSession, shop_id: int, customer_ids: list[int]
+) -> dict[int, Decimal]:
+    """What each customer owes the shop (0.00 for those with no udhaar), in one query."""
+    return await _balances(session, shop_id, "sale", customer_ids)
+
+
+async def vendor_balances(
+    session: AsyncSession, shop_id: int, vendor_ids: list[int]
+) -> dict[int, Decimal]:
+    """What the shop owes each vendor (0.00 for those with no udhaar), in one query."""
+    return await _balances(session, shop_id, "purchase", vendor_ids)
