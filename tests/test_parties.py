@@ -211,6 +211,24 @@ async def test_concurrent_creates_of_one_phone_make_one_party(client, shop, app,
 
 
 @both_sides
+async def test_a_retried_create_with_its_idempotency_key_replays_the_first_reply(
+    client, shop, app, side
+):
+    spec = SIDES[side]
+    body = {spec["name"]: "Ramesh", "phone_no": "9812345678"}
+    headers = shop.headers | {"Idempotency-Key": "add-ramesh-1"}
+    first = await client.post(spec["path"], json=body, headers=headers)
+    again = await client.post(spec["path"], json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.text == first.text
+    other = await client.post(spec["path"], json=body | {spec["name"]: "Someone"}, headers=headers)
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert await party_count(app, side, shop.shop_id) == 1
+
+
+@both_sides
 async def test_renaming_changes_the_name_and_keeps_the_phone(client, shop, side):
     spec = SIDES[side]
     party = await add_party(client, shop, side, "Sunita", "9812345678")

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Page
-from app.models import Customer, Shop, Vendor
+from app.models import Customer, Vendor
 from app.parties.schemas import PartyRef
 
 Side = Literal["customer", "vendor"]
@@ -32,11 +32,6 @@ def _columns(model: PartyModel) -> tuple[Any, ...]:
 
 def _ref(row: Sequence[Any]) -> PartyRef:
     return PartyRef(id=row[0], name=row[1], phone=row[2], opted_out=row[3])
-
-
-async def shop_region(session: AsyncSession, shop_id: int) -> str | None:
-    region: str | None = await session.scalar(select(Shop.region).where(Shop.id == shop_id))
-    return region
 
 
 async def get(session: AsyncSession, side: Side, shop_id: int, party_id: int) -> PartyRef | None:

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import PrincipalDep, ShopSessionDep
+from app.core.idempotency import IdempotencyKeyDep, idempotent
 from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
@@ -70,11 +71,23 @@ async def list_customers(
     responses=error_responses(*AUTHED, 409),
 )
 async def create_customer(
-    data: CustomerCreate, session: ShopSessionDep, principal: PrincipalDep
-) -> DecimalJSONResponse:
-    """Add a customer. A phone already used by a customer of this shop is a 409 `duplicate`."""
-    customer = await service.create_customer(session, principal.shop_id, data)
-    return respond(customer, status_code=status.HTTP_201_CREATED)
+    data: CustomerCreate,
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyDep,
+) -> Response:
+    """Add a customer. A phone already used by a customer of this shop is a 409 `duplicate`.
+
+    A retry with the same `Idempotency-Key` replays the first 201 instead of a 409.
+    """
+    return await idempotent(
+        session,
+        principal.shop_id,
+        idempotency_key,
+        "/api/customers/",
+        data,
+        lambda: service.create_customer(session, principal.shop_id, data),
+    )
 
 
 @router.get(
@@ -135,11 +148,23 @@ async def list_vendors(
     responses=error_responses(*AUTHED, 409),
 )
 async def create_vendor(
-    data: VendorCreate, session: ShopSessionDep, principal: PrincipalDep
-) -> DecimalJSONResponse:
-    """Add a vendor. A phone already used by a vendor of this shop is a 409 `duplicate`."""
-    vendor = await service.create_vendor(session, principal.shop_id, data)
-    return respond(vendor, status_code=status.HTTP_201_CREATED)
+    data: VendorCreate,
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyDep,
+) -> Response:
+    """Add a vendor. A phone already used by a vendor of this shop is a 409 `duplicate`.
+
+    A retry with the same `Idempotency-Key` replays the first 201 instead of a 409.
+    """
+    return await idempotent(
+        session,
+        principal.shop_id,
+        idempotency_key,
+        "/api/vendors/",
+        data,
+        lambda: service.create_vendor(session, principal.shop_id, data),
+    )
 
 
 @router.get(

@@ -3,6 +3,7 @@
 Phones are read in the shop's region (`shops.region`), so `098123-45678` in an Indian shop is
 `+919812345678`. Balances come from the udhaar service, one query per page of parties.
 The sales and purchases code creates parties through `upsert_customer` / `upsert_vendor`.
+Like every service it writes through its repository and never commits.
 """
 
 import re
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import service as auth_service
 from app.core.errors import Duplicate, InvalidInput, NotFound
 from app.core.pagination import Page
 from app.core.phone import InvalidPhone, to_e164
@@ -45,8 +47,12 @@ def clean_name(name: str | None) -> str:
 
 
 async def shop_region(session: AsyncSession, shop_id: int) -> str:
-    """The region phone numbers of this shop are read in (ISO 3166 alpha-2, e.g. 'IN')."""
-    return await repository.shop_region(session, shop_id) or DEFAULT_REGION
+    """The region phone numbers of this shop are read in (ISO 3166 alpha-2, e.g. 'IN').
+
+    Shops belong to the auth domain, so this asks its service rather than reading the table.
+    """
+    shop = await auth_service.shop_settings(session, shop_id)
+    return shop.region or DEFAULT_REGION
 
 
 async def normalise_phone(
