@@ -41,6 +41,8 @@ class UdhaarEntry(TenantModel):
         CheckConstraint("status IN ('open', 'settled')", name="status"),
         Index("ix_udhaar_entries_shop_id_kind_status_due", "shop_id", "kind", "status", "due_date"),
         Index("ix_udhaar_entries_shop_id_sale_id", "shop_id", "sale_id"),
+        Index("ix_udhaar_entries_shop_id_customer_id", "shop_id", "customer_id"),
+        Index("ix_udhaar_entries_shop_id_vendor_id", "shop_id", "vendor_id"),
         Index("ix_udhaar_entries_shop_id_purchase_id", "shop_id", "purchase_id"),
     )
 

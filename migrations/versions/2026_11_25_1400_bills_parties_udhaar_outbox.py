@@ -479,6 +479,18 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
+        "ix_udhaar_entries_shop_id_customer_id",
+        "udhaar_entries",
+        ["shop_id", "customer_id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_udhaar_entries_shop_id_vendor_id",
+        "udhaar_entries",
+        ["shop_id", "vendor_id"],
+        unique=False,
+    )
+    op.create_index(
         "ix_udhaar_entries_shop_id_sale_id", "udhaar_entries", ["shop_id", "sale_id"], unique=False
     )
     op.create_table(
