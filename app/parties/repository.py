@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, case, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.pagination import Page
+from app.core.pagination import Page, fetch_rows
 from app.models import Customer, Vendor
 from app.parties.schemas import PartyRef
 
@@ -155,19 +155,9 @@ async def search(
         order.insert(0, on_phone.desc())
     if matches:
         conditions.append(or_(*matches))
-    total = func.count().over().label("total")
-    rows = (
-        await session.execute(
-            select(*_columns(model), total)
-            .where(*conditions)
-            .order_by(*order, lower_name, model.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    if rows:
-        return [_ref(row) for row in rows], int(rows[0][4])
-    if page.offset == 0:
-        return [], 0
-    counted = await session.scalar(select(func.count()).select_from(model).where(*conditions))
-    return [], int(counted or 0)
+    rows, total = await fetch_rows(
+        session,
+        select(*_columns(model)).where(*conditions).order_by(*order, lower_name, model.id),
+        page,
+    )
+    return [_ref(row) for row in rows], total

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Boolean, and_, delete, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.pagination import Page
+from app.core.pagination import Page, fetch_page
 from app.models import Product
 
 LOW_STOCK = (Product.quantity <= Product.reorder_level).label("low_stock")
@@ -97,22 +97,11 @@ async def search(
         order = [contains.desc(), func.word_similarity(query_key, Product.name_key).desc()]
     if low_stock:
         conditions.append(Product.quantity <= Product.reorder_level)
-    total = func.count().over().label("total")
-    rows = (
-        await session.execute(
-            select(Product, total)
-            .where(*conditions)
-            .order_by(*order, Product.name_key, Product.id)
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    if rows:
-        return [row[0] for row in rows], int(rows[0][1])
-    if page.offset == 0:
-        return [], 0
-    counted = await session.scalar(select(func.count()).select_from(Product).where(*conditions))
-    return [], int(counted or 0)
+    return await fetch_page(
+        session,
+        select(Product).where(*conditions).order_by(*order, Product.name_key, Product.id),
+        page,
+    )
 
 
 async def for_bill(

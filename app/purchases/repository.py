@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.pagination import Page
+from app.core.pagination import Page, fetch_page
 from app.models import Product, Purchase, PurchaseLine, Vendor
 
 
@@ -69,20 +69,13 @@ async def list_purchases(
         conditions.append(Purchase.purchase_date <= date_to)
     if vendor_id is not None:
         conditions.append(Purchase.vendor_id == vendor_id)
-    total = func.count().over().label("total")
-    rows = (
-        await session.execute(
-            select(Purchase, total)
-            .where(*conditions)
-            .order_by(Purchase.purchase_date.desc(), Purchase.id.desc())
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    if rows:
-        return [row[0] for row in rows], int(rows[0][1])
-    counted = await session.scalar(select(func.count()).select_from(Purchase).where(*conditions))
-    return [], int(counted or 0)
+    return await fetch_page(
+        session,
+        select(Purchase)
+        .where(*conditions)
+        .order_by(Purchase.purchase_date.desc(), Purchase.id.desc()),
+        page,
+    )
 
 
 async def mark_void(session: AsyncSession, shop_id: int, purchase_id: int, reason: str) -> None:

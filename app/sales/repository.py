@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.pagination import Page
+from app.core.pagination import Page, fetch_page
 from app.models import Customer, Product, Sale, SaleLine, SaleReturn, SaleReturnLine
 
 # The counter upsert takes the shop's row lock for this financial year; it is the last
@@ -66,20 +66,11 @@ async def list_sales(
         conditions.append(Sale.sale_date <= date_to)
     if customer_id is not None:
         conditions.append(Sale.customer_id == customer_id)
-    total = func.count().over().label("total")
-    rows = (
-        await session.execute(
-            select(Sale, total)
-            .where(*conditions)
-            .order_by(Sale.sale_date.desc(), Sale.id.desc())
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-    ).all()
-    if rows:
-        return [row[0] for row in rows], int(rows[0][1])
-    counted = await session.scalar(select(func.count()).select_from(Sale).where(*conditions))
-    return [], int(counted or 0)
+    return await fetch_page(
+        session,
+        select(Sale).where(*conditions).order_by(Sale.sale_date.desc(), Sale.id.desc()),
+        page,
+    )
 
 
 async def get(
