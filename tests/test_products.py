@@ -310,3 +310,14 @@ async def test_money_is_written_as_json_numbers(client, shop):
     raw = json.loads(response.text, parse_float=str)
     assert raw["price_sale"] == "0.10"  # a number token in the JSON, not a quoted string
     assert '"price_sale":0.10' in response.text
+
+
+async def test_a_retried_create_with_its_idempotency_key_adds_one_product(client, shop, app):
+    headers = shop.headers | {"Idempotency-Key": "new-product-1"}
+    payload = {"product_name": "Maggi", "price_purchase": 12, "price_sale": 14, "quantity": 3}
+    first = await client.post("/api/products/", json=payload, headers=headers)
+    again = await client.post("/api/products/", json=payload, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.text == first.text
+    assert again.headers["idempotent-replayed"] == "true"
+    assert await product_count(app, shop.shop_id) == 1

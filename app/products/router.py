@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
+from app.core.idempotency import IdempotencyKeyDep, idempotent
 from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
@@ -41,11 +42,20 @@ async def list_products(
     responses=error_responses(*AUTHED, 409),
 )
 async def create_product(
-    data: ProductCreate, session: ShopSessionDep, principal: PrincipalDep
-) -> DecimalJSONResponse:
+    data: ProductCreate,
+    session: ShopSessionDep,
+    principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyDep,
+) -> Response:
     """Add a product; its opening quantity is recorded in the stock ledger."""
-    product = await service.create(session, principal.shop_id, data)
-    return respond(product, status_code=status.HTTP_201_CREATED)
+    return await idempotent(
+        session,
+        principal.shop_id,
+        idempotency_key,
+        "/api/products/",
+        data,
+        lambda: service.create(session, principal.shop_id, data),
+    )
 
 
 @router.get("/{product_id}", response_model=ProductRead, responses=error_responses(*AUTHED, 404))
