@@ -20,7 +20,7 @@ from app.auth.schemas import (
 from app.config import AuthSettings, ShopDefaults
 from app.core.errors import Duplicate, NotFound, RateLimited, Unauthorized
 from app.core.phone import InvalidPhone, to_e164
-from app.core.security import Principal, hash_password, issue_token, verify_password
+from app.core.security import Principal, Role, hash_password, issue_token, verify_password
 from app.models import Shop, User
 
 BAD_CREDENTIALS = "Incorrect phone number or password"
@@ -40,6 +40,22 @@ def _user_read(user: User) -> UserRead:
     return UserRead(user_id=user.id, name=user.name, phone_no=user.phone, role=user.role)
 
 
+async def _add_login(
+    session: AsyncSession, shop_id: int, *, name: str, phone: str, password: str, role: Role
+) -> User:
+    """A user of the shop; a phone logs in to one account across the whole deployment."""
+    if await repository.phone_taken(session, phone):
+        raise Duplicate(f"An account with phone {phone} already exists", field="phone_no")
+    return await repository.add_user(
+        session,
+        shop_id=shop_id,
+        name=name,
+        phone=phone,
+        password_hash=hash_password(password),
+        role=role,
+    )
+
+
 async def register(
     session: AsyncSession,
     data: RegisterIn,
@@ -49,20 +65,15 @@ async def register(
     auth: AuthSettings,
 ) -> RegisterOut:
     """A new shop with its owner; the reply carries a token so the app can start at once."""
-    if await repository.phone_taken(session, data.phone_no):
-        raise Duplicate(
-            f"An account with phone {data.phone_no} already exists; log in instead",
-            field="phone_no",
-        )
     shop = await repository.add_shop(
         session, name=data.shop_name, region=defaults.region, timezone=defaults.timezone
     )
-    user = await repository.add_user(
+    user = await _add_login(
         session,
-        shop_id=shop.id,
+        shop.id,
         name=data.owner_name,
         phone=data.phone_no,
-        password_hash=hash_password(data.password),
+        password=data.password,
         role="owner",
     )
     token = issue_token(Principal(user.id, shop.id, "owner"), secret, auth.token_minutes)
@@ -71,14 +82,12 @@ async def register(
 
 async def add_staff(session: AsyncSession, principal: Principal, data: StaffCreate) -> UserRead:
     """An owner adds a counter hand who logs in with their own phone; staff cannot manage."""
-    if await repository.phone_taken(session, data.phone_no):
-        raise Duplicate(f"An account with phone {data.phone_no} already exists", field="phone_no")
-    user = await repository.add_user(
+    user = await _add_login(
         session,
-        shop_id=principal.shop_id,
+        principal.shop_id,
         name=data.name,
         phone=data.phone_no,
-        password_hash=hash_password(data.password),
+        password=data.password,
         role="staff",
     )
     return _user_read(user)

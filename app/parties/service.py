@@ -63,7 +63,13 @@ async def normalise_phone(
     loc: tuple[str | int, ...] = ("body", "phone_no"),
 ) -> str:
     """A phone as typed -> E.164 in the shop's region; an invalid one is a 422 naming `loc`."""
-    region = await shop_region(session, shop_id)
+    return phone_in_region(raw, await shop_region(session, shop_id), loc=loc)
+
+
+def phone_in_region(
+    raw: str, region: str, *, loc: tuple[str | int, ...] = ("body", "phone_no")
+) -> str:
+    """`normalise_phone` for callers that already know the shop's region (bills)."""
     try:
         return to_e164(raw, region)
     except InvalidPhone as exc:

@@ -1,10 +1,13 @@
 """Catalogue rules: unique names per shop, barcodes, archiving, and stock through the ledger."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Duplicate, NotFound
+from app.core.errors import Duplicate, InvalidInput, NotFound
 from app.core.pagination import Page
 from app.models import Product
 from app.products import repository
@@ -142,13 +145,53 @@ async def movements(
     return await stock_service.movements(session, shop_id, product_id, page)
 
 
+class ProductRef(Protocol):
+    """A bill line names its product by id or, failing that, by name."""
+
+    @property
+    def product_id(self) -> int | None: ...
+
+    @property
+    def product_name(self) -> str | None: ...
+
+
+@dataclass
+class BillCatalogue:
+    """The shop's products that one bill names, found by id or by normalised name."""
+
+    by_id: dict[int, Product]
+    by_name: dict[str, Product]
+
+    def find(self, ref: ProductRef) -> Product | None:
+        if ref.product_id is not None:
+            return self.by_id.get(ref.product_id)
+        return self.by_name.get(name_key(ref.product_name or ""))
+
+    def require(self, ref: ProductRef, index: int) -> Product:
+        """The line's product, or a 422 naming the line."""
+        product = self.find(ref)
+        if product is None:
+            named = ref.product_id if ref.product_id is not None else f"'{ref.product_name}'"
+            raise InvalidInput(
+                f"Unknown product {named} on line {index + 1}", loc=("body", "products", index)
+            )
+        return product
+
+    def add(self, product: Product) -> None:
+        self.by_id[product.id] = product
+        self.by_name[product.name_key] = product
+
+
 async def for_bill(
-    session: AsyncSession, shop_id: int, ids: list[int], names: list[str]
-) -> tuple[dict[int, Product], dict[str, Product]]:
-    """The products a bill names: by id, and by normalised name."""
-    keys = [name_key(name) for name in names]
+    session: AsyncSession, shop_id: int, refs: Sequence[ProductRef]
+) -> BillCatalogue:
+    """Every product a bill's lines name, in one query."""
+    ids = [ref.product_id for ref in refs if ref.product_id is not None]
+    keys = [
+        name_key(ref.product_name) for ref in refs if ref.product_id is None and ref.product_name
+    ]
     rows = await repository.for_bill(session, shop_id, ids, keys)
-    return {p.id: p for p in rows}, {p.name_key: p for p in rows}
+    return BillCatalogue({p.id: p for p in rows}, {p.name_key: p for p in rows})
 
 
 async def create_for_purchase(

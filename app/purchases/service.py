@@ -32,36 +32,21 @@ from app.udhaar import service as udhaar
 async def _resolve_or_create(
     session: AsyncSession, shop_id: int, lines: list[PurchaseLineIn]
 ) -> list[Product]:
-    by_id, by_name = await products.for_bill(
-        session,
-        shop_id,
-        [line.product_id for line in lines if line.product_id is not None],
-        [line.product_name for line in lines if line.product_id is None and line.product_name],
-    )
+    """The lines' products; a name the shop does not stock yet becomes a new product."""
+    catalogue = await products.for_bill(session, shop_id, lines)
     resolved = []
     for index, line in enumerate(lines):
-        if line.product_id is not None:
-            product = by_id.get(line.product_id)
-            if product is None:
-                raise InvalidInput(
-                    f"Unknown product {line.product_id} on line {index + 1}",
-                    loc=("body", "products", index, "product_id"),
-                )
-        else:
-            key = products.name_key(line.product_name or "")
-            product = by_name.get(key)
-            if product is None:
-                product = await products.create_for_purchase(
-                    session,
-                    shop_id,
-                    line.product_name or "",
-                    price_sale=line.price_sale
-                    if line.price_sale is not None
-                    else line.price_purchase,
-                    price_purchase=line.price_purchase,
-                )
-                by_name[key] = product
-        resolved.append(product)
+        product = catalogue.find(line)
+        if product is None and line.product_id is None:
+            product = await products.create_for_purchase(
+                session,
+                shop_id,
+                line.product_name or "",
+                price_sale=line.price_sale if line.price_sale is not None else line.price_purchase,
+                price_purchase=line.price_purchase,
+            )
+            catalogue.add(product)
+        resolved.append(product or catalogue.require(line, index))
     return resolved
 
 

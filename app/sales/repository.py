@@ -123,11 +123,19 @@ async def add_return_lines(session: AsyncSession, rows: list[dict[str, Any]]) ->
     await session.execute(insert(SaleReturnLine), rows)
 
 
-async def add_returned(
-    session: AsyncSession, shop_id: int, line_id: int, quantity: Decimal
-) -> None:
+_ADD_RETURNED = text(
+    """
+    UPDATE sale_lines l SET returned_quantity = l.returned_quantity + r.quantity
+    FROM unnest(CAST(:ids AS bigint[]), CAST(:quantities AS numeric[])) AS r(id, quantity)
+    WHERE l.shop_id = :shop_id AND l.id = r.id
+    """
+)
+
+
+async def add_returned(session: AsyncSession, shop_id: int, taken: dict[int, Decimal]) -> None:
+    """Add returned quantities to several sale lines ({line id: quantity}) in one statement."""
+    ids = list(taken)
     await session.execute(
-        update(SaleLine)
-        .where(SaleLine.shop_id == shop_id, SaleLine.id == line_id)
-        .values(returned_quantity=SaleLine.returned_quantity + quantity)
+        _ADD_RETURNED,
+        {"shop_id": shop_id, "ids": ids, "quantities": [taken[i] for i in ids]},
     )

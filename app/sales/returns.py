@@ -113,8 +113,7 @@ async def return_goods(
             for lid, q in taken.items()
         ],
     )
-    for lid, q in taken.items():
-        await repository.add_returned(session, shop_id, lid, q)
+    await repository.add_returned(session, shop_id, taken)
     return ReturnCreated(
         return_id=return_id,
         sale_id=sale_id,

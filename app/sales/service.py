@@ -14,9 +14,8 @@ from app.auth import service as auth_service
 from app.core.errors import InvalidInput, NotFound
 from app.core.money import round_money
 from app.core.pagination import Page
-from app.core.phone import InvalidPhone, to_e164
 from app.core.security import Principal
-from app.models import Product, Sale
+from app.models import Sale
 from app.notifications import service as notifications
 from app.notifications.templates import BillMessage
 from app.parties import service as parties
@@ -27,7 +26,6 @@ from app.sales.schemas import (
     SaleCreate,
     SaleCreated,
     SaleDetail,
-    SaleLineIn,
     SaleLineOut,
     SaleSummary,
 )
@@ -57,32 +55,10 @@ def bill_date(requested: dt.date | None, today: dt.date, field: str) -> dt.date:
 
 
 def party_phone(raw: str | None, region: str) -> str | None:
+    """The bill's phone in E.164, or None for a walk-in (no phone, or a blank one)."""
     if raw is None or not raw.strip():
         return None
-    try:
-        return to_e164(raw, region)
-    except InvalidPhone as exc:
-        raise InvalidInput(str(exc), loc=("body", "phone_no")) from exc
-
-
-def _resolve(
-    lines: list[SaleLineIn], by_id: dict[int, Product], by_name: dict[str, Product]
-) -> list[Product]:
-    resolved = []
-    for index, line in enumerate(lines):
-        product = (
-            by_id.get(line.product_id)
-            if line.product_id is not None
-            else by_name.get(products.name_key(line.product_name or ""))
-        )
-        if product is None:
-            named = line.product_id if line.product_id is not None else f"'{line.product_name}'"
-            raise InvalidInput(
-                f"Unknown product {named} on line {index + 1}",
-                loc=("body", "products", index),
-            )
-        resolved.append(product)
-    return resolved
+    return parties.phone_in_region(raw, region)
 
 
 def settle_amounts(
@@ -115,17 +91,8 @@ async def record_sale(session: AsyncSession, principal: Principal, data: SaleCre
     sale_date = bill_date(data.transaction_date, shop.today(), "transaction_date")
     phone = party_phone(data.phone_no, shop.region)
 
-    by_id, by_name = await products.for_bill(
-        session,
-        shop_id,
-        [line.product_id for line in data.products if line.product_id is not None],
-        [
-            line.product_name
-            for line in data.products
-            if line.product_id is None and line.product_name
-        ],
-    )
-    resolved = _resolve(data.products, by_id, by_name)
+    catalogue = await products.for_bill(session, shop_id, data.products)
+    resolved = [catalogue.require(line, index) for index, line in enumerate(data.products)]
     rates = [
         line.rate if line.rate is not None else p.price_sale
         for line, p in zip(data.products, resolved, strict=True)
