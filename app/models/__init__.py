@@ -12,11 +12,11 @@ from app.models.bill import (
     SaleReturnLine,
 )
 from app.models.idempotency import IdempotencyRecord
-from app.models.outbox import Notification
+from app.models.outbox import MessageQuota, Notification
 from app.models.party import Customer, Vendor
 from app.models.product import MOVEMENT_REASONS, UNITS, Product, StockMovement
 from app.models.shop import LoginFailure, Shop, User
-from app.models.udhaar import UdhaarEntry, UdhaarSettlement
+from app.models.udhaar import UdhaarEntry, UdhaarPayment, UdhaarSettlement
 
 __all__ = [
     "MOVEMENT_REASONS",
@@ -27,6 +27,7 @@ __all__ = [
     "Customer",
     "IdempotencyRecord",
     "LoginFailure",
+    "MessageQuota",
     "Notification",
     "Product",
     "Purchase",
@@ -39,6 +40,7 @@ __all__ = [
     "StockMovement",
     "TenantModel",
     "UdhaarEntry",
+    "UdhaarPayment",
     "UdhaarSettlement",
     "User",
     "Vendor",

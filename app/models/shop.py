@@ -5,21 +5,54 @@ so `users` is looked up before any shop is known, by the auth service's system s
 """
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, false
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    false,
+    text,
+    true,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, CreatedAt
 
 
 class Shop(Base):
+    """A shop and its settings, including how and when it messages its customers."""
+
     __tablename__ = "shops"
+    __table_args__ = (
+        CheckConstraint("language IN ('en', 'hi')", name="language"),
+        CheckConstraint("message_channel IN ('sms', 'whatsapp')", name="message_channel"),
+        CheckConstraint("reminder_every_days BETWEEN 1 AND 90", name="reminder_every_days"),
+        CheckConstraint("reminder_hour BETWEEN 0 AND 23", name="reminder_hour"),
+        CheckConstraint("daily_message_cap >= 0", name="daily_message_cap"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     region: Mapped[str] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64))
     allow_negative_stock: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    language: Mapped[str] = mapped_column(String(5), server_default="en")
+    message_channel: Mapped[str] = mapped_column(String(10), server_default="sms")
+    send_bill_messages: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    send_payment_receipts: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    reminders_enabled: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    reminder_every_days: Mapped[int] = mapped_column(SmallInteger, server_default="3")
+    reminder_hour: Mapped[int] = mapped_column(SmallInteger, server_default="10")
+    daily_message_cap: Mapped[int] = mapped_column(Integer, server_default="500")
+    message_templates: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, server_default=text("'{}'::jsonb")
+    )
     created_at: Mapped[CreatedAt]
 
 

@@ -1,7 +1,9 @@
 """Udhaar (credit) both ways: an entry per credit bill or opening balance, settled by rows.
 
 The balance of an entry is its amount minus the sum of its settlement rows (payments, and the
-reversals that voids and returns write); nothing is overwritten.
+reversals that voids and returns write); nothing is overwritten. A payment is one row in
+`udhaar_payments` (what the party handed over, once) and one settlement row per entry it
+was allocated to, so a statement shows a receipt of 700 once even when it cleared two bills.
 """
 
 import datetime as dt
@@ -59,6 +61,38 @@ class UdhaarEntry(TenantModel):
     created_at: Mapped[CreatedAt]
 
 
+class UdhaarPayment(TenantModel):
+    """Money a customer paid the shop (kind `sale`) or the shop paid a vendor (`purchase`)."""
+
+    __tablename__ = "udhaar_payments"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["shop_id", "customer_id"], ["customers.shop_id", "customers.id"], ondelete="RESTRICT"
+        ),
+        ForeignKeyConstraint(
+            ["shop_id", "vendor_id"], ["vendors.shop_id", "vendors.id"], ondelete="RESTRICT"
+        ),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(f"kind IN {UDHAAR_KINDS!r}", name="kind"),
+        CheckConstraint(
+            "(kind = 'sale' AND customer_id IS NOT NULL AND vendor_id IS NULL)"
+            " OR (kind = 'purchase' AND vendor_id IS NOT NULL AND customer_id IS NULL)",
+            name="party_matches_kind",
+        ),
+        Index("ix_udhaar_payments_shop_id_customer_id", "shop_id", "customer_id"),
+        Index("ix_udhaar_payments_shop_id_vendor_id", "shop_id", "vendor_id"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(10))
+    customer_id: Mapped[int | None]
+    vendor_id: Mapped[int | None]
+    amount: Mapped[MoneyColumn]
+    payment_mode: Mapped[str | None] = mapped_column(String(10))
+    paid_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[CreatedAt]
+
+
 class UdhaarSettlement(TenantModel):
     """A payment against an entry, or the reversal written by a void or a return."""
 
@@ -69,12 +103,20 @@ class UdhaarSettlement(TenantModel):
             ["udhaar_entries.shop_id", "udhaar_entries.id"],
             ondelete="RESTRICT",
         ),
+        ForeignKeyConstraint(
+            ["shop_id", "payment_id"],
+            ["udhaar_payments.shop_id", "udhaar_payments.id"],
+            ondelete="RESTRICT",
+        ),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint(f"kind IN {SETTLEMENT_KINDS!r}", name="kind"),
+        CheckConstraint("(kind = 'payment') = (payment_id IS NOT NULL)", name="payment_link"),
         Index("ix_udhaar_settlements_shop_id_entry_id", "shop_id", "entry_id"),
+        Index("ix_udhaar_settlements_shop_id_payment_id", "shop_id", "payment_id"),
     )
 
     entry_id: Mapped[int]
+    payment_id: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(10))
     amount: Mapped[MoneyColumn]
     payment_mode: Mapped[str | None] = mapped_column(String(10))
