@@ -23,12 +23,14 @@ from app.core.middleware import (
 )
 from app.core.responses import DecimalJSONResponse
 from app.core.security import load_or_create_secret
+from app.notifications.router import router as notifications_router
 from app.parties.router import router as parties_router
 from app.products.router import router as products_router
 from app.purchases.router import router as purchases_router
 from app.reports.router import router as reports_router
 from app.sales.router import router as sales_router
 from app.system.router import router as system_router
+from app.udhaar.router import router as udhaar_router
 
 _log = logging.getLogger("dukaan")
 
@@ -92,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sales_router,
         purchases_router,
         reports_router,
+        udhaar_router,
+        notifications_router,
     ):
         app.include_router(router)
     tolerate_trailing_slashes(app.router)

@@ -1,0 +1,1 @@
+"""Loopback fake servers of outside services, for tests."""
