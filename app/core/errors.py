@@ -85,3 +85,27 @@ class DatabaseUnavailable(AppError):
 
     def __init__(self, detail: str = "The database is unavailable; try again shortly") -> None:
         super().__init__(detail, headers={"Retry-After": "5"})
+
+
+class PayloadTooLarge(AppError):
+    """An upload over its byte limit, or an image whose pixels would not fit in memory."""
+
+    status_code = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMedia(AppError):
+    """An upload whose bytes are not a format we accept (whatever its name or header claim)."""
+
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+class ProviderUnavailable(AppError):
+    """An outside provider (Gemini, Twilio) failed, timed out or answered nonsense: never a 500."""
+
+    status_code = 503
+    code = "provider_unavailable"
+
+    def __init__(self, detail: str, *, retry_after_s: int = 30) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
