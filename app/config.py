@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _ENV = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -74,6 +74,132 @@ class ShopDefaults(BaseSettings):
     timezone: str = Field(default="Asia/Kolkata", validation_alias="DEFAULT_TIMEZONE")
 
 
+class ExtractionSettings(BaseSettings):
+    """AI bill reading: which engine reads a bill photo, how long it may take, how we match.
+
+    Gemini is used only when `GEMINI_API_KEY` is set; `GEMINI_BASE_URL` exists so tests point the
+    real SDK at a loopback fake. `GEMINI_TIMEOUT_SECONDS` bounds the whole call, retries included,
+    so a hung provider costs the caller at most that long before the fallback (or a 503).
+    """
+
+    model_config = _ENV
+
+    gemini_api_key: SecretStr | None = Field(default=None, validation_alias="GEMINI_API_KEY")
+    gemini_model: str = Field(
+        default="gemini-3.8-flash", min_length=1, validation_alias="GEMINI_MODEL"
+    )
+    gemini_base_url: str | None = Field(default=None, validation_alias="GEMINI_BASE_URL")
+    gemini_timeout_s: float = Field(
+        default=20.0, gt=0, le=300, validation_alias="GEMINI_TIMEOUT_SECONDS"
+    )
+    gemini_max_retries: int = Field(default=2, ge=0, le=5, validation_alias="GEMINI_MAX_RETRIES")
+    fallback: Literal["ocr", "none"] = Field(default="ocr", validation_alias="EXTRACTION_FALLBACK")
+    match_threshold: int = Field(default=85, ge=1, le=100, validation_alias="MATCH_THRESHOLD")
+    max_upload_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, validation_alias="EXTRACTION_MAX_UPLOAD_BYTES"
+    )
+    ocr_concurrency: int = Field(
+        default=1, ge=1, le=16, validation_alias="EXTRACTION_OCR_CONCURRENCY"
+    )
+
+    @property
+    def gemini_enabled(self) -> bool:
+        return self.gemini_api_key is not None and bool(self.gemini_api_key.get_secret_value())
+
+
+class MessagingSettings(BaseSettings):
+    """Twilio, the outbox dispatcher and its housekeeping.
+
+    Without `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` messages go to the console channel
+    (logged, not sent), so `make run` works offline. A send holds a lease of
+    `DISPATCH_LEASE_SECONDS` on its row; it must outlast the Twilio timeout, or a slow send
+    could be claimed again by another dispatcher and sent twice.
+    """
+
+    model_config = _ENV
+
+    twilio_account_sid: str | None = Field(default=None, validation_alias="TWILIO_ACCOUNT_SID")
+    twilio_auth_token: SecretStr | None = Field(default=None, validation_alias="TWILIO_AUTH_TOKEN")
+    twilio_from_number: str | None = Field(default=None, validation_alias="TWILIO_FROM_NUMBER")
+    twilio_messaging_service_sid: str | None = Field(
+        default=None, validation_alias="TWILIO_MESSAGING_SERVICE_SID"
+    )
+    twilio_whatsapp_from: str | None = Field(default=None, validation_alias="TWILIO_WHATSAPP_FROM")
+    twilio_base_url: str = Field(
+        default="https://api.twilio.com", validation_alias="TWILIO_BASE_URL"
+    )
+    twilio_timeout_s: float = Field(
+        default=10.0, gt=0, le=120, validation_alias="TWILIO_TIMEOUT_SECONDS"
+    )
+    public_base_url: str | None = Field(default=None, validation_alias="PUBLIC_BASE_URL")
+    dispatcher: Literal["inline", "off"] = Field(default="inline", validation_alias="DISPATCHER")
+    dispatch_batch: int = Field(default=50, ge=1, le=1000, validation_alias="DISPATCH_BATCH")
+    dispatch_concurrency: int = Field(
+        default=10, ge=1, le=200, validation_alias="DISPATCH_CONCURRENCY"
+    )
+    dispatch_poll_s: float = Field(
+        default=1.0, gt=0, le=300, validation_alias="DISPATCH_POLL_SECONDS"
+    )
+    dispatch_lease_s: float = Field(
+        default=60.0, gt=0, le=3600, validation_alias="DISPATCH_LEASE_SECONDS"
+    )
+    notify_max_attempts: int = Field(default=8, ge=1, le=50, validation_alias="NOTIFY_MAX_ATTEMPTS")
+    notify_backoff_base_s: float = Field(
+        default=30.0, gt=0, validation_alias="NOTIFY_BACKOFF_BASE_SECONDS"
+    )
+    notify_backoff_max_s: float = Field(
+        default=3600.0, gt=0, validation_alias="NOTIFY_BACKOFF_MAX_SECONDS"
+    )
+    reminder_scan_s: float = Field(default=300.0, gt=0, validation_alias="REMINDER_SCAN_SECONDS")
+
+    @field_validator(
+        "twilio_account_sid",
+        "twilio_auth_token",
+        "twilio_from_number",
+        "twilio_messaging_service_sid",
+        "twilio_whatsapp_from",
+        "public_base_url",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`TWILIO_ACCOUNT_SID=` in a copied `.env.example` means "not configured"."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("twilio_base_url", "public_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/") if value is not None else None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "MessagingSettings":
+        if self.dispatch_lease_s <= self.twilio_timeout_s:
+            raise ValueError(
+                "DISPATCH_LEASE_SECONDS must be longer than TWILIO_TIMEOUT_SECONDS, or a slow "
+                "send could be claimed again and sent twice"
+            )
+        if self.notify_backoff_max_s < self.notify_backoff_base_s:
+            raise ValueError("NOTIFY_BACKOFF_MAX_SECONDS must be >= NOTIFY_BACKOFF_BASE_SECONDS")
+        if self.twilio_configured and not (
+            self.twilio_from_number
+            or self.twilio_messaging_service_sid
+            or self.twilio_whatsapp_from
+        ):
+            raise ValueError(
+                "With Twilio credentials set, TWILIO_FROM_NUMBER, TWILIO_MESSAGING_SERVICE_SID "
+                "or TWILIO_WHATSAPP_FROM is needed to send from"
+            )
+        return self
+
+    @property
+    def twilio_configured(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+
 class Settings(BaseSettings):
     model_config = _ENV
 
@@ -81,6 +207,8 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     shop: ShopDefaults = Field(default_factory=ShopDefaults)
+    messaging: MessagingSettings = Field(default_factory=MessagingSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
 
 
 @lru_cache
