@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from app.core.phone import InvalidPhone, to_e164
+from app.notifications.templates import Language, TemplateError, TemplateName, check_template
 
 
 def _phone(value: str) -> str:
@@ -63,14 +64,79 @@ class StaffCreate(BaseModel):
     password: Password
 
 
+MessageTemplates = dict[TemplateName, dict[Language, str]]
+
+
+class MessageSettings(BaseModel):
+    """How and when the shop messages its customers and vendors."""
+
+    language: Language = Field(default="en", description="Language of bills and reminders")
+    message_channel: Literal["sms", "whatsapp"] = "sms"
+    send_bill_messages: bool = Field(
+        default=True, description="Send the bill to the customer (or vendor) after each bill"
+    )
+    send_payment_receipts: bool = Field(
+        default=True, description="Send a receipt when a customer pays udhaar"
+    )
+    reminders_enabled: bool = Field(
+        default=True,
+        description="Remind customers automatically on the due date, then every "
+        "`reminder_every_days` days while overdue",
+    )
+    reminder_every_days: int = Field(default=3, ge=1, le=90)
+    reminder_hour: int = Field(
+        default=10, ge=0, le=23, description="Shop-local hour after which reminders are queued"
+    )
+    daily_message_cap: int = Field(
+        default=500,
+        ge=0,
+        le=100_000,
+        description="Messages per shop-local day; a manual send over it is a 429, automatic "
+        "ones wait for the next day",
+    )
+    message_templates: MessageTemplates = Field(
+        default_factory=dict,
+        description="The shop's own wording per template and language (e.g. its registered "
+        "DLT templates), with `{field}` placeholders; omitted ones use the defaults",
+        examples=[{"reminder": {"en": "{shop}: Rs {balance} due by {due_date}. -{party}"}}],
+    )
+
+
+def _checked_templates(value: MessageTemplates | None) -> MessageTemplates | None:
+    for template, texts in (value or {}).items():
+        for language, text in texts.items():
+            try:
+                check_template(template, text)
+            except TemplateError as exc:
+                raise ValueError(f"message_templates.{template}.{language}: {exc}") from exc
+    return value
+
+
 class ShopUpdate(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"allow_negative_stock": True}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"allow_negative_stock": True}, {"language": "hi", "reminder_hour": 9}]
+        }
+    )
 
     shop_name: Name | None = None
     allow_negative_stock: bool | None = Field(
         default=None, description="Allow sales beyond the stock on record (stock goes negative)"
     )
     timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    language: Language | None = None
+    message_channel: Literal["sms", "whatsapp"] | None = None
+    send_bill_messages: bool | None = None
+    send_payment_receipts: bool | None = None
+    reminders_enabled: bool | None = None
+    reminder_every_days: Annotated[int, Field(ge=1, le=90)] | None = None
+    reminder_hour: Annotated[int, Field(ge=0, le=23)] | None = None
+    daily_message_cap: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    message_templates: Annotated[
+        MessageTemplates | None,
+        AfterValidator(_checked_templates),
+        Field(description="Replaces the shop's template overrides; `{}` restores the defaults"),
+    ] = None
 
     @field_validator("timezone")
     @classmethod
@@ -80,7 +146,7 @@ class ShopUpdate(BaseModel):
         return value
 
 
-class ShopRead(BaseModel):
+class ShopRead(MessageSettings):
     shop_id: int
     shop_name: str
     region: str

@@ -1,7 +1,8 @@
 """Registration, login with a failed-login limit, and who-am-I."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.auth import repository
 from app.auth.schemas import (
     MeOut,
+    MessageSettings,
     RegisterIn,
     RegisterOut,
     ShopRead,
@@ -33,7 +35,12 @@ def _shop_read(shop: Shop) -> ShopRead:
         region=shop.region,
         timezone=shop.timezone,
         allow_negative_stock=shop.allow_negative_stock,
+        **_message_settings(shop),
     )
+
+
+def _message_settings(shop: Shop) -> dict[str, Any]:
+    return {name: getattr(shop, name) for name in MessageSettings.model_fields}
 
 
 def _user_read(user: User) -> UserRead:
@@ -95,16 +102,28 @@ async def add_staff(session: AsyncSession, principal: Principal, data: StaffCrea
 
 @dataclass(frozen=True, slots=True)
 class ShopSettings:
-    """What bills need to know about their shop."""
+    """What bills and messages need to know about their shop."""
 
     shop_id: int
     name: str
     region: str
     timezone: str
     allow_negative_stock: bool
+    language: str = "en"
+    message_channel: str = "sms"
+    send_bill_messages: bool = True
+    send_payment_receipts: bool = True
+    reminders_enabled: bool = True
+    reminder_every_days: int = 3
+    reminder_hour: int = 10
+    daily_message_cap: int = 500
+    message_templates: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(ZoneInfo(self.timezone))
 
     def today(self) -> dt.date:
-        return dt.datetime.now(ZoneInfo(self.timezone)).date()
+        return self.now().date()
 
 
 async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
@@ -117,6 +136,7 @@ async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
         region=shop.region,
         timezone=shop.timezone,
         allow_negative_stock=shop.allow_negative_stock,
+        **_message_settings(shop),
     )
 
 

@@ -1,14 +1,48 @@
-"""Automatic udhaar reminders, queued by the dispatcher's periodic scan (all shops)."""
+"""Automatic udhaar reminders, queued by the dispatcher's periodic scan (all shops).
+
+A customer entry is reminded on its due date, then every `reminder_every_days` days while
+it stays open and overdue, once the shop-local `reminder_hour` has passed. A manual reminder
+counts too: the next automatic one waits a full interval after it. The scan is safe to run
+from any number of dispatchers at once: each reminder carries the key
+`reminder:<entry>:<shop-local day>`, unique per shop, so a second insert is a no-op.
+"""
 
 import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import service as auth_service
+from app.auth.service import ShopSettings
+from app.notifications.service import Recipient, queue_reminder
+from app.udhaar import service as udhaar
+
+SCAN_LIMIT = 2000
+
 
 async def queue_due_reminders(session: AsyncSession, now: dt.datetime) -> int:
     """Queue today's reminders for every shop whose reminder hour has come; returns how many.
 
-    Runs in a system session (no shop role). Safe to run from any number of dispatchers at
-    once: a unique key per entry and shop-local day makes a second insert a no-op.
+    Runs in a system session (no shop role). `now` is accepted for the caller's logging;
+    the shop-local dates come from the database clock, the same one the dedupe key and the
+    interval check read.
     """
-    return 0
+    del now
+    shops: dict[int, ShopSettings] = {}
+    queued = 0
+    for due in await udhaar.reminder_candidates(session, SCAN_LIMIT):
+        shop = shops.get(due.shop_id)
+        if shop is None:
+            shop = shops[due.shop_id] = await auth_service.shop_settings(session, due.shop_id)
+        notification_id = await queue_reminder(
+            session,
+            shop,
+            Recipient("customer", due.customer_id, due.name, due.phone, due.opted_out),
+            entry_id=due.entry_id,
+            bill_no=due.bill_no,
+            balance=due.balance,
+            due_date=due.due_date,
+            manual=False,
+            on=due.today,
+        )
+        queued += notification_id is not None
+    return queued

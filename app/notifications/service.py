@@ -1,37 +1,231 @@
 """Writing messages into the outbox, inside the business transaction (ARCHITECTURE rule 6).
 
 Nothing is sent here: a rolled-back bill leaves no row, so it sends nothing, and the
-dispatcher (the notifications issue) delivers what committed.
+dispatcher delivers what committed. Every message goes through `queue()`, which applies the
+rules that hold for all of them: a party that opted out gets nothing, the text comes from
+the shop's templates in the shop's language, and a manual send over the shop's daily cap is
+refused (automatic ones are queued and the dispatcher holds them for the next day).
 """
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.service import ShopSettings
+from app.core.errors import Conflict, RateLimited
+from app.core.pagination import Page
+from app.models import Notification
 from app.notifications import repository
-from app.notifications.templates import BillMessage, sale_bill
+from app.notifications.schemas import OutboxMessage
+from app.notifications.templates import BillItem, TemplateName, item_lines, render
 
-DEFAULT_CHANNEL = "sms"
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a message is for: a customer or a vendor of the shop."""
+
+    side: Literal["customer", "vendor"]
+    party_id: int
+    name: str
+    phone: str
+    opted_out: bool
 
 
-async def queue_sale_bill(
+class OptedOut(Conflict):
+    code = "opted_out"
+
+
+async def queue(
     session: AsyncSession,
-    shop_id: int,
+    shop: ShopSettings,
+    recipient: Recipient,
+    template: TemplateName,
+    values: dict[str, object],
     *,
-    customer_id: int,
-    phone: str,
-    sale_id: int,
-    message: BillMessage,
-    language: str = "en",
-) -> None:
-    await repository.add(
+    reference: str,
+    dedupe_key: str | None = None,
+    manual: bool = False,
+) -> int | None:
+    """Queue one message; returns its id, or None when it is not to be sent.
+
+    `manual` sends (a shop owner pressing "send reminder") answer for themselves: an
+    opted-out party is a 409 and a full daily quota a 429. Automatic ones are skipped or
+    wait quietly, because the bill that triggers them must not fail for a message.
+    """
+    if recipient.opted_out:
+        if manual:
+            raise OptedOut(f"{recipient.phone} asked not to receive messages")
+        return None
+    if manual and await repository.used_today(session, shop.shop_id, shop.today()) >= (
+        shop.daily_message_cap
+    ):
+        raise RateLimited(
+            f"The shop's daily limit of {shop.daily_message_cap} messages is used up",
+            retry_after_s=_seconds_to_midnight(shop),
+        )
+    body = render(
+        template,
+        shop.language,
+        {"shop": shop.name, "party": recipient.name} | values,
+        shop.message_templates,
+    )
+    return await repository.add(
         session,
         {
-            "shop_id": shop_id,
-            "customer_id": customer_id,
-            "channel": DEFAULT_CHANNEL,
-            "to": phone,
-            "template": "sale_bill",
-            "language": language,
-            "body": sale_bill(message, language),
-            "reference": f"sale:{sale_id}",
+            "shop_id": shop.shop_id,
+            "customer_id": recipient.party_id if recipient.side == "customer" else None,
+            "vendor_id": recipient.party_id if recipient.side == "vendor" else None,
+            "channel": shop.message_channel,
+            "to": recipient.phone,
+            "template": template,
+            "language": shop.language,
+            "body": body,
+            "reference": reference,
+            "dedupe_key": dedupe_key,
         },
     )
+
+
+def _seconds_to_midnight(shop: ShopSettings) -> int:
+    now = shop.now()
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
+    return int((midnight - now).total_seconds()) + 1
+
+
+async def queue_bill(
+    session: AsyncSession,
+    shop: ShopSettings,
+    recipient: Recipient,
+    *,
+    template: Literal["sale_bill", "purchase_bill"],
+    reference: str,
+    bill_no: str,
+    items: list[BillItem],
+    total: Decimal,
+    paid: Decimal,
+    due_date: dt.date | None,
+) -> int | None:
+    """The bill to the customer (sale) or vendor (purchase), if the shop sends bills."""
+    if not shop.send_bill_messages:
+        return None
+    return await queue(
+        session,
+        shop,
+        recipient,
+        template,
+        {
+            "bill_no": bill_no,
+            "lines": item_lines(items),
+            "total": total,
+            "paid": paid,
+            "balance": total - paid,
+            "due_date": due_date.isoformat() if due_date else "-",
+        },
+        reference=reference,
+    )
+
+
+async def queue_receipt(
+    session: AsyncSession,
+    shop: ShopSettings,
+    recipient: Recipient,
+    *,
+    payment_id: int,
+    amount: Decimal,
+    paid_on: dt.date,
+    balance: Decimal,
+) -> int | None:
+    """A receipt for udhaar a customer paid, if the shop sends receipts."""
+    if not shop.send_payment_receipts:
+        return None
+    return await queue(
+        session,
+        shop,
+        recipient,
+        "payment_receipt",
+        {"amount": amount, "paid_on": paid_on.isoformat(), "balance": balance},
+        reference=f"payment:{payment_id}",
+    )
+
+
+async def queue_reminder(
+    session: AsyncSession,
+    shop: ShopSettings,
+    recipient: Recipient,
+    *,
+    entry_id: int,
+    bill_no: str | None,
+    balance: Decimal,
+    due_date: dt.date | None,
+    manual: bool,
+    on: dt.date | None = None,
+) -> int | None:
+    """A reminder of what is owed on one udhaar entry (to a vendor: when the shop will pay).
+
+    Automatic reminders carry the key `reminder:<entry>:<day>`, unique per shop, so however
+    many dispatchers scan at once an entry is reminded at most once a day.
+    """
+    return await queue(
+        session,
+        shop,
+        recipient,
+        "reminder" if recipient.side == "customer" else "purchase_reminder",
+        {
+            "bill_no": bill_no or "-",
+            "balance": balance,
+            "due_date": due_date.isoformat() if due_date else "-",
+        },
+        reference=udhaar_reference(entry_id),
+        dedupe_key=None if on is None else f"reminder:{entry_id}:{on.isoformat()}",
+        manual=manual,
+    )
+
+
+def udhaar_reference(entry_id: int) -> str:
+    return f"udhaar:{entry_id}"
+
+
+def _outbox_message(row: Notification) -> OutboxMessage:
+    return OutboxMessage(
+        notification_id=row.id,
+        channel=row.channel,
+        to=row.to,
+        template=row.template,
+        language=row.language,
+        body=row.body,
+        status=row.status,
+        attempts=row.attempts,
+        provider_id=row.provider_id,
+        last_error=row.last_error,
+        reference=row.reference,
+        customer_id=row.customer_id,
+        vendor_id=row.vendor_id,
+        next_attempt_at=row.next_attempt_at if row.status in ("queued", "sending") else None,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+    )
+
+
+async def outbox(
+    session: AsyncSession,
+    shop_id: int,
+    page: Page,
+    *,
+    status: str | None,
+    to: str | None,
+    customer_id: int | None,
+    vendor_id: int | None,
+) -> tuple[list[OutboxMessage], int]:
+    rows, total = await repository.list_page(
+        session,
+        shop_id,
+        page,
+        status=status,
+        to=to,
+        customer_id=customer_id,
+        vendor_id=vendor_id,
+    )
+    return [_outbox_message(row) for row in rows], total

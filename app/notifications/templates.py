@@ -1,47 +1,165 @@
-"""Message texts, in English and Hindi. One place for every text the shop sends."""
+"""Message texts, in English and Hindi: one place for every text the shop sends.
 
+A text is a Python format string over a fixed set of named fields. A shop may replace any
+text (per template and language) with its own, e.g. to match the wording of a template it
+registered on India's DLT platform: operators drop SMS that do not match a registered
+template, so the fields are plain values the shop's template can place anywhere.
+
+English texts stay in the GSM-7 alphabet ("Rs", not the rupee sign): one non-GSM character
+turns every segment into UCS-2 and cuts it from 160 characters to 70.
+"""
+
+import math
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
-LANGUAGES = ("en", "hi")
+Language = Literal["en", "hi"]
+TemplateName = Literal[
+    "sale_bill", "purchase_bill", "payment_receipt", "reminder", "purchase_reminder"
+]
+LANGUAGES: tuple[Language, ...] = ("en", "hi")
+TEMPLATE_NAMES: tuple[TemplateName, ...] = (
+    "sale_bill",
+    "purchase_bill",
+    "payment_receipt",
+    "reminder",
+    "purchase_reminder",
+)
+MAX_TEMPLATE_CHARS = 640
+MAX_LINES_SHOWN = 3
+MAX_ITEM_NAME = 18
+
+FIELDS: dict[TemplateName, tuple[str, ...]] = {
+    "sale_bill": ("shop", "party", "bill_no", "lines", "total", "paid", "balance", "due_date"),
+    "purchase_bill": ("shop", "party", "bill_no", "lines", "total", "paid", "balance", "due_date"),
+    "payment_receipt": ("shop", "party", "amount", "paid_on", "balance"),
+    "reminder": ("shop", "party", "bill_no", "balance", "due_date"),
+    "purchase_reminder": ("shop", "party", "bill_no", "balance", "due_date"),
+}
+"""The fields each template may use; `due_line` is also offered to the bill templates."""
+
+DEFAULTS: dict[TemplateName, dict[Language, str]] = {
+    "sale_bill": {
+        "en": "Namaste {party}, {shop} bill {bill_no}: {lines} Total Rs {total}, paid Rs {paid}."
+        "{due_line} Thank you!",
+        "hi": "नमस्ते {party}, {shop} बिल {bill_no}: {lines} कुल ₹{total}, भुगतान ₹{paid}।{due_line}"
+        " धन्यवाद!",
+    },
+    "purchase_bill": {
+        "en": "{shop} recorded your bill {bill_no}: {lines} Total Rs {total}, paid Rs {paid}."
+        "{due_line}",
+        "hi": "{shop} ने आपका बिल {bill_no} दर्ज किया: {lines} कुल ₹{total}, भुगतान ₹{paid}।{due_line}",
+    },
+    "payment_receipt": {
+        "en": "{shop}: received Rs {amount} from {party} on {paid_on}. Balance Rs {balance}. "
+        "Thank you!",
+        "hi": "{shop}: {party} से {paid_on} को ₹{amount} प्राप्त। बाकी ₹{balance}। धन्यवाद!",
+    },
+    "reminder": {
+        "en": "Namaste {party}, Rs {balance} is due to {shop} (bill {bill_no}) by {due_date}. "
+        "Please pay at your convenience.",
+        "hi": "नमस्ते {party}, {shop} का ₹{balance} बकाया है (बिल {bill_no}), {due_date} तक।",
+    },
+    "purchase_reminder": {
+        "en": "Namaste {party}, {shop} will pay Rs {balance} for bill {bill_no} by {due_date}.",
+        "hi": "नमस्ते {party}, {shop} बिल {bill_no} के ₹{balance} {due_date} तक चुकाएगा।",
+    },
+}
+_DUE_LINE: dict[Language, str] = {
+    "en": " Balance Rs {balance} due by {due_date}.",
+    "hi": " बकाया ₹{balance}, {due_date} तक।",
+}
+_NO_NAME: dict[Language, str] = {"en": "ji", "hi": "जी"}
+
+
+class TemplateError(ValueError):
+    """A shop's replacement text uses a field the template does not have, or bad syntax."""
 
 
 @dataclass(frozen=True, slots=True)
-class BillMessage:
-    shop_name: str
-    customer_name: str
-    bill_no: str
-    total: Decimal
-    paid: Decimal
-    due_date: str | None
+class BillItem:
+    name: str
+    quantity: Decimal
+    amount: Decimal
 
 
-_SALE_BILL = {
-    "en": (
-        "Namaste {customer}, your bill {bill_no} at {shop}: Rs {total}. Paid Rs {paid}."
-        "{due_line} Thank you!"
-    ),
-    "hi": (
-        "नमस्ते {customer}, {shop} पर आपका बिल {bill_no}: ₹{total}। भुगतान ₹{paid}।{due_line} धन्यवाद!"
-    ),
-}
-_DUE_LINE = {
-    "en": " Balance Rs {due} due by {due_date}.",
-    "hi": " बकाया ₹{due}, {due_date} तक।",
-}
+def _number(value: Decimal) -> str:
+    """1.000 -> '1', 1.250 -> '1.25': quantities read as people write them."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def sale_bill(message: BillMessage, language: str = "en") -> str:
-    language = language if language in LANGUAGES else "en"
-    due = message.total - message.paid
-    due_line = (
-        _DUE_LINE[language].format(due=due, due_date=message.due_date or "-") if due > 0 else ""
-    )
-    return _SALE_BILL[language].format(
-        customer=message.customer_name or "ji",
-        bill_no=message.bill_no,
-        shop=message.shop_name,
-        total=message.total,
-        paid=message.paid,
-        due_line=due_line,
-    )
+def item_lines(items: list[BillItem]) -> str:
+    """'Atta 5kg x2=90.00, Sugar x1=45.00 +2 more' - at most three items, short names."""
+    shown = [
+        f"{item.name[:MAX_ITEM_NAME].strip()} x{_number(item.quantity)}={item.amount}"
+        for item in items[:MAX_LINES_SHOWN]
+    ]
+    more = len(items) - MAX_LINES_SHOWN
+    return ", ".join(shown) + (f" +{more} more." if more > 0 else ".")
+
+
+def allowed_fields(template: TemplateName) -> set[str]:
+    fields = set(FIELDS[template])
+    if template in ("sale_bill", "purchase_bill"):
+        fields.add("due_line")
+    return fields
+
+
+def check_template(template: TemplateName, text: str) -> None:
+    """Refuse a replacement text that could not be rendered: unknown fields or bad braces."""
+    if not text.strip():
+        raise TemplateError("the text is empty")
+    if len(text) > MAX_TEMPLATE_CHARS:
+        raise TemplateError(f"the text is longer than {MAX_TEMPLATE_CHARS} characters")
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise TemplateError(f"bad braces: {exc}") from exc
+    allowed = allowed_fields(template)
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if field not in allowed or spec or conversion:
+            raise TemplateError(
+                f"unknown field {{{field}}}; use only "
+                + ", ".join(f"{{{f}}}" for f in sorted(allowed))
+            )
+
+
+def render(
+    template: TemplateName,
+    language: str,
+    values: Mapping[str, object],
+    overrides: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
+    """The message text: the shop's own wording when it has one, else ours.
+
+    `values` holds the template's fields; `party` may be empty (a customer with no name).
+    """
+    lang: Language = "hi" if language == "hi" else "en"
+    text = (overrides or {}).get(template, {}).get(lang) or DEFAULTS[template][lang]
+    fields = {name: "" if value is None else str(value) for name, value in values.items()}
+    fields["party"] = fields.get("party") or _NO_NAME[lang]
+    if template in ("sale_bill", "purchase_bill"):
+        owed = Decimal(str(values.get("balance") or 0))
+        fields["due_line"] = _DUE_LINE[lang].format_map(fields) if owed > 0 else ""
+    return " ".join(text.format_map(fields).split())
+
+
+_GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
+)
+
+
+def sms_segments(body: str) -> int:
+    """How many SMS parts the text takes: GSM-7 160/153 characters, else UCS-2 70/67."""
+    if set(body) <= _GSM7:
+        single, part = 160, 153
+    else:
+        single, part = 70, 67
+    return 1 if len(body) <= single else math.ceil(len(body) / part)

@@ -15,6 +15,7 @@ from app.auth import service as auth_service
 from app.core.errors import Duplicate, InvalidInput, NotFound
 from app.core.pagination import Page
 from app.core.phone import InvalidPhone, to_e164
+from app.notifications.service import Recipient
 from app.parties import repository
 from app.parties.repository import Side
 from app.parties.schemas import (
@@ -162,6 +163,14 @@ async def _rename(
     if party is None:
         raise _not_found(side, party_id)
     return (await _with_balances(session, side, shop_id, [party]))[0]
+
+
+def customer_recipient(party: PartyRef) -> Recipient:
+    return Recipient("customer", party.id, party.name, party.phone, party.opted_out)
+
+
+def vendor_recipient(party: PartyRef) -> Recipient:
+    return Recipient("vendor", party.id, party.name, party.phone, party.opted_out)
 
 
 # Customers

@@ -11,7 +11,10 @@ from app.core.money import round_money
 from app.core.pagination import Page
 from app.core.security import Principal
 from app.models import Product, Purchase
+from app.notifications import service as notifications
+from app.notifications.templates import BillItem
 from app.parties import service as parties
+from app.parties.service import vendor_recipient
 from app.products import service as products
 from app.purchases import repository
 from app.purchases.schemas import (
@@ -27,6 +30,11 @@ from app.sales.service import DEFAULT_CREDIT_DAYS, bill_date, party_phone, settl
 from app.stock import service as stock
 from app.stock.service import StockLine
 from app.udhaar import service as udhaar
+
+
+def purchase_bill_no(purchase_id: int) -> str:
+    """How a purchase is named to its vendor: purchases have no bill series of their own."""
+    return f"P-{purchase_id}"
 
 
 async def _resolve_or_create(
@@ -118,7 +126,9 @@ async def record_purchase(
         ],
         {pid: quantity for pid, (quantity, _) in applied.items()},
     )
+    due_date = None
     if total > paid:
+        due_date = data.payment_due_date or purchase_date + dt.timedelta(days=DEFAULT_CREDIT_DAYS)
         await udhaar.open_purchase_credit(
             session,
             shop_id,
@@ -126,9 +136,23 @@ async def record_purchase(
             purchase_id=purchase_id,
             amount=total - paid,
             entry_date=purchase_date,
-            due_date=data.payment_due_date
-            or purchase_date + dt.timedelta(days=DEFAULT_CREDIT_DAYS),
+            due_date=due_date,
         )
+    await notifications.queue_bill(
+        session,
+        shop,
+        vendor_recipient(vendor),
+        template="purchase_bill",
+        reference=f"purchase:{purchase_id}",
+        bill_no=purchase_bill_no(purchase_id),
+        items=[
+            BillItem(p.name, line.quantity, line_total)
+            for line, p, line_total in zip(data.products, resolved, line_totals, strict=True)
+        ],
+        total=total,
+        paid=paid,
+        due_date=due_date,
+    )
     return PurchaseCreated(purchase_id=purchase_id, total_amount=total)
 
 

@@ -17,8 +17,9 @@ from app.core.pagination import Page
 from app.core.security import Principal
 from app.models import Sale
 from app.notifications import service as notifications
-from app.notifications.templates import BillMessage
+from app.notifications.templates import BillItem
 from app.parties import service as parties
+from app.parties.service import customer_recipient
 from app.products import service as products
 from app.sales import repository
 from app.sales.schemas import (
@@ -191,21 +192,21 @@ async def record_sale(session: AsyncSession, principal: Principal, data: SaleCre
             due_date=due_date,
         )
     bill_no = await repository.assign_bill_no(session, shop_id, sale_id, fiscal_year(sale_date))
-    if customer is not None and not customer.opted_out:
-        await notifications.queue_sale_bill(
+    if customer is not None:
+        await notifications.queue_bill(
             session,
-            shop_id,
-            customer_id=customer.id,
-            phone=customer.phone,
-            sale_id=sale_id,
-            message=BillMessage(
-                shop_name=shop.name,
-                customer_name=customer.name,
-                bill_no=bill_no,
-                total=total,
-                paid=paid,
-                due_date=due_date.isoformat() if on_credit > 0 and due_date else None,
-            ),
+            shop,
+            customer_recipient(customer),
+            template="sale_bill",
+            reference=f"sale:{sale_id}",
+            bill_no=bill_no,
+            items=[
+                BillItem(p.name, line.quantity, line_total)
+                for line, p, line_total in zip(data.products, resolved, line_totals, strict=True)
+            ],
+            total=total,
+            paid=paid,
+            due_date=due_date if on_credit > 0 else None,
         )
     return SaleCreated(
         sale_id=sale_id, bill_no=bill_no, total_amount=total, profit=total - total_cost

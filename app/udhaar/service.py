@@ -2,10 +2,11 @@
 
 An entry's balance is its amount minus its settlement rows; nothing is overwritten (rule 4 of
 ARCHITECTURE.md). This module only `flush()`es through its repository; it never commits.
-The HTTP endpoints of /api/udhaar come in a later issue.
+The party-facing side (payments, statements, /api/udhaar) is in `accounts.py`.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -155,3 +156,39 @@ async def vendor_balances(
 ) -> dict[int, Decimal]:
     """What the shop owes each vendor (0.00 for those with no udhaar), in one query."""
     return await _balances(session, shop_id, "purchase", vendor_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """An open, due customer entry that has not been reminded within its shop's interval."""
+
+    shop_id: int
+    entry_id: int
+    due_date: dt.date
+    bill_no: str | None
+    balance: Decimal
+    customer_id: int
+    name: str
+    phone: str
+    opted_out: bool
+    today: dt.date
+
+
+async def reminder_candidates(session: AsyncSession, limit: int) -> list[DueReminder]:
+    """Across all shops (a system session): the entries whose reminder is due now."""
+    rows = await repository.reminder_candidates(session, limit)
+    return [
+        DueReminder(
+            shop_id=row.shop_id,
+            entry_id=row.entry_id,
+            due_date=row.due_date,
+            bill_no=row.bill_no,
+            balance=row.balance,
+            customer_id=row.customer_id,
+            name=row.name,
+            phone=row.phone,
+            opted_out=row.opted_out,
+            today=row.today,
+        )
+        for row in rows
+    ]
