@@ -5,6 +5,7 @@ import asyncio
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.bills import counts, exact, purchase, sale, scalar
 from tests.conftest import create_product, unique_phone
@@ -327,7 +328,7 @@ async def test_statement_dates_filter_with_an_opening_balance(client, shop):
 
 
 async def test_summary_totals_overdue_and_ageing(client, shop):
-    today = dt.date.today()
+    today = dt.datetime.now(ZoneInfo("Asia/Kolkata")).date()
 
     async def opening(side: str, amount: str, days_old: int, due_in: int):
         entry_date = today - dt.timedelta(days=days_old)
@@ -366,7 +367,7 @@ async def test_summary_totals_overdue_and_ageing(client, shop):
 
 
 async def test_due_lists_show_entries_due_soon_overdue_first(client, shop):
-    today = dt.date.today()
+    today = dt.datetime.now(ZoneInfo("Asia/Kolkata")).date()
     entries = {}
     for name, due_in in (("soon", 2), ("late", -3), ("later", 10)):
         response = await client.post(

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import service as auth_service
 from app.auth.service import ShopSettings
 from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.money import MONEY_PLACES
 from app.core.pagination import Page
 from app.notifications import service as notifications
 from app.notifications.service import Recipient
@@ -190,6 +191,7 @@ async def _allocate(
 ) -> PaymentRecorded:
     """Pay `entries` (already locked) oldest first; over-paying them all is a 422."""
     paid_on = _paid_on(data, shop)
+    data = data.model_copy(update={"amount": data.amount.quantize(MONEY_PLACES)})
     settled = await repository.settled_totals(
         session, shop.shop_id, [entry_id for entry_id, _, _ in entries]
     )
