@@ -10,6 +10,7 @@ from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
+from app.core.visibility import for_role, shown
 from app.products import service
 from app.products.schemas import DeletedOut, ProductCreate, ProductRead, ProductUpdate
 from app.stock.schemas import StockMovementRead
@@ -32,7 +33,7 @@ async def list_products(
     products, total = await service.search(
         session, principal.shop_id, page, q=q, low_stock=low_stock
     )
-    return respond(products, headers=page_headers(request, page, total))
+    return respond(for_role(principal, products), headers=page_headers(request, page, total))
 
 
 @router.post(
@@ -54,7 +55,7 @@ async def create_product(
         idempotency_key,
         "/api/products/",
         data,
-        lambda: service.create(session, principal.shop_id, data),
+        lambda: shown(principal, service.create(session, principal.shop_id, data)),
     )
 
 
@@ -62,7 +63,8 @@ async def create_product(
 async def get_product(
     product_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
 ) -> DecimalJSONResponse:
-    return respond(service.to_read(await service.get_live(session, principal.shop_id, product_id)))
+    product = await service.get_live(session, principal.shop_id, product_id)
+    return respond(for_role(principal, service.to_read(product)))
 
 
 @router.put(
@@ -72,7 +74,9 @@ async def update_product(
     product_id: IdPath, data: ProductUpdate, session: ShopSessionDep, principal: PrincipalDep
 ) -> DecimalJSONResponse:
     """Change any fields; a new `quantity` is recorded as a stock adjustment."""
-    return respond(await service.update(session, principal.shop_id, product_id, data))
+    return respond(
+        for_role(principal, await service.update(session, principal.shop_id, product_id, data))
+    )
 
 
 @router.delete(

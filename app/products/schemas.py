@@ -67,7 +67,9 @@ class ProductUpdate(BaseModel):
 class ProductRead(BaseModel):
     product_id: int
     product_name: str
-    price_purchase: Decimal = Field(description="Moving-average cost per unit")
+    price_purchase: Decimal | None = Field(
+        description="Moving-average cost per unit (null for staff logins)"
+    )
     price_sale: Decimal
     quantity: Decimal
     unit: Unit

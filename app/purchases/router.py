@@ -41,10 +41,10 @@ async def create_purchase(
     )
 
 
-@router.get("/", response_model=list[PurchaseSummary], responses=error_responses(*AUTHED))
+@router.get("/", response_model=list[PurchaseSummary], responses=error_responses(*AUTHED, 403))
 async def list_purchases(
     session: ShopSessionDep,
-    principal: PrincipalDep,
+    principal: OwnerDep,
     page: PageDep,
     request: Request,
     date_from: Annotated[dt.date | None, Query(alias="from")] = None,
@@ -58,10 +58,10 @@ async def list_purchases(
 
 
 @router.get(
-    "/{purchase_id}", response_model=PurchaseDetail, responses=error_responses(*AUTHED, 404)
+    "/{purchase_id}", response_model=PurchaseDetail, responses=error_responses(*AUTHED, 403, 404)
 )
 async def get_purchase(
-    purchase_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
+    purchase_id: IdPath, session: ShopSessionDep, principal: OwnerDep
 ) -> DecimalJSONResponse:
     return respond(await service.purchase_detail(session, principal.shop_id, purchase_id))
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from app.auth.dependencies import PrincipalDep, ShopSessionDep
+from app.auth.dependencies import OwnerDep, ShopSessionDep
 from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
@@ -21,9 +21,11 @@ profit_loss = APIRouter(
 reports = APIRouter(prefix="/api/reports", tags=["reports"], route_class=DecimalRoute)
 
 
-@profit_loss.get("/", response_model=list[ProfitLossRecord], responses=error_responses(*AUTHED))
+@profit_loss.get(
+    "/", response_model=list[ProfitLossRecord], responses=error_responses(*AUTHED, 403)
+)
 async def list_profit_loss(
-    session: ShopSessionDep, principal: PrincipalDep, page: PageDep, request: Request
+    session: ShopSessionDep, principal: OwnerDep, page: PageDep, request: Request
 ) -> DecimalJSONResponse:
     """Profit or loss of every non-void sale, newest first, net of returns.
 
@@ -36,12 +38,12 @@ async def list_profit_loss(
 @profit_loss.get(
     "/by-date/{date}",
     response_model=list[ProfitLossRecord],
-    responses=error_responses(*AUTHED),
+    responses=error_responses(*AUTHED, 403),
 )
 async def profit_loss_by_date(
     date: Annotated[IsoDate, Path(description="The bills' date, YYYY-MM-DD")],
     session: ShopSessionDep,
-    principal: PrincipalDep,
+    principal: OwnerDep,
     page: PageDep,
     request: Request,
 ) -> DecimalJSONResponse:
@@ -53,19 +55,21 @@ async def profit_loss_by_date(
 @profit_loss.get(
     "/{sales_id}",
     response_model=list[ProfitLossRecord],
-    responses=error_responses(*AUTHED, 404),
+    responses=error_responses(*AUTHED, 403, 404),
 )
 async def profit_loss_of_sale(
-    sales_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
+    sales_id: IdPath, session: ShopSessionDep, principal: OwnerDep
 ) -> DecimalJSONResponse:
     """A list holding the one record of that sale; 404 for a void or unknown sale."""
     return respond([await service.record_of_sale(session, principal.shop_id, sales_id)])
 
 
-@reports.get("/profit-loss", response_model=ProfitLossReport, responses=error_responses(*AUTHED))
+@reports.get(
+    "/profit-loss", response_model=ProfitLossReport, responses=error_responses(*AUTHED, 403)
+)
 async def profit_loss_report(
     session: ShopSessionDep,
-    principal: PrincipalDep,
+    principal: OwnerDep,
     date_from: Annotated[
         IsoDate | None, Query(alias="from", description="First day, YYYY-MM-DD (inclusive)")
     ] = None,

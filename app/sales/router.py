@@ -11,6 +11,7 @@ from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
+from app.core.visibility import for_role, shown
 from app.sales import returns, service
 from app.sales.schemas import (
     ReturnCreated,
@@ -48,7 +49,7 @@ async def create_sale(
         idempotency_key,
         "/api/sales/",
         data,
-        lambda: service.record_sale(session, principal, data),
+        lambda: shown(principal, service.record_sale(session, principal, data)),
     )
 
 
@@ -79,7 +80,9 @@ async def get_sale(
     sale_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
 ) -> DecimalJSONResponse:
     """One bill with its lines (cost and profit per line) and its customer."""
-    return respond(await service.sale_detail(session, principal.shop_id, sale_id))
+    return respond(
+        for_role(principal, await service.sale_detail(session, principal.shop_id, sale_id))
+    )
 
 
 @router.post(
@@ -92,7 +95,9 @@ async def void_sale(
 ) -> DecimalJSONResponse:
     """Owners only: cancel a bill. Stock and udhaar are reversed by new ledger rows."""
     await returns.void_sale(session, principal.shop_id, sale_id, data.reason)
-    return respond(await service.sale_detail(session, principal.shop_id, sale_id))
+    return respond(
+        for_role(principal, await service.sale_detail(session, principal.shop_id, sale_id))
+    )
 
 
 @router.post(

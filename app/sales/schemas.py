@@ -84,7 +84,7 @@ class SaleCreated(BaseModel):
     sale_id: int
     bill_no: str
     total_amount: Decimal
-    profit: Decimal
+    profit: Decimal | None = Field(description="Null for staff logins")
 
 
 class SaleSummary(BaseModel):
@@ -104,8 +104,10 @@ class SaleLineOut(BaseModel):
     quantity: Decimal
     rate: Decimal
     sale_price: Decimal = Field(description="Line total: quantity x rate")
-    cost_price: Decimal = Field(description="Unit cost when sold (moving average)")
-    profit: Decimal
+    cost_price: Decimal | None = Field(
+        description="Unit cost when sold (moving average); null for staff logins"
+    )
+    profit: Decimal | None = Field(description="Null for staff logins")
     returned_quantity: Decimal
 
 
@@ -117,7 +119,7 @@ class CustomerBrief(BaseModel):
 
 class SaleDetail(SaleSummary):
     payment_mode: PaymentMode
-    profit: Decimal
+    profit: Decimal | None = Field(description="Null for staff logins")
     void_reason: str | None
     products: list[SaleLineOut]
     customer: CustomerBrief
