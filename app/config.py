@@ -50,6 +50,15 @@ class ServerSettings(BaseSettings):
     )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     max_json_bytes: int = Field(default=1_048_576, ge=1024, validation_alias="MAX_JSON_BYTES")
+    docs_enabled: bool | None = Field(
+        default=None,
+        validation_alias="DOCS_ENABLED",
+        description="Serve /docs, /redoc and /openapi.json; default: on except in production",
+    )
+
+    @property
+    def serve_docs(self) -> bool:
+        return self.docs_enabled if self.docs_enabled is not None else self.env != "production"
 
     @field_validator("cors_origins", mode="before")
     @classmethod

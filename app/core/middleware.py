@@ -18,8 +18,21 @@ _log = logging.getLogger("dukaan.access")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
+_SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+)
+_NO_STORE = (b"cache-control", b"no-store")
+
+
 class RequestIdMiddleware:
-    """Echo (or mint) `X-Request-ID`, expose it to logs, and write one access line per request."""
+    """Echo (or mint) `X-Request-ID`, expose it to logs, and write one access line per request.
+
+    It also adds the security headers every response carries, and `Cache-Control: no-store`
+    on replies to authenticated requests, so a shared cache or a browser's back button never
+    serves one shop's books to someone else.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -28,7 +41,9 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_headers = dict(scope["headers"])
+        incoming = request_headers.get(b"x-request-id", b"").decode("latin-1")
+        authenticated = b"authorization" in request_headers
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
@@ -42,6 +57,9 @@ class RequestIdMiddleware:
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode("latin-1")))
+                headers.extend(_SECURITY_HEADERS)
+                if authenticated and not any(name == b"cache-control" for name, _ in headers):
+                    headers.append(_NO_STORE)
                 message["headers"] = headers
             await send(message)
 
