@@ -50,6 +50,12 @@ class ServerSettings(BaseSettings):
     )
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     max_json_bytes: int = Field(default=1_048_576, ge=1024, validation_alias="MAX_JSON_BYTES")
+    write_rate_limit: int = Field(
+        default=6000,
+        ge=0,
+        validation_alias="WRITE_RATE_LIMIT",
+        description="Writes per minute per bearer token and worker process; 0 is off",
+    )
     docs_enabled: bool | None = Field(
         default=None,
         validation_alias="DOCS_ENABLED",

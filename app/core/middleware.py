@@ -68,7 +68,7 @@ class RequestIdMiddleware:
         except Exception:
             _log.exception("unhandled error")
             if not response_started:
-                await _send_json(send_with_id, 500, INTERNAL_ERROR_BODY)
+                await send_json(send_with_id, 500, INTERNAL_ERROR_BODY)
         finally:
             _log.info(
                 "%s %s %s",
@@ -85,7 +85,13 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
-async def _send_json(send: Send, status: int, content: dict[str, Any]) -> None:
+async def send_json(
+    send: Send,
+    status: int,
+    content: dict[str, Any],
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """A whole JSON reply from ASGI middleware (which runs outside FastAPI's handlers)."""
     body = json.dumps(content).encode()
     await send(
         {
@@ -94,6 +100,7 @@ async def _send_json(send: Send, status: int, content: dict[str, Any]) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                *(headers or []),
             ],
         }
     )
@@ -136,7 +143,7 @@ class BodyLimitMiddleware:
             "code": "payload_too_large",
         }
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _send_json(send, 413, too_large)
+            await send_json(send, 413, too_large)
             return
         received = 0
         started = False
@@ -160,7 +167,7 @@ class BodyLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except _BodyTooLarge:
             if not started:
-                await _send_json(send, 413, too_large)
+                await send_json(send, 413, too_large)
 
 
 def tolerate_trailing_slashes(router: Router) -> None:

@@ -1,0 +1,45 @@
+"""OWASP API4: a token that writes too fast is slowed down with a 429, others are not."""
+
+import httpx
+import pytest
+
+from app.main import create_app
+from tests.conftest import make_settings, register_shop
+
+
+@pytest.fixture
+async def limited(database_url, tmp_path):
+    app = create_app(make_settings(database_url, tmp_path, WRITE_RATE_LIMIT=3))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://shop.test") as http:
+            yield http
+
+
+async def _customer(client, shop, n):
+    return await client.post(
+        "/api/customers/",
+        json={"customer_name": f"C{n}", "phone_no": f"98765{n:05d}"},
+        headers=shop.headers,
+    )
+
+
+async def test_writes_past_the_limit_get_429_with_retry_after(limited):
+    shop, other = await register_shop(limited), await register_shop(limited)
+
+    statuses = [(await _customer(limited, shop, n)).status_code for n in range(5)]
+    refused = await _customer(limited, shop, 9)
+
+    assert statuses == [201, 201, 201, 429, 429]
+    assert refused.json()["code"] == "rate_limited"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+    # Reads are not writes, and another shop's token has its own allowance.
+    assert (await limited.get("/api/customers/", headers=shop.headers)).status_code == 200
+    assert (await _customer(limited, other, 1)).status_code == 201
+    listed = (await limited.get("/api/customers/", headers=shop.headers)).json()
+    assert len(listed) == 3
+
+
+async def test_the_default_limit_does_not_get_in_a_shops_way(client, shop):
+    statuses = {(await _customer(client, shop, n)).status_code for n in range(30)}
+    assert statuses == {201}
