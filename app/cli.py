@@ -1,6 +1,9 @@
-"""The `dukaan` command: serve the API, run migrations."""
+"""The `dukaan` command: serve the API, send messages, run migrations."""
 
+import asyncio
+import logging
 import os
+import signal
 import time
 
 import typer
@@ -11,6 +14,7 @@ from app.config import get_settings
 from app.core import migrate as migrations
 from app.core.embedded import ensure_database, start_server
 from app.core.logging import configure_logging
+from app.notifications import dispatcher
 
 cli = typer.Typer(help="Dukaan Sahaayak: the backend of a shop's books.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -70,6 +74,30 @@ def serve(
         access_log=False,
         proxy_headers=True,
     )
+
+
+@cli.command()
+def worker() -> None:
+    """Send queued messages (the outbox) until SIGTERM or SIGINT; run as many as you like.
+
+    Migrates first, like `serve`. Set DISPATCHER=off on the API when workers do the sending.
+    """
+    configure_logging(get_settings().server.log_level)
+    url = _resolve_database_url()
+    migrations.upgrade(url)
+    settings = get_settings()
+    log = logging.getLogger("dukaan.worker")
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await dispatcher.work(settings, url, stop)
+
+    log.info("worker started", extra={"pid": os.getpid()})
+    asyncio.run(run())
+    log.info("worker stopped", extra={"pid": os.getpid()})
 
 
 def main() -> None:

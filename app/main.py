@@ -23,7 +23,9 @@ from app.core.middleware import (
 )
 from app.core.responses import DecimalJSONResponse
 from app.core.security import load_or_create_secret
+from app.notifications.dispatcher import inline_dispatcher
 from app.notifications.router import router as notifications_router
+from app.notifications.webhook_router import router as webhooks_router
 from app.parties.router import router as parties_router
 from app.products.router import router as products_router
 from app.purchases.router import router as purchases_router
@@ -62,7 +64,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.secret_key = load_or_create_secret(settings.auth.secret_key, settings.db.data_dir)
         _log.info("started", extra={"env": settings.server.env})
         try:
-            yield
+            # DISPATCHER=inline sends the outbox from this process; stopped before the pool.
+            async with inline_dispatcher(app.state.sessionmaker, settings):
+                yield
         finally:
             await engine.dispose()
 
@@ -96,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_router,
         udhaar_router,
         notifications_router,
+        webhooks_router,
     ):
         app.include_router(router)
     tolerate_trailing_slashes(app.router)

@@ -23,7 +23,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
-from app.config import AuthSettings, DatabaseSettings, ServerSettings, Settings
+from app.config import AuthSettings, DatabaseSettings, MessagingSettings, ServerSettings, Settings
 from app.core import migrate
 from app.core.embedded import start_server
 from app.main import create_app
@@ -82,11 +82,19 @@ async def database_url(server_url: str, template_db: str) -> AsyncIterator[str]:
     await _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def make_settings(database_url: str, data_dir: Path, **server: Any) -> Settings:
+def make_settings(
+    database_url: str,
+    data_dir: Path,
+    *,
+    messaging: MessagingSettings | None = None,
+    **server: Any,
+) -> Settings:
+    """Test settings; no dispatcher runs unless a test passes `messaging` that asks for one."""
     return Settings(
         db=DatabaseSettings(DATABASE_URL=database_url, DUKAAN_DATA_DIR=data_dir),
         auth=AuthSettings(DUKAAN_SECRET_KEY=TEST_SECRET),
         server=ServerSettings(DUKAAN_ENV="test", **server),
+        messaging=messaging or MessagingSettings(DISPATCHER="off"),
     )
 
 

@@ -44,6 +44,12 @@ _REMEMBER = text(
     "UPDATE idempotency_keys SET status_code = :status_code, response = :response "
     "WHERE id = :id AND shop_id = :shop_id"
 )
+PURGE_GRACE = dt.timedelta(hours=1)
+_PURGE = text(
+    "DELETE FROM idempotency_keys WHERE (shop_id, id) IN ("
+    "SELECT shop_id, id FROM idempotency_keys "
+    "WHERE expires_at < now() - make_interval(secs => :grace) LIMIT :limit)"
+)
 
 
 class IdempotencyKeyReused(AppError):
@@ -146,3 +152,15 @@ async def idempotent(
     response = respond(await create(), status_code=status_code)
     await remember(session, shop_id, claimed, status_code, bytes(response.body).decode())
     return response
+
+
+async def purge_expired(session: AsyncSession, *, limit: int = 10_000) -> int:
+    """Delete keys that expired over an hour ago (at most `limit`); returns how many.
+
+    An expired key is already treated as free by `claim()`; deleting it only reclaims space.
+    The hour's grace keeps the purge clear of a request reusing a key that has just expired
+    (between its insert and its lookup). Run by the dispatcher's housekeeping, in a system
+    session that sees every shop.
+    """
+    result = await session.execute(_PURGE, {"grace": PURGE_GRACE.total_seconds(), "limit": limit})
+    return int(getattr(result, "rowcount", 0) or 0)
