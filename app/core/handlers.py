@@ -1,8 +1,10 @@
 """Exception handlers: every error leaves as `{"detail", "code"}` JSON, never a traceback."""
 
 import logging
+import traceback
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
@@ -78,21 +80,57 @@ async def integrity_error(request: Request, exc: Exception) -> DecimalJSONRespon
     )
 
 
+_LOST_SERVER = (
+    OSError,  # refused, reset, or the Unix socket gone while the server is down
+    asyncpg.PostgresConnectionError,  # closed in the middle of an operation
+    asyncpg.exceptions.OperatorInterventionError,  # shutting down, or starting up
+    asyncpg.exceptions.InterfaceError,
+)
+
+
+def _lost_the_server(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) means PostgreSQL could not be reached or went away."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, _LOST_SERVER):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 async def database_error(request: Request, exc: Exception) -> DecimalJSONResponse:
     assert isinstance(exc, DBAPIError)
-    if isinstance(exc, InterfaceError | OperationalError) or exc.connection_invalidated:
-        _log.error("database unavailable", extra={"path": request.url.path})
+    if (
+        isinstance(exc, InterfaceError | OperationalError)
+        or exc.connection_invalidated
+        or _lost_the_server(exc)
+    ):
+        _log.error("database unavailable", extra={"path": request.url.path, "error": repr(exc)})
         return _render(DatabaseUnavailable())
     return await unexpected_error(request, exc)
 
 
 async def connection_error(request: Request, exc: Exception) -> DecimalJSONResponse:
-    _log.error("database unreachable", extra={"path": request.url.path, "error": repr(exc)})
-    return _render(DatabaseUnavailable())
+    """Timeouts and OS-level errors: a 503 when they come from reaching the database.
+
+    Connecting to PostgreSQL fails with plain OS errors (a refused port, a missing socket
+    file) that the driver does not wrap; other OS errors stay what they are, a 500.
+    """
+    if isinstance(exc, ConnectionError | TimeoutError) or _raised_in_driver(exc):
+        _log.error("database unreachable", extra={"path": request.url.path, "error": repr(exc)})
+        return _render(DatabaseUnavailable())
+    return await unexpected_error(request, exc)
+
+
+def _raised_in_driver(exc: BaseException) -> bool:
+    return any(
+        "/asyncpg/" in frame.f_code.co_filename or "/sqlalchemy/pool/" in frame.f_code.co_filename
+        for frame, _ in traceback.walk_tb(exc.__traceback__)
+    )
 
 
 async def unexpected_error(request: Request, exc: Exception) -> DecimalJSONResponse:
-    _log.error("unhandled database error", extra={"path": request.url.path}, exc_info=exc)
+    _log.error("unhandled error", extra={"path": request.url.path}, exc_info=exc)
     return DecimalJSONResponse(INTERNAL_ERROR_BODY, status_code=500)
 
 
@@ -102,7 +140,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(DBAPIError, database_error)
-    app.add_exception_handler(ConnectionError, connection_error)
+    app.add_exception_handler(OSError, connection_error)  # ConnectionError is an OSError
     app.add_exception_handler(TimeoutError, connection_error)
     # Anything else is caught by RequestIdMiddleware (outermost), which logs it with the
     # request id and answers a generic 500.
