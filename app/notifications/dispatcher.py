@@ -189,11 +189,12 @@ class Dispatcher:
     async def _claim(self) -> tuple[int, list[_Ready]]:
         """Claim due rows; settle those that must not be sent; charge quota for the rest."""
         lease_s = self._config.dispatch_lease_s
+        # Measured before the claim: the lease in the row starts no later than this.
+        start_by = time.monotonic() + lease_s - self._config.twilio_timeout_s
         async with self._transaction() as session:
             claimed = await delivery.claim_due(
                 session, limit=self._config.dispatch_batch, lease_s=lease_s
             )
-            start_by = time.monotonic() + lease_s - self._config.twilio_timeout_s
             by_shop: dict[int, list[ClaimedMessage]] = defaultdict(list)
             for message in claimed:
                 if message.attempts > self._config.notify_max_attempts:
@@ -304,10 +305,9 @@ class Dispatcher:
         config = self._config
         outcome = "failed"
         delay_s: float | None = None
+        # Locks in the order the claim takes them (message row, then the shop's quota row),
+        # so a claim and this write never deadlock.
         async with self._transaction() as session:
-            if failure.code is not None:
-                # The provider answered and refused: nothing went out, so it does not count.
-                await delivery.refund_quota(session, message.shop_id, item.quota_day)
             if failure.code == OPTED_OUT_CODE:
                 await delivery.record_failed(session, message, error=failure.reason)
                 await delivery.opt_out(
@@ -333,6 +333,9 @@ class Dispatcher:
                     else failure.reason
                 )
                 await delivery.record_failed(session, message, error=error)
+            if failure.code is not None:
+                # The provider answered and refused: nothing went out, so it does not count.
+                await delivery.refund_quota(session, message.shop_id, item.quota_day)
         _log.warning(
             "message not sent",
             extra={
