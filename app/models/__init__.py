@@ -11,6 +11,7 @@ from app.models.bill import (
     SaleReturn,
     SaleReturnLine,
 )
+from app.models.draft import PurchaseDraft, PurchaseDraftLine
 from app.models.idempotency import IdempotencyRecord
 from app.models.outbox import MessageQuota, Notification
 from app.models.party import Customer, Vendor
@@ -31,6 +32,8 @@ __all__ = [
     "Notification",
     "Product",
     "Purchase",
+    "PurchaseDraft",
+    "PurchaseDraftLine",
     "PurchaseLine",
     "Sale",
     "SaleLine",

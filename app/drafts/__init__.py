@@ -1,0 +1,1 @@
+"""Purchase drafts: a bill photo read into editable lines, confirmed into a real purchase."""

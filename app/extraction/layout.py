@@ -1,0 +1,351 @@
+"""OCR text boxes -> bill lines: rows from box positions, columns from the header row.
+
+A photo is rarely square to the camera, so the page's skew is estimated from the long boxes and
+positions are rotated back before boxes are grouped into rows. The header row (Item / Qty /
+Rate / Amount, in any order, with the usual Indian spellings) fixes the columns; without one,
+the numbers at the right of a row are taken as quantity, rate and amount. Header, total, tax
+and free-text rows (notes, addresses, anything without numbers) are never items.
+
+Geometry is integer pixels (slopes in thousandths), which is all the precision a photo has.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import pairwise
+from statistics import median
+from typing import Literal
+
+from app.core.money import MONEY_PLACES
+from app.extraction.arithmetic import reconcile
+from app.extraction.numbers import (
+    UNITS,
+    NumberRead,
+    fix_sizes,
+    looks_numeric,
+    parse_number,
+    parse_quantity,
+    tidy_quantity,
+)
+from app.extraction.reading import BillLine, BillReading
+from app.integrations.ocr.reader import TextBox
+
+Column = Literal["name", "quantity", "rate", "amount", "unit", "serial"]
+
+_NAME_HEADERS = {
+    "item",
+    "items",
+    "itemname",
+    "description",
+    "descriptionofgoods",
+    "particulars",
+    "particular",
+    "product",
+    "products",
+    "productname",
+    "goods",
+    "details",
+    "name",
+}
+_QUANTITY_HEADERS = {"qty", "qnty", "quantity", "quan", "qt"}
+_SERIAL_HEADERS = {"sno", "srno", "sr", "slno", "sl", "no", "sn"}
+_UNIT_HEADERS = {"unit", "units", "uom"}
+_AMOUNT_HEADERS = {"amount", "amt", "total", "value", "linetotal", "net"}
+
+_SKIP = re.compile(
+    r"\b(sub\s*total|grand\s*total|total|net\s*(amount|payable)|gst|cgst|sgst|igst|gstin|tax|"
+    r"vat|cess|discount|round\s*off|balance|amount\s*in\s*words|rupees|thank|signature|"
+    r"authori[sz]ed|e\s*&\s*o\s*e|paid|due|received|change)\b",
+    re.IGNORECASE,
+)
+_SKIP_COMPACT = ("grandtotal", "subtotal", "nettotal", "roundoff", "netamount", "totalamount")
+_TOTAL = re.compile(r"\b(grand\s*total|net\s*(amount|payable)|total(\s*amount)?)\b", re.I)
+_NOT_BILL_TOTAL = re.compile(r"\b(sub\s*total|total\s*(qty|quantity|items?))\b", re.I)
+_INFO = re.compile(
+    r"\b(date|dated|bill|invoice|inv|gstin|gst|phone|ph|mob|mobile|tel|address|memo|estimate|"
+    r"email|www|road|street|no)\b",
+    re.IGNORECASE,
+)
+_DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
+_DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_SERIAL_PREFIX = re.compile(r"^\s*\d{1,3}\s*[.)]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    confidence: Decimal
+    left: int
+    right: int
+    x: int
+    y: int
+    height: int
+
+
+def _slope_milli(boxes: list[TextBox]) -> int:
+    """The page's skew, from the top edges of the long boxes (text runs are straight)."""
+    slopes = []
+    for box in boxes:
+        (x0, y0), (x1, y1) = box.corners[0], box.corners[1]
+        height = abs(box.corners[3][1] - box.corners[0][1])
+        if x1 - x0 >= max(60, 3 * height):
+            slopes.append((y1 - y0) * 1000 // (x1 - x0))
+    return int(median(slopes)) if slopes else 0
+
+
+def _cells(boxes: list[TextBox]) -> list[Cell]:
+    """Boxes as cells in page coordinates rotated back by the skew."""
+    slope = _slope_milli(boxes)
+    cells = []
+    for box in boxes:
+        cx = (box.left + box.right) // 2
+        cy = (box.top + box.bottom) // 2
+        shift = slope * cy // 1000
+        cells.append(
+            Cell(
+                text=box.text.strip(),
+                confidence=box.confidence,
+                left=box.left + shift,
+                right=box.right + shift,
+                x=cx + shift,
+                y=cy - slope * cx // 1000,
+                height=max(1, abs(box.corners[3][1] - box.corners[0][1])),
+            )
+        )
+    return cells
+
+
+def group_rows(cells: list[Cell]) -> list[list[Cell]]:
+    """Cells whose centres are within half a text height of a row's centre share that row."""
+    if not cells:
+        return []
+    tolerance = max(4, int(median(cell.height for cell in cells)) // 2)
+    rows: list[list[Cell]] = []
+    for cell in sorted(cells, key=lambda c: c.y):
+        if rows:
+            row = rows[-1]
+            centre = sum(c.y for c in row) // len(row)
+            if abs(cell.y - centre) <= tolerance:
+                row.append(cell)
+                continue
+        rows.append([cell])
+    return [sorted(row, key=lambda c: c.x) for row in rows]
+
+
+def respace(text: str) -> str:
+    """Put back spaces the OCR model drops: 'TataSalt1kg' -> 'Tata Salt 1kg'."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+    text = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z]{2})", " ", text)
+    text = re.sub(r"(?<=[A-Za-z])(?=\d)", " ", text)
+    text = re.sub(
+        r"(\d)([A-Za-z]+)",
+        lambda m: m.group(0) if m.group(2).casefold() in UNITS else f"{m.group(1)} {m.group(2)}",
+        text,
+    )
+    return " ".join(text.split())
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.casefold())
+
+
+def header_kind(text: str) -> Column | None:
+    word = _letters(text)
+    kind: Column | None = None
+    if text.strip() == "#" or word in _SERIAL_HEADERS:
+        kind = "serial"
+    elif word in _NAME_HEADERS:
+        kind = "name"
+    elif word in _QUANTITY_HEADERS or word.startswith("quantity"):
+        kind = "quantity"
+    elif word.startswith(("rate", "price", "unitprice")):
+        kind = "rate"
+    elif word in _UNIT_HEADERS:
+        kind = "unit"
+    elif word in _AMOUNT_HEADERS or word.startswith(("amount", "amt")):
+        kind = "amount"
+    return kind
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    kinds: list[Column]
+    bounds: list[int]
+    """Boundary x between column i and i+1: the middle of the gap between their headers."""
+
+    def column_of(self, cell: Cell) -> Column:
+        for kind, bound in zip(self.kinds, self.bounds, strict=False):
+            if cell.x < bound:
+                return kind
+        return self.kinds[-1]
+
+
+def find_header(rows: list[list[Cell]]) -> tuple[int, Header] | None:
+    """The first row with at least two column titles, one of them numeric."""
+    for index, row in enumerate(rows):
+        titled = [(header_kind(cell.text), cell) for cell in row]
+        kinds = [kind for kind, _ in titled if kind is not None]
+        if len(set(kinds)) >= 2 and {"quantity", "rate", "amount"} & set(kinds):
+            columns: list[tuple[Column, Cell]] = []
+            for kind, cell in titled:
+                if kind is not None and kind not in [k for k, _ in columns]:
+                    columns.append((kind, cell))
+            bounds = [(left.right + right.left) // 2 for (_, left), (_, right) in pairwise(columns)]
+            return index, Header([kind for kind, _ in columns], bounds)
+    return None
+
+
+def is_skipped(text: str) -> bool:
+    spaced = respace(text)
+    compact = _letters(text)
+    return bool(_SKIP.search(spaced)) or any(word in compact for word in _SKIP_COMPACT)
+
+
+def _join(cells: Iterable[Cell]) -> str:
+    return " ".join(cell.text for cell in cells).strip()
+
+
+def _clean_name(text: str) -> str:
+    return respace(fix_sizes(_SERIAL_PREFIX.sub("", text))).strip(" .,:;-*")
+
+
+def _money(read: NumberRead | None) -> NumberRead | None:
+    return read if read is None or read.value >= 0 else None
+
+
+def _line(
+    name: str,
+    quantity_text: str,
+    rate_text: str,
+    amount_text: str,
+    unit_text: str,
+    cells: list[Cell],
+) -> BillLine | None:
+    """One item line from its column texts, or None when the row is not an item."""
+    quantity = parse_quantity(quantity_text) if quantity_text else None
+    rate = _money(parse_number(rate_text)) if rate_text else None
+    amount = _money(parse_number(amount_text)) if amount_text else None
+    if not re.search(r"[A-Za-z]{2}", name) or (
+        quantity is None and rate is None and amount is None
+    ):
+        return None
+    unit = UNITS.get(unit_text.casefold().strip(". ")) if unit_text else None
+    result = reconcile(quantity[0] if quantity else None, rate, amount)
+    flags = result.flags
+    line_quantity = result.quantity
+    if line_quantity is None or line_quantity <= 0:
+        line_quantity = Decimal(1)
+        flags = (*[f for f in flags if f != "quantity_missing"], "quantity_missing")
+    confidence = min(cell.confidence for cell in cells)
+    if "arithmetic_mismatch" in flags or "quantity_missing" in flags:
+        confidence = confidence / 2
+    elif any(flag.endswith("_corrected") for flag in flags):
+        confidence = confidence * Decimal("0.8")
+    return BillLine(
+        name=name,
+        quantity=tidy_quantity(line_quantity),
+        unit=unit or (quantity[1] if quantity else None),
+        rate=result.rate.quantize(MONEY_PLACES) if result.rate is not None else None,
+        amount=result.amount.quantize(MONEY_PLACES) if result.amount is not None else None,
+        confidence=confidence.quantize(Decimal("0.001")),
+        raw_text=_join(cells)[:500],
+        flags=flags,
+    )
+
+
+def _line_by_header(row: list[Cell], header: Header) -> BillLine | None:
+    columns: dict[Column, list[Cell]] = {}
+    for cell in row:
+        columns.setdefault(header.column_of(cell), []).append(cell)
+    if "name" in header.kinds:
+        name = _clean_name(_join(columns.get("name", [])))
+    else:
+        name = _clean_name(_join(c for c in row if not looks_numeric(c.text)))
+    return _line(
+        name,
+        _join(columns.get("quantity", [])),
+        _join(columns.get("rate", [])),
+        _join(columns.get("amount", [])),
+        _join(columns.get("unit", [])),
+        row,
+    )
+
+
+def _line_by_position(row: list[Cell]) -> BillLine | None:
+    """No header: the leading text is the name, the trailing numbers quantity, rate, amount."""
+    cells = list(row)
+    if len(cells) > 2 and re.fullmatch(r"\d{1,3}[.)]?", cells[0].text.strip()):
+        cells = cells[1:]
+    numbers: list[Cell] = []
+    while cells and looks_numeric(cells[-1].text):
+        numbers.insert(0, cells.pop())
+    name = _clean_name(_join(cells))
+    texts = [cell.text for cell in numbers[-3:]]
+    if len(texts) == 3:
+        quantity_text, rate_text, amount_text = texts
+    elif len(texts) == 2:
+        quantity_text, rate_text, amount_text = texts[0], "", texts[1]
+    elif len(texts) == 1:
+        quantity_text, rate_text, amount_text = "", "", texts[0]
+    else:
+        return None
+    return _line(name, quantity_text, rate_text, amount_text, "", row)
+
+
+def _bill_date(texts: Iterable[str]) -> dt.date | None:
+    for text in texts:
+        compact = text.replace(" ", "")
+        for match in _DATE_ISO.finditer(compact):
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                continue
+        for match in _DATE_DMY.finditer(compact):
+            year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+            try:
+                return dt.date(year, int(match[2]), int(match[1]))
+            except ValueError:
+                continue
+    return None
+
+
+def _vendor_name(rows: list[list[Cell]]) -> str | None:
+    for row in rows:
+        text = respace(_join(row))
+        if len(_letters(text)) >= 3 and not _INFO.search(text) and not _SKIP.search(text):
+            return re.sub(r"^m\s*/\s*s\.?\s*", "", text, flags=re.I)[:120] or None
+    return None
+
+
+def _bill_total(rows: list[list[Cell]]) -> Decimal | None:
+    total = None
+    for row in rows:
+        text = respace(_join(row))
+        if _TOTAL.search(text) and not _NOT_BILL_TOTAL.search(text):
+            values = [read.value for cell in row if (read := parse_number(cell.text)) is not None]
+            if values:
+                total = max(values).quantize(MONEY_PLACES)
+    return total
+
+
+def read_bill(boxes: list[TextBox]) -> BillReading:
+    """The bill's item lines, vendor, date and printed total from OCR boxes."""
+    rows = group_rows(_cells(boxes))
+    found = find_header(rows)
+    start = found[0] + 1 if found else 0
+    lines: list[BillLine] = []
+    for row in rows[start:]:
+        if is_skipped(_join(row)):
+            continue
+        line = _line_by_header(row, found[1]) if found else _line_by_position(row)
+        if line is not None:
+            lines.append(line)
+    top = rows[: found[0]] if found else rows[:3]
+    return BillReading(
+        lines=lines,
+        vendor_name=_vendor_name(top),
+        bill_date=_bill_date(_join(row) for row in rows),
+        bill_total=_bill_total(rows[start:]),
+    )

@@ -1,0 +1,134 @@
+"""Numbers as printed on Indian bills, read as exact decimals.
+
+Handles `1,25,000.00`, `Rs.450`, `₹ 450/-`, a quantity with its unit (`2kg`, `1.5 L`, `12 pcs`),
+and the letters OCR confuses with digits (`O`->0, `l`/`I`->1, `S`->5, `B`->8) - but only in a cell
+that is otherwise a number, so a product name is never rewritten.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+UNITS = {
+    "kg": "kg",
+    "kgs": "kg",
+    "kilo": "kg",
+    "g": "g",
+    "gm": "g",
+    "gms": "g",
+    "gram": "g",
+    "grams": "g",
+    "l": "l",
+    "lt": "l",
+    "ltr": "l",
+    "ltrs": "l",
+    "litre": "l",
+    "liter": "l",
+    "ml": "ml",
+    "pcs": "pcs",
+    "pc": "pcs",
+    "piece": "pcs",
+    "pieces": "pcs",
+    "nos": "pcs",
+    "no": "pcs",
+    "pkt": "pack",
+    "pkts": "pack",
+    "pack": "pack",
+    "packet": "pack",
+    "box": "box",
+    "doz": "dozen",
+    "dozen": "dozen",
+    "bag": "bag",
+    "bags": "bag",
+    "btl": "bottle",
+    "bottle": "bottle",
+    "m": "m",
+}
+"""Unit spellings on bills -> the catalogue's units."""
+
+_CONFUSED = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5"})
+_CONFUSED_STRICT = str.maketrans({"B": "8", "Z": "2"})
+_CURRENCY = re.compile(r"^(?:rs\.?|inr|₹|\$)\s*", re.IGNORECASE)
+_SUFFIX = re.compile(r"(?:/-|/=|-)$")
+_PLAIN = re.compile(r"^\d{1,3}(?:,\d{2,3})*(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+_QUANTITY = re.compile(r"^(?P<number>[0-9OoDlI|S.,]+?)\s*(?P<unit>[A-Za-z]{1,6})?\.?$")
+
+
+@dataclass(frozen=True, slots=True)
+class NumberRead:
+    """A number and the text it was read from (to tell a lost decimal point from a typo)."""
+
+    value: Decimal
+    text: str
+
+
+def _to_decimal(text: str) -> Decimal | None:
+    if not _PLAIN.match(text):
+        return None
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def parse_number(raw: str) -> NumberRead | None:
+    """A money or plain number cell, or None when the text is not one."""
+    text = _SUFFIX.sub("", _CURRENCY.sub("", raw.strip())).strip().replace(" ", "")
+    if not text or not any(ch.isdigit() for ch in text):
+        return None
+    value = _to_decimal(text)
+    if value is None:
+        value = _to_decimal(text.translate(_CONFUSED).translate(_CONFUSED_STRICT))
+    if value is None:
+        return None
+    return NumberRead(value, text)
+
+
+def parse_quantity(raw: str) -> tuple[NumberRead, str | None] | None:
+    """A quantity cell: the number and its unit when one is printed (`2kg`, `1.5 L`, `12`)."""
+    text = raw.strip()
+    match = _QUANTITY.match(text)
+    if match is None:
+        return None
+    unit_text = (match.group("unit") or "").casefold()
+    unit = UNITS.get(unit_text)
+    if unit_text and unit is None:
+        return None
+    number = parse_number(match.group("number"))
+    if number is None:
+        return None
+    return number, unit
+
+
+def looks_numeric(raw: str) -> bool:
+    """True for a cell that is a number, with or without a unit or currency mark."""
+    return parse_number(raw) is not None or parse_quantity(raw) is not None
+
+
+def tidy_quantity(value: Decimal) -> Decimal:
+    """At most 3 places, written as people write it: `20.000` -> `20`, `1.500` -> `1.5`."""
+    text = format(value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP), "f")
+    return Decimal(text.rstrip("0").rstrip("."))
+
+
+_UNIT_PATTERN = "|".join(sorted(UNITS, key=len, reverse=True))
+_SIZE_TOKEN = re.compile(
+    rf"(?<![A-Za-z0-9])([0-9OoIl|]+(?:\.[0-9OoIl|]+)?)(\s?(?:{_UNIT_PATTERN}))(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def fix_sizes(text: str) -> str:
+    """Pack sizes inside a name, with OCR's letter-for-digit slips undone: 'Oil lLtr' ->
+    'Oil 1Ltr', 'Atta 5OOg' -> 'Atta 500g'. Words like 'Oil' are left alone: the number part
+    must hold a digit, or be a lone `l`/`I` right before a unit.
+    """
+
+    def repair(match: re.Match[str]) -> str:
+        number, unit = match.group(1), match.group(2)
+        lone = number in ("l", "I", "|") and (len(unit.strip()) > 1 or unit == "L")
+        if not any(ch.isdigit() for ch in number) and not lone:
+            return match.group(0)
+        return number.translate(_CONFUSED) + unit
+
+    return _SIZE_TOKEN.sub(repair, text)

@@ -1,0 +1,147 @@
+"""Bill photo -> matched lines: check the upload, pick the engine, fall back, match the catalogue.
+
+Reading (`read_photo`) needs no database and may take seconds (Gemini) or a CPU-second (OCR), so
+it runs before the request's transaction starts; matching (`match_reading`) then reads the shop's
+products. Nothing here writes anything.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from fastapi import UploadFile
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import ExtractionSettings
+from app.core.errors import ProviderUnavailable
+from app.core.pagination import MAX_LIMIT, Page
+from app.extraction import images
+from app.extraction.gemini_engine import GeminiEngine
+from app.extraction.matching import Catalogue
+from app.extraction.ocr_engine import OcrEngine
+from app.extraction.reading import (
+    BillReading,
+    EngineFailed,
+    EngineName,
+    ExtractionEngine,
+    PreparedImage,
+)
+from app.extraction.schemas import EngineChoice, ExtractedProduct, ExtractionOut, Suggestion
+from app.extraction.workers import run_bounded
+from app.products import service as products
+
+_log = logging.getLogger("dukaan.extraction")
+
+DECODE_CONCURRENCY = 2
+
+
+@dataclass(frozen=True, slots=True)
+class BillPhoto:
+    """A checked photo and what an engine read from it."""
+
+    prepared: PreparedImage
+    reading: BillReading
+    engine: EngineName
+    warnings: list[str] = field(default_factory=list)
+
+
+async def prepare_upload(upload: UploadFile, settings: ExtractionSettings) -> PreparedImage:
+    """Bytes capped while read (413), sniffed (415), then decoded and shrunk off the loop."""
+    data = await images.read_upload(upload, settings.max_upload_bytes)
+    images.check_kind(data)
+    return await run_bounded("decode", DECODE_CONCURRENCY, lambda: images.prepare(data))
+
+
+def _engine(name: EngineName, settings: ExtractionSettings) -> ExtractionEngine:
+    if name == "gemini":
+        return GeminiEngine(settings)
+    return OcrEngine(settings.ocr_concurrency)
+
+
+def _unavailable(failure: EngineFailed) -> ProviderUnavailable:
+    return ProviderUnavailable(f"Bill reading is unavailable ({failure.engine}: {failure.reason})")
+
+
+async def read_photo(
+    prepared: PreparedImage, settings: ExtractionSettings, choice: EngineChoice
+) -> BillPhoto:
+    """Gemini when a key is set (or asked for), the offline OCR otherwise or as its fallback.
+
+    An explicit `engine=gemini` never falls back: the caller asked for that engine. In `auto`,
+    a Gemini failure falls back to OCR when `EXTRACTION_FALLBACK=ocr`, else it is a 503.
+    """
+    if choice == "gemini" and not settings.gemini_enabled:
+        raise ProviderUnavailable("Gemini is not configured on this server (GEMINI_API_KEY)")
+    name: EngineName = "ocr"
+    if choice == "gemini" or (choice == "auto" and settings.gemini_enabled):
+        name = "gemini"
+    try:
+        return BillPhoto(prepared, await _engine(name, settings).read(prepared), name)
+    except EngineFailed as failure:
+        if name == "ocr" or choice == "gemini" or settings.fallback != "ocr":
+            raise _unavailable(failure) from failure
+        _log.warning("gemini failed; reading offline", extra={"reason": failure.reason})
+        warning = f"Gemini failed ({failure.reason}); the bill was read by the offline OCR"
+    try:
+        reading = await _engine("ocr", settings).read(prepared)
+    except EngineFailed as failure:
+        raise _unavailable(failure) from failure
+    return BillPhoto(prepared, reading, "ocr", [warning])
+
+
+async def load_catalogue(session: AsyncSession, shop_id: int) -> Catalogue:
+    """Every live product of the shop, page by page (a catalogue is thousands, not millions)."""
+    names: list[tuple[int, str]] = []
+    offset = 0
+    while True:
+        rows, total = await products.search(
+            session, shop_id, Page(limit=MAX_LIMIT, offset=offset), q=None, low_stock=False
+        )
+        names.extend((row.product_id, row.product_name) for row in rows)
+        offset += MAX_LIMIT
+        if not rows or offset >= total:
+            return Catalogue(names)
+
+
+def match_lines(photo: BillPhoto, catalogue: Catalogue, threshold: int) -> list[ExtractedProduct]:
+    matched = []
+    for line in photo.reading.lines:
+        match = catalogue.match(line.name, threshold)
+        matched.append(
+            ExtractedProduct(
+                product_name=match.product_name or line.name,
+                quantity=line.quantity,
+                unit=line.unit,
+                rate=line.rate,
+                amount=line.amount,
+                matched_product_id=match.product_id,
+                match_score=match.score if len(catalogue) else None,
+                suggestions=[
+                    Suggestion(product_id=c.product_id, product_name=c.product_name, score=c.score)
+                    for c in match.suggestions
+                ],
+                read_name=line.name,
+                raw_text=line.raw_text,
+                confidence=line.confidence,
+                needs_review=line.needs_review,
+                flags=list(line.flags),
+            )
+        )
+    return matched
+
+
+async def match_reading(
+    session: AsyncSession, shop_id: int, photo: BillPhoto, settings: ExtractionSettings
+) -> ExtractionOut:
+    catalogue = await load_catalogue(session, shop_id)
+    lines = match_lines(photo, catalogue, settings.match_threshold)
+    reading = photo.reading
+    return ExtractionOut(
+        products=lines,
+        engine=photo.engine,
+        vendor_name=reading.vendor_name,
+        bill_date=reading.bill_date,
+        bill_total=reading.bill_total,
+        lines_total=sum((line.amount or Decimal(0) for line in lines), Decimal("0.00")),
+        warnings=[*photo.warnings, *reading.warnings],
+    )
