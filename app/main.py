@@ -23,6 +23,8 @@ from app.core.middleware import (
 )
 from app.core.responses import DecimalJSONResponse
 from app.core.security import load_or_create_secret
+from app.drafts.router import router as drafts_router
+from app.extraction.router import router as extraction_router
 from app.notifications.dispatcher import inline_dispatcher
 from app.notifications.router import router as notifications_router
 from app.notifications.webhook_router import router as webhooks_router
@@ -88,7 +90,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["X-Total-Count", "Link", "X-Request-ID", "Retry-After"],
         )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.server.max_json_bytes)
+    # Bill photos get their own byte limit (plus room for the multipart framing).
+    photo_limit = settings.extraction.max_upload_bytes + 64 * 1024
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.server.max_json_bytes,
+        upload_limits={"/api/extract-products": photo_limit, "/api/purchases/drafts": photo_limit},
+    )
     app.add_middleware(RequestIdMiddleware)
     for router in (
         system_router,
@@ -96,7 +104,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         products_router,
         parties_router,
         sales_router,
+        drafts_router,  # before purchases: /api/purchases/{id} would claim /drafts
         purchases_router,
+        extraction_router,
         reports_router,
         udhaar_router,
         notifications_router,
