@@ -189,7 +189,7 @@ class Dispatcher:
     async def _claim(self) -> tuple[int, list[_Ready]]:
         """Claim due rows; settle those that must not be sent; charge quota for the rest."""
         lease_s = self._config.dispatch_lease_s
-        # Measured before the claim: the lease in the row starts no later than this.
+        # Read before the claim, so the row's lease (from the claim's now()) ends after it.
         start_by = time.monotonic() + lease_s - self._config.twilio_timeout_s
         async with self._transaction() as session:
             claimed = await delivery.claim_due(
