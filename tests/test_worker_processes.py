@@ -155,6 +155,9 @@ async def test_two_workers_send_a_thousand_messages_exactly_once_each(database_u
             assert running.process.wait(timeout=30) == 0
     assert first.logged("worker stopped")
     assert second.logged("worker stopped")
+    logs = "".join(first.lines + second.lines)
+    assert logs.count('"msg": "message sent"') == 1000
+    assert fake.auth_token not in logs
 
     requests = fake.requests
     assert len(requests) == 1000
