@@ -22,6 +22,9 @@ run: $(VENV)/.installed  ## migrate and serve on http://127.0.0.1:8000 (embedded
 migrate: $(VENV)/.installed
 	$(BIN)/dukaan migrate
 
+worker: $(VENV)/.installed  ## send the outbox (run with DISPATCHER=off on the API; any number of workers)
+	$(BIN)/dukaan worker
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check app tests benchmarks migrations
 	$(BIN)/ruff format --check app tests benchmarks migrations

@@ -59,7 +59,7 @@ async def used_today(session: AsyncSession, shop_id: int, day: dt.date) -> int:
         .select_from(Notification)
         .where(
             Notification.shop_id == shop_id,
-            Notification.status.in_(("queued", "sending")),
+            Notification.status == "queued",  # `sending` rows are already in `used`
             Notification.next_attempt_at <= func.now() + dt.timedelta(minutes=5),
         )
     )
