@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
-from app.core import handlers
+from app.core import handlers, production
 from app.core.db import create_engine, create_sessionmaker
 from app.core.embedded import ensure_database, start_server
 from app.core.logging import configure_logging
@@ -21,6 +21,7 @@ from app.core.middleware import (
     RequestIdMiddleware,
     tolerate_trailing_slashes,
 )
+from app.core.ratelimit import WriteRateLimitMiddleware
 from app.core.responses import DecimalJSONResponse
 from app.core.security import load_or_create_secret
 from app.drafts.router import router as drafts_router
@@ -57,6 +58,8 @@ def _database_url(settings: Settings) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    production.check(settings)
+    docs = settings.server.serve_docs
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,6 +81,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         default_response_class=DecimalJSONResponse,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
     handlers.install(app)
@@ -97,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.server.max_json_bytes,
         upload_limits={"/api/extract-products": photo_limit, "/api/purchases/drafts": photo_limit},
     )
+    app.add_middleware(WriteRateLimitMiddleware, per_minute=settings.server.write_rate_limit)
     app.add_middleware(RequestIdMiddleware)
     for router in (
         system_router,
