@@ -10,8 +10,9 @@ import typer
 import uvicorn
 from rich.console import Console
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.core import migrate as migrations
+from app.core import production
 from app.core.embedded import ensure_database, start_server
 from app.core.logging import configure_logging
 from app.notifications import dispatcher
@@ -48,6 +49,15 @@ def migrate() -> None:
     console.print(f"[green]Database at migration[/] {migrations.head_revision()}")
 
 
+def _refuse_unsafe_production(settings: Settings) -> None:
+    """Stop with the reasons, before any server starts (and before Uvicorn forks workers)."""
+    try:
+        production.check(settings)
+    except production.UnsafeConfiguration as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(code=2) from exc
+
+
 @cli.command()
 def serve(
     host: str | None = typer.Option(None, help="Overrides HOST"),
@@ -57,6 +67,7 @@ def serve(
     """Migrate, then serve the API (embedded PostgreSQL when DATABASE_URL is unset)."""
     settings = get_settings()
     configure_logging(settings.server.log_level)
+    _refuse_unsafe_production(settings)
     url = _resolve_database_url()
     migrations.upgrade(url)
     bind_host = host or settings.server.host
@@ -83,6 +94,7 @@ def worker() -> None:
     Migrates first, like `serve`. Set DISPATCHER=off on the API when workers do the sending.
     """
     configure_logging(get_settings().server.log_level)
+    _refuse_unsafe_production(get_settings())
     url = _resolve_database_url()
     migrations.upgrade(url)
     settings = get_settings()

@@ -1,6 +1,10 @@
 """OWASP API8 (security misconfiguration): headers on every reply, and a production mode that
 refuses development-only settings instead of starting with them."""
 
+import os
+import subprocess
+import sys
+
 import httpx
 import pytest
 
@@ -87,3 +91,19 @@ async def test_hidden_docs_answer_404_over_http(tmp_path, database_url):
                 assert response.status_code == 404, path
                 assert response.json()["code"] == "not_found"
             assert (await http.get("/api/health")).status_code == 200
+
+
+def test_the_cli_refuses_to_start_in_production_without_a_secret(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DUKAAN_SECRET_KEY", "DATABASE_URL")}
+    env |= {"DUKAAN_ENV": "production", "DUKAAN_DATA_DIR": str(tmp_path)}
+    for command in ("serve", "worker"):
+        done = subprocess.run(
+            [sys.executable, "-m", "app.cli", command],
+            env=env,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert b"DUKAAN_SECRET_KEY" in done.stderr
+    assert not (tmp_path / "pg").exists(), "no database was started"
