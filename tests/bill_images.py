@@ -6,6 +6,7 @@ artefacts and sensor noise. Printed names are the vendor's spellings ('Fortune O
 'Parle G Bisc'); `CATALOGUE` is the shop's own names they should match.
 """
 
+import asyncio
 import io
 import subprocess
 from dataclasses import dataclass, field
@@ -340,13 +341,26 @@ def render(
 
 
 async def create_catalogue(client, shop: ShopSession) -> dict[str, int]:
-    """The shop's products (`CATALOGUE`), name -> id."""
-    ids = {}
-    for name in CATALOGUE:
-        product = await create_product(
-            client, shop, product_name=name, price_purchase="10.00", price_sale="12.00", quantity=5
+    """The shop's products (`CATALOGUE`), name -> id, created a few at a time."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(CATALOGUE), 7):
+        names = CATALOGUE[start : start + 7]
+        created = await asyncio.gather(
+            *(
+                create_product(
+                    client,
+                    shop,
+                    product_name=name,
+                    price_purchase="10.00",
+                    price_sale="12.00",
+                    quantity=5,
+                )
+                for name in names
+            )
         )
-        ids[name] = product["product_id"]
+        ids.update(
+            (name, product["product_id"]) for name, product in zip(names, created, strict=True)
+        )
     return ids
 
 
