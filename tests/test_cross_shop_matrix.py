@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.bill_images import LAYOUTS, render
 from tests.bills import exact, purchase, sale
 from tests.conftest import ShopSession, create_product, unique_phone
 
@@ -29,6 +30,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/udhaar/purchases/{udhar_id}/payments"): {"amount": 1},
     ("post", "/api/customers/{party_id}/payments"): {"amount": 1},
     ("post", "/api/vendors/{party_id}/payments"): {"amount": 1},
+    ("put", "/api/purchases/drafts/{draft_id}"): {"vendor_name": "Cross-shop"},
+    ("post", "/api/purchases/drafts/{draft_id}/confirm"): {},
     ("post", "/api/udhaar/sales/{udhar_id}/send_sms/"): {},
     ("post", "/api/udhaar/purchases/{udhar_id}/send_sms/"): {},
 }
@@ -59,6 +62,7 @@ def _object_for(path: str, param: str) -> str:
         "sale_id": "sale",
         "sales_id": "sale",
         "purchase_id": "purchase",
+        "draft_id": "draft",
     }
     if param not in known:
         pytest.fail(f"{path}: add a factory for '{param}' to tests/test_cross_shop_matrix.py")
@@ -83,6 +87,13 @@ async def _objects(client, shop: ShopSession) -> dict[str, int]:
     )
     assert sold.status_code == bought.status_code == 201
     sale_id, purchase_id = sold.json()["sale_id"], bought.json()["purchase_id"]
+    draft = await client.post(
+        "/api/purchases/drafts",
+        files={"image": ("bill.png", render(LAYOUTS[0]), "image/png")},
+        data={"phone_no": "9876543210"},
+        headers=shop.headers,
+    )
+    assert draft.status_code == 201, draft.text
     (sale_udhaar,) = exact(await client.get("/api/udhaar/sales/", headers=shop.headers))
     (purchase_udhaar,) = exact(await client.get("/api/udhaar/purchases/", headers=shop.headers))
     return {
@@ -93,6 +104,7 @@ async def _objects(client, shop: ShopSession) -> dict[str, int]:
         "vendor": purchase_udhaar["vendor"]["vend_id"],
         "sale_udhaar": sale_udhaar["udhar_id"],
         "purchase_udhaar": purchase_udhaar["udhar_id"],
+        "draft": draft.json()["draft_id"],
     }
 
 
@@ -109,6 +121,7 @@ async def _snapshot(client, shop: ShopSession, ids: dict[str, int]) -> list[Any]
         f"/api/udhaar/purchases/{ids['purchase_udhaar']}",
         f"/api/customers/{ids['customer']}/statement",
         f"/api/vendors/{ids['vendor']}/statement",
+        f"/api/purchases/drafts/{ids['draft']}",
         "/api/notifications/outbox",
     ]
     return [exact(await client.get(path, headers=shop.headers)) for path in paths]
