@@ -16,8 +16,6 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from tests.conftest import ShopSession, create_product
-
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 HANDWRITING_FAMILIES = (
     "Caveat",
@@ -340,8 +338,10 @@ def render(
     return _finish(image, layout, seed)
 
 
-async def create_catalogue(client, shop: ShopSession) -> dict[str, int]:
+async def create_catalogue(client, shop) -> dict[str, int]:
     """The shop's products (`CATALOGUE`), name -> id, created a few at a time."""
+    from tests.conftest import create_product  # late: the benchmark imports this module too
+
     ids: dict[str, int] = {}
     for start in range(0, len(CATALOGUE), 7):
         names = CATALOGUE[start : start + 7]
@@ -364,7 +364,7 @@ async def create_catalogue(client, shop: ShopSession) -> dict[str, int]:
     return ids
 
 
-async def create_draft(client, shop: ShopSession, **form: str) -> dict[str, Any]:
+async def create_draft(client, shop, **form: str) -> dict[str, Any]:
     """A purchase draft read (offline) from the classic bill; for tests that need one."""
     files = {"image": ("bill.png", render(LAYOUTS[0]), "image/png")}
     response = await client.post(
