@@ -6,7 +6,8 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import SessionDep, enter_shop
+from app.auth import service
+from app.core.db import SessionDep
 from app.core.errors import Forbidden, Unauthorized
 from app.core.security import InvalidToken, Principal, read_token
 
@@ -29,7 +30,7 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 async def get_shop_session(session: SessionDep, principal: PrincipalDep) -> AsyncSession:
     """The request's transaction, confined by row-level security to the caller's shop."""
-    await enter_shop(session, principal.shop_id)
+    await service.enter_shop(session, principal.shop_id)
     return session
 
 

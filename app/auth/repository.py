@@ -1,10 +1,12 @@
 """Queries on shops, users and failed-login counters. No business rules here."""
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import APP_ROLE
 from app.models import LoginFailure, Shop, User
 
 
@@ -47,7 +49,39 @@ async def user_and_shop(
     return None if row is None else (row[0], row[1])
 
 
+_LOADED_SHOP = "dukaan.shop"
+
+
+async def enter_shop_and_load(session: AsyncSession, shop_id: int) -> Row[Any] | None:
+    """Confine the transaction to the shop and read the shop's row, in one round trip.
+
+    The same switch as `app.core.db.enter_shop` (app role, `app.shop_id`, both transaction
+    local), with the shop's row riding along into the session's identity map, where the
+    settings lookups of the request find it without another query.
+    The shop is LEFT JOINed to a one-row VALUES so the switch happens even for a shop that
+    no longer exists; never may a request go on under the owner role.
+    """
+    one = select(literal_column("1").label("one")).subquery()
+    row = (
+        await session.execute(
+            select(
+                func.set_config("role", APP_ROLE, True),
+                func.set_config("app.shop_id", str(shop_id), True),
+                Shop,
+            )
+            .select_from(one)
+            .outerjoin(Shop, Shop.id == shop_id)
+        )
+    ).one()
+    # The identity map holds objects weakly: keep the shop for the rest of the request.
+    session.info[_LOADED_SHOP] = row[2]
+    return None if row[2] is None else row
+
+
 async def shop(session: AsyncSession, shop_id: int) -> Shop | None:
+    loaded = session.info.get(_LOADED_SHOP)
+    if isinstance(loaded, Shop) and loaded.id == shop_id:
+        return loaded
     result: Shop | None = await session.get(Shop, shop_id)
     return result
 

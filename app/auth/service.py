@@ -126,6 +126,11 @@ class ShopSettings:
         return self.now().date()
 
 
+async def enter_shop(session: AsyncSession, shop_id: int) -> None:
+    """Confine the request's transaction to the shop (RLS), loading its settings on the way."""
+    await repository.enter_shop_and_load(session, shop_id)
+
+
 async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
     shop = await repository.shop(session, shop_id)
     if shop is None:
