@@ -6,6 +6,7 @@ answers as told; its structured answer becomes matched lines, and every way it c
 fallback or a 503 within the configured timeout, with nothing stored.
 """
 
+import asyncio
 import io
 import time
 from decimal import Decimal
@@ -155,6 +156,18 @@ async def test_without_fallback_a_failing_gemini_is_a_503_within_the_timeout(
     # The hang lasts 30 s; the whole call, retries included, is cut at the 1 s timeout.
     assert elapsed < 1 + 2.5
     assert await _stored(app, shop.shop_id) == before
+
+
+async def test_a_slow_gemini_holds_no_database_connection(client, app, settings, shop, gemini):
+    settings.extraction = gemini.settings(EXTRACTION_FALLBACK="none", GEMINI_TIMEOUT_SECONDS=2)
+    gemini.mode = "hang"
+    reading = asyncio.create_task(_extract(client, shop, _png()))
+    assert await asyncio.to_thread(gemini.received.wait, 10)
+
+    in_use = app.state.engine.pool.checkedout()
+
+    assert in_use == 0  # the photo is read before the request's transaction begins
+    assert (await reading).status_code == 503
 
 
 async def test_asking_for_ocr_never_calls_gemini(client, shop, gemini):

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, Form, Query, Request, Response, status
 
 from app.auth.dependencies import PrincipalDep, ShopSessionDep
 from app.core.idempotency import IdempotencyKeyDep, idempotent
-from app.core.openapi import AUTHED, error_responses
+from app.core.openapi import AUTHED, BODY, PHONE, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
@@ -37,7 +37,7 @@ _IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic")
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=DraftRead,
-    responses=error_responses(*AUTHED, 409, 413, 415),
+    responses=error_responses(*BODY, 409, 415),
 )
 async def create_draft(
     photo: BillPhotoDep,
@@ -46,7 +46,12 @@ async def create_draft(
     settings: ExtractionSettingsDep,
     idempotency_key: IdempotencyKeyDep,
     vendor_phone: Annotated[
-        str | None, Form(max_length=32, description="The vendor's phone, any usual form")
+        str | None,
+        Form(
+            max_length=32,
+            description="The vendor's phone, any usual form",
+            json_schema_extra=PHONE,
+        ),
     ] = None,
     vendor_name: Annotated[str | None, Form(max_length=120)] = None,
 ) -> Response:
@@ -98,7 +103,7 @@ async def get_draft(
     return respond(await service.draft_detail(session, principal.shop_id, draft_id))
 
 
-@router.put("/{draft_id}", response_model=DraftRead, responses=error_responses(*AUTHED, 404, 409))
+@router.put("/{draft_id}", response_model=DraftRead, responses=error_responses(*BODY, 404, 409))
 async def update_draft(
     draft_id: IdPath, data: DraftUpdate, session: ShopSessionDep, principal: PrincipalDep
 ) -> DecimalJSONResponse:
@@ -126,7 +131,7 @@ async def get_draft_image(
     "/{draft_id}/confirm",
     status_code=status.HTTP_201_CREATED,
     response_model=DraftConfirmed,
-    responses=error_responses(*AUTHED, 404, 409),
+    responses=error_responses(*BODY, 404, 409),
 )
 async def confirm_draft(
     draft_id: IdPath,

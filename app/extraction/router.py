@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from app.auth.dependencies import PrincipalDep, ShopSessionDep
-from app.core.openapi import AUTHED, error_responses
+from app.core.openapi import BODY, error_responses
 from app.core.responses import DecimalJSONResponse, respond
 from app.extraction import service
 from app.extraction.dependencies import BillPhotoDep, ExtractionSettingsDep
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api", tags=["extraction"])
 @router.post(
     "/extract-products",
     response_model=ExtractionOut,
-    responses=error_responses(*AUTHED, 413, 415, 503),
+    responses=error_responses(*BODY, 415),
 )
 async def extract_products(
     photo: BillPhotoDep,

@@ -62,6 +62,12 @@ def _unavailable(failure: EngineFailed) -> ProviderUnavailable:
     return ProviderUnavailable(f"Bill reading is unavailable ({failure.engine}: {failure.reason})")
 
 
+async def _read(
+    name: EngineName, prepared: PreparedImage, settings: ExtractionSettings
+) -> BillReading:
+    return await _engine(name, settings).read(prepared)
+
+
 async def read_photo(
     prepared: PreparedImage, settings: ExtractionSettings, choice: EngineChoice
 ) -> BillPhoto:
@@ -72,21 +78,22 @@ async def read_photo(
     """
     if choice == "gemini" and not settings.gemini_enabled:
         raise ProviderUnavailable("Gemini is not configured on this server (GEMINI_API_KEY)")
-    name: EngineName = "ocr"
+    warnings: list[str] = []
     if choice == "gemini" or (choice == "auto" and settings.gemini_enabled):
-        name = "gemini"
+        try:
+            return BillPhoto(prepared, await _read("gemini", prepared, settings), "gemini")
+        except EngineFailed as failure:
+            if choice == "gemini" or settings.fallback != "ocr":
+                raise _unavailable(failure) from failure
+            _log.warning("gemini failed; reading offline", extra={"reason": failure.reason})
+            warnings.append(
+                f"Gemini failed ({failure.reason}); the bill was read by the offline OCR"
+            )
     try:
-        return BillPhoto(prepared, await _engine(name, settings).read(prepared), name)
-    except EngineFailed as failure:
-        if name == "ocr" or choice == "gemini" or settings.fallback != "ocr":
-            raise _unavailable(failure) from failure
-        _log.warning("gemini failed; reading offline", extra={"reason": failure.reason})
-        warning = f"Gemini failed ({failure.reason}); the bill was read by the offline OCR"
-    try:
-        reading = await _engine("ocr", settings).read(prepared)
+        reading = await _read("ocr", prepared, settings)
     except EngineFailed as failure:
         raise _unavailable(failure) from failure
-    return BillPhoto(prepared, reading, "ocr", [warning])
+    return BillPhoto(prepared, reading, "ocr", warnings)
 
 
 async def load_catalogue(session: AsyncSession, shop_id: int) -> Catalogue:

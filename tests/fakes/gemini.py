@@ -61,6 +61,7 @@ class FakeGemini:
     hang_seconds: float = 30.0
     requests: list[Recorded] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
+    received: threading.Event = field(default_factory=threading.Event)
     _release: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -98,6 +99,7 @@ class FakeGemini:
                         json.loads(raw or b"{}"),
                     )
                 )
+                fake.received.set()
                 fake._answer(self)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

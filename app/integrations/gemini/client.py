@@ -40,6 +40,7 @@ def _http_options(settings: ExtractionSettings) -> types.HttpOptions:
             attempts=settings.gemini_max_retries + 1,
             initial_delay=0.2,
             max_delay=2.0,
+            jitter=0.5,
             http_status_codes=RETRYABLE_STATUS,
         ),
     )
