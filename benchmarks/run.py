@@ -1,17 +1,43 @@
-"""`make bench`: start the API as `make run` would and measure it. Prints figures, asserts nothing.
+"""`make bench`: the API as `make run` starts it, measured against PostgreSQL's own limit.
 
-Figures (also written to benchmarks/results/latest.json):
-- GET /api/products/ (first page of 100) for a shop with 1,000 products, 32 connections.
-- GET /api/products/?q=... fuzzy search over the same catalogue.
-- POST /api/sales/ with 3-line bills (random products, 1 in 4 on credit, a customer from a
-  pool of 500 phones), 32 connections.
+One run, on a fresh database (embedded PostgreSQL in a temporary folder, or fresh databases
+on `BENCH_DATABASE_URL`), with the API started by `dukaan serve` with `WORKERS=2`:
+
+1. 20 shops registered through the API, 1,000 stocked products each (bulk SQL, with their
+   opening stock movements).
+2. Sales, multi-shop: POST /api/sales/ with 3-line bills (a random shop's token, random
+   products, 1 in 4 on credit, a customer phone from a pool of 500 per shop, a unique
+   Idempotency-Key) from 32 connections for 20 s after a 5 s warm-up.
+3. Sales, single shop: one shop billed from 8 connections (its bill counter is the contended
+   row).
+4. Invariants: every product's quantity is the sum of its movements; bills = successful
+   responses; bill numbers gapless; totals = lines; one movement per line; udhaar per credit bill.
+5. pgbench (built-in tpcb-like, scale 10, 8 clients, 15 s) in its own database on the same
+   server; the ratio sales/s / pgbench TPS.
+6. Read paths: GET /api/products/?q=... in a shop of 10,000 products; GET /api/sales/{id};
+   GET /api/reports/profit-loss?group=month in a shop with 1,000,000 sale lines seeded with SQL.
+7. Each API worker's RSS.
+
+The load comes from `wrk` (with a Lua script) when it is on PATH, else from the asyncio
+client in `benchmarks/loadgen.py` in its own process; the output says which. Figures go to
+benchmarks/results/latest.json and are printed as a table with the targets of the issue.
+Figures are only comparable on the same machine, with nothing else running.
+
+Knobs (environment): BENCH_SECONDS (20), BENCH_WARMUP (5), BENCH_CONNECTIONS (32),
+BENCH_SHOPS (20), BENCH_PRODUCTS (1000), BENCH_SINGLE_SECONDS (10), BENCH_READ_SECONDS (10),
+BENCH_HISTORY_LINES (1000000), BENCH_SEARCH_PRODUCTS (10000), BENCH_PGBENCH_SECONDS (15),
+BENCH_WORKERS (2), BENCH_LOADGEN (auto | wrk | asyncio), BENCH_IDEMPOTENCY (1 | 0),
+BENCH_DATABASE_URL, BENCH_KEEP_DB.
 """
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import os
+import platform
 import random
+import secrets
 import signal
 import socket
 import subprocess
@@ -19,19 +45,57 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
+import asyncpg
 import httpx
+import psutil
 
-from benchmarks.loadgen import build_request, run_load
+from benchmarks import checks, database, seed, wrk
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
+SERVER_LOG = RESULTS / "server.log"
 HOST = "127.0.0.1"
-SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
-WORKERS = os.environ.get("BENCH_WORKERS", "2")
+KOLKATA = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+def _env(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+SHOPS = int(_env("BENCH_SHOPS", 20))
+PRODUCTS = int(_env("BENCH_PRODUCTS", 1000))
+PHONES = 500
+CONNECTIONS = int(_env("BENCH_CONNECTIONS", 32))
+SECONDS = _env("BENCH_SECONDS", 20)
+WARMUP = _env("BENCH_WARMUP", 5)
+SINGLE_CONNECTIONS = 8
+SINGLE_SECONDS = _env("BENCH_SINGLE_SECONDS", 10)
+SINGLE_WARMUP = 3.0
+READ_SECONDS = _env("BENCH_READ_SECONDS", 10)
+READ_WARMUP = 2.0
+SEARCH_PRODUCTS = int(_env("BENCH_SEARCH_PRODUCTS", 10_000))
+HISTORY_LINES = int(_env("BENCH_HISTORY_LINES", 1_000_000))
+HISTORY_DAYS = 730
+PGBENCH_SECONDS = int(_env("BENCH_PGBENCH_SECONDS", 15))
+WORKERS = int(_env("BENCH_WORKERS", 2))
+IDEMPOTENCY = os.environ.get("BENCH_IDEMPOTENCY", "1") != "0"
+STOCK = 1_000_000
+
+# Connections per read path: search at a moderate load (its target is a latency), sale
+# detail at the write test's 32 (its target is a throughput), the monthly report one at a
+# time (a heavy query: concurrency would only queue it).
+SEARCH_CONNECTIONS = 8
+DETAIL_CONNECTIONS = 32
+REPORT_CONNECTIONS = 1
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def free_port() -> int:
@@ -40,153 +104,470 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass
+class Api:
+    base: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+    def workers(self) -> list[psutil.Process]:
+        """Uvicorn's worker processes (multiprocessing spawns them)."""
+        found = []
+        for child in psutil.Process(self.process.pid).children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                if any("spawn_main" in part for part in child.cmdline()):
+                    found.append(child)
+        return found or [psutil.Process(self.process.pid)]
+
+
 @contextlib.contextmanager
-def server(data_dir: Path, port: int) -> Iterator[str]:
+def api_server(data_dir: Path, db: database.Database) -> Iterator[Api]:
+    """`dukaan serve` (what `make run` runs) with WORKERS workers, on the fresh database."""
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    if os.environ.get("BENCH_DATABASE_URL"):
-        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    if not db.embedded:
+        env["DATABASE_URL"] = db.app_url
     env |= {
         "DUKAAN_DATA_DIR": str(data_dir),
-        "PORT": str(port),
         "HOST": HOST,
-        "WORKERS": WORKERS,
+        "PORT": str(port),
+        "WORKERS": str(WORKERS),
         "LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=ROOT, env=env)
+    script = Path(sys.executable).with_name("dukaan")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
+    command.append("serve")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log = SERVER_LOG.open("wb")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://{HOST}:{port}"
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(
+                    f"the API exited with {process.returncode}:\n{SERVER_LOG.read_text()[-3000:]}"
+                )
             with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/api/ready", timeout=2).status_code == 200:
                     break
+            if time.monotonic() > deadline:
+                raise SystemExit("the API did not become ready in 120 s")
+            time.sleep(0.3)
+        api = Api(base, port, process)
+        while len(api.workers()) < WORKERS and time.monotonic() < deadline:
             time.sleep(0.2)
-        else:
-            raise SystemExit("the server did not start")
-        yield base
+        yield api
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
 
 
-async def seed_catalogue(base: str, products: int) -> tuple[str, list[int]]:
-    phone = f"9{random.randrange(10**8, 10**9)}"
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        registered = await http.post(
-            "/api/auth/register",
-            json={
-                "shop_name": "Bench",
-                "owner_name": "B",
-                "phone_no": phone,
-                "password": "bench-pass",
-            },
-        )
-        registered.raise_for_status()
-        token = registered.json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-        words = [
-            "Tata",
-            "Amul",
-            "Parle",
-            "Haldiram",
-            "Britannia",
-            "Dabur",
-            "Patanjali",
-            "Aashirvaad",
-        ]
-        kinds = ["Salt", "Butter", "Biscuit", "Namkeen", "Atta", "Tea", "Honey", "Ghee", "Rice"]
-        names = [f"{random.choice(words)} {random.choice(kinds)} {i}" for i in range(products)]
-        semaphore = asyncio.Semaphore(16)
-
-        async def create(name: str) -> None:
-            async with semaphore:
-                response = await http.post(
-                    "/api/products/",
-                    json={
-                        "product_name": name,
-                        "price_purchase": "10.50",
-                        "price_sale": "12.00",
-                        "quantity": 1_000_000,
-                    },
-                    headers=headers,
-                )
-                response.raise_for_status()
-
-        await asyncio.gather(*(create(name) for name in names))
-        listed = await http.get("/api/products/?limit=1000", headers=headers)
-        ids = [p["product_id"] for p in listed.json()]
-    return token, ids
+def loadgen_name() -> str:
+    choice = os.environ.get("BENCH_LOADGEN", "auto")
+    version = wrk.available() if choice in ("auto", "wrk") else None
+    if choice == "wrk" and version is None:
+        raise SystemExit("BENCH_LOADGEN=wrk but wrk is not on PATH")
+    return version or "asyncio (benchmarks/loadgen.py, uvloop)"
 
 
-async def measure(base: str) -> dict[str, Any]:
-    port = int(base.rsplit(":", 1)[1])
-    started = time.perf_counter()
-    token, product_ids = await seed_catalogue(base, 1000)
-    seeded_s = time.perf_counter() - started
-    auth = {"Authorization": f"Bearer {token}"}
-    host = f"{HOST}:{port}"
-    figures: dict[str, Any] = {"seed_1000_products_s": round(seeded_s, 2)}
+def drive(
+    api: Api,
+    workload: dict[str, Any],
+    *,
+    connections: int,
+    seconds: float,
+    warmup: float,
+    use_wrk: bool,
+) -> dict[str, Any]:
+    """One load run; the summary of the measured window plus the whole run's totals.
 
-    listing = build_request("GET", "/api/products/", host, auth)
-    result = await run_load(
-        HOST, port, lambda _: listing, connections=CONNECTIONS, seconds=SECONDS, warmup=2
+    With wrk, the warm-up is run by the asyncio client, which waits for every answer, so
+    that only wrk's own stop leaves requests in flight (`in_flight_at_stop`).
+    """
+    spec = {
+        "host": HOST,
+        "port": api.port,
+        "connections": connections,
+        "seconds": seconds,
+        "warmup": warmup,
+        "workload": workload,
+    }
+    if use_wrk:
+        warm = {"ok_total": 0, "sent_total": 0, "failed_total": 0}
+        if warmup > 0:
+            warm_workload = dict(workload)
+            if "run_id" in warm_workload:
+                warm_workload["run_id"] = f"{workload['run_id']}-warm"
+            warm = drive(
+                api,
+                warm_workload,
+                connections=connections,
+                seconds=warmup,
+                warmup=0,
+                use_wrk=False,
+            )
+        summary = wrk.run(spec | {"warmup": 0})
+        for total in ("ok_total", "sent_total", "failed_total"):
+            summary[total] += warm[total]
+    else:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(spec, handle)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "benchmarks.loadgen", handle.name],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        finally:
+            os.unlink(handle.name)
+        if done.returncode != 0:
+            raise RuntimeError(f"the load generator failed:\n{done.stderr}")
+        summary = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"connections": connections, "seconds": seconds, "warmup": warmup, **summary}
+
+
+async def probe(api: Api, token: str, path: str) -> dict[str, Any]:
+    """One request before the load: the status, the size and, for lists, the rows."""
+    async with httpx.AsyncClient(base_url=api.base, timeout=60) as http:
+        started = time.perf_counter()
+        response = await http.get(path, headers={"Authorization": f"Bearer {token}"})
+        elapsed = (time.perf_counter() - started) * 1000
+    body = response.json()
+    return {
+        "path": path,
+        "status": response.status_code,
+        "bytes": len(response.content),
+        "rows": len(body) if isinstance(body, list) else None,
+        "first_ms": round(elapsed, 1),
+    }
+
+
+def git_commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     )
-    figures["products_list"] = result.summary()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "app"], cwd=ROOT, capture_output=True, text=True
+    )
+    return done.stdout.strip() + (" (+ uncommitted app/ changes)" if dirty.stdout.strip() else "")
 
-    queries = ["salt", "amul butter", "parle biscut", "tata", "haldiram namkeen 12"]
-    searches = [
-        build_request("GET", f"/api/products/?q={q.replace(' ', '+')}", host, auth) for q in queries
-    ]
-    result = await run_load(
-        HOST,
-        port,
-        lambda i: searches[i % len(searches)],
+
+async def measure(api: Api, db: database.Database) -> dict[str, Any]:
+    rng = random.Random(20_26)
+    generator = loadgen_name()
+    use_wrk = generator.startswith("wrk")
+    say(f"load generator: {generator}")
+    figures: dict[str, Any] = {
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git": git_commit(),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
+        "load_generator": generator,
+        "database": f"{db.describe()}, PostgreSQL {await database.server_version(db.app_url)}",
+        "workers": WORKERS,
+        "idempotency_keys": IDEMPOTENCY,
+    }
+
+    say(f"registering {SHOPS} shops (+ search and history shops) through the API")
+    started = time.perf_counter()
+    names = [f"Bench Kirana {i + 1}" for i in range(SHOPS)] + ["Bench Search", "Bench History"]
+    registered = await seed.register_shops(api.base, names, rng)
+    shops, search_shop, history_shop = registered[:SHOPS], registered[-2], registered[-1]
+    connection = await asyncpg.connect(db.app_url)
+    try:
+        for shop in shops:
+            shop.products = await seed.add_products(connection, shop.shop_id, PRODUCTS, STOCK, rng)
+            shop.phones = seed.indian_mobiles(PHONES, rng)
+        search_shop.products = await seed.add_products(
+            connection, search_shop.shop_id, SEARCH_PRODUCTS, 1000, rng
+        )
+        history_shop.products = await seed.add_products(
+            connection, history_shop.shop_id, PRODUCTS, 10 * STOCK, rng
+        )
+        await connection.execute("VACUUM (ANALYZE) products")
+        await connection.execute("VACUUM (ANALYZE) stock_movements")
+    finally:
+        await connection.close()
+    figures["seed"] = {
+        "shops": SHOPS,
+        "products_per_shop": PRODUCTS,
+        "search_shop_products": SEARCH_PRODUCTS,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+    def sales_workload(billed: list[seed.Shop], tag: str) -> dict[str, Any]:
+        return {
+            "kind": "sales",
+            "shops": [
+                {"token": s.token, "products": s.products, "phones": s.phones} for s in billed
+            ],
+            "lines": 3,
+            "credit_ratio": 0.25,
+            "idempotency": IDEMPOTENCY,
+            "run_id": f"{tag}-{secrets.token_hex(3)}",
+        }
+
+    say(f"sales, {SHOPS} shops, {CONNECTIONS} connections, {WARMUP:g} s warm-up + {SECONDS:g} s")
+    multi = await asyncio.to_thread(
+        drive,
+        api,
+        sales_workload(shops, "multi"),
         connections=CONNECTIONS,
         seconds=SECONDS,
-        warmup=2,
+        warmup=WARMUP,
+        use_wrk=use_wrk,
     )
-    figures["products_search"] = result.summary()
+    figures["sales_multi_shop"] = {"shops": SHOPS, **multi}
+    say(f"  {multi['rps']} sales/s, p99 {multi['p99_ms']} ms, errors {multi['errors']}")
 
-    phones = [f"98{random.randrange(10**7, 10**8)}" for _ in range(500)]
-    rng = random.Random(7)
+    say(f"sales, one shop, {SINGLE_CONNECTIONS} connections, {SINGLE_SECONDS:g} s")
+    single = await asyncio.to_thread(
+        drive,
+        api,
+        sales_workload(shops[:1], "single"),
+        connections=SINGLE_CONNECTIONS,
+        seconds=SINGLE_SECONDS,
+        warmup=SINGLE_WARMUP,
+        use_wrk=use_wrk,
+    )
+    figures["sales_single_shop"] = {"shops": 1, **single}
+    say(f"  {single['rps']} sales/s, p99 {single['p99_ms']} ms, errors {single['errors']}")
 
-    def sale_request(index: int) -> bytes:
-        lines = [
-            {"product_id": pid, "quantity": rng.randint(1, 3)} for pid in rng.sample(product_ids, 3)
-        ]
-        credit = index % 4 == 0
-        body = {
-            "customer_name": "Bench",
-            "phone_no": rng.choice(phones),
-            "products": lines,
-            "bill_paid": not credit,
-        }
-        payload = json.dumps(body).encode()
-        return build_request(
-            "POST", "/api/sales/", host, auth | {"Content-Type": "application/json"}, payload
+    say("checking invariants")
+    figures["invariants"] = await checks.check(
+        db.app_url,
+        [s.shop_id for s in shops],
+        successes=multi["ok_total"] + single["ok_total"],
+        in_flight=multi["in_flight_at_stop"] + single["in_flight_at_stop"],
+    )
+    say(f"  ok: {figures['invariants']['ok']}")
+
+    say(f"pgbench tpcb-like, scale 10, 8 clients, {PGBENCH_SECONDS} s (own database)")
+    pgbench = await asyncio.to_thread(
+        database.run_pgbench,
+        db.pgbench_url,
+        scale=10,
+        clients=8,
+        threads=min(8, os.cpu_count() or 2),
+        seconds=PGBENCH_SECONDS,
+    )
+    figures["pgbench"] = pgbench
+    figures["ratio_sales_to_pgbench"] = (
+        round(multi["rps"] / pgbench["tps"], 3) if pgbench["tps"] else None
+    )
+    say(f"  {pgbench['tps']} TPS; ratio {figures['ratio_sales_to_pgbench']}")
+
+    say(f"seeding {HISTORY_LINES:,} sale lines in bulk with SQL")
+    connection = await asyncpg.connect(db.app_url)
+    try:
+        figures["history_seed"] = await seed.add_history(
+            connection,
+            history_shop,
+            lines=HISTORY_LINES,
+            customers=PHONES,
+            days=HISTORY_DAYS,
+            today=dt.datetime.now(KOLKATA).date(),
         )
+        detail_ids = [
+            row["id"]
+            for row in await connection.fetch(
+                "SELECT id FROM sales WHERE shop_id = $1 ORDER BY random() LIMIT 1000",
+                shops[0].shop_id,
+            )
+        ]
+    finally:
+        await connection.close()
+    say(f"  {figures['history_seed']}")
 
-    result = await run_load(
-        HOST, port, sale_request, connections=CONNECTIONS, seconds=SECONDS, warmup=3
-    )
-    figures["sales_3_lines"] = result.summary()
+    reads: list[tuple[str, seed.Shop, list[str], int]] = [
+        (
+            "products_search",
+            search_shop,
+            [f"/api/products/?q={quote_plus(q)}" for q in seed.SEARCHES],
+            SEARCH_CONNECTIONS,
+        ),
+        ("sale_detail", shops[0], [f"/api/sales/{i}" for i in detail_ids], DETAIL_CONNECTIONS),
+        (
+            "profit_loss_month",
+            history_shop,
+            ["/api/reports/profit-loss?group=month"],
+            REPORT_CONNECTIONS,
+        ),
+    ]
+    for name, shop, paths, connections in reads:
+        first = await probe(api, shop.token, paths[0])
+        say(f"{name}: {connections} connections, {READ_SECONDS:g} s; first request {first}")
+        result = await asyncio.to_thread(
+            drive,
+            api,
+            {"kind": "get", "token": shop.token, "paths": paths},
+            connections=connections,
+            seconds=READ_SECONDS,
+            warmup=READ_WARMUP,
+            use_wrk=use_wrk,
+        )
+        figures[name] = {"probe": first, "distinct_paths": len(paths), **result}
+        say(f"  {result['rps']} req/s, p50 {result['p50_ms']} ms, errors {result['errors']}")
+
+    figures["worker_rss_mb"] = [
+        round(worker.memory_info().rss / 2**20, 1) for worker in api.workers()
+    ]
+    figures["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    logged = SERVER_LOG.read_text(errors="replace").splitlines()
+    figures["server_log"] = {
+        "path": str(SERVER_LOG.relative_to(ROOT)),
+        "lines": len(logged),
+        "error_lines": sum('"level": "error"' in line or "Traceback" in line for line in logged),
+    }
+    figures["targets"] = targets(figures)
     return figures
 
 
+def targets(f: dict[str, Any]) -> list[dict[str, Any]]:
+    multi, single = f["sales_multi_shop"], f["sales_single_shop"]
+    rows = [
+        ("sales/s, multi-shop", multi["rps"], ">=", 1000),
+        ("sales/s ÷ pgbench TPS", f["ratio_sales_to_pgbench"], ">=", 0.35),
+        ("sales p99 ms, multi-shop", multi["p99_ms"], "<=", 100),
+        ("sales errors, multi-shop", multi["errors"], "<=", 0),
+        ("invariants hold", f["invariants"]["ok"], "==", True),
+        ("sales/s, single shop (8 conns)", single["rps"], ">=", 400),
+        ("search p50 ms, 10k products", f["products_search"]["p50_ms"], "<=", 10),
+        ("sale detail req/s", f["sale_detail"]["rps"], ">=", 3000),
+        ("monthly P&L p50 ms, 1M lines", f["profit_loss_month"]["p50_ms"], "<=", 100),
+        ("worker RSS MB (max)", max(f["worker_rss_mb"]), "<=", 200),
+    ]
+    checks_ = {">=": lambda v, t: v >= t, "<=": lambda v, t: v <= t, "==": lambda v, t: v == t}
+    return [
+        {
+            "figure": name,
+            "value": value,
+            "target": f"{op} {target}",
+            "met": value is not None and checks_[op](value, target),
+        }
+        for name, value, op, target in rows
+    ]
+
+
+def table(f: dict[str, Any]) -> str:
+    def latency(r: dict[str, Any]) -> str:
+        return f"{r['p50_ms']} / {r['p95_ms']} / {r['p99_ms']}"
+
+    def row(name: str, value: object, target: str = "", met: bool | None = None) -> str:
+        mark = "" if met is None else ("met" if met else "MISSED")
+        return f"  {name:<44} {value!s:<22} {target:<12} {mark}"
+
+    multi, single = f["sales_multi_shop"], f["sales_single_shop"]
+    inv = f["invariants"]
+    met = {t["figure"]: t["met"] for t in f["targets"]}
+    lines = [
+        "",
+        f"Dukaan Sahaayak benchmark, {f['started_at']}, git {f['git']}",
+        f"  {f['machine']['cpus']} CPUs, load average at start "
+        f"{f['machine']['load_average_at_start']}, at end {f['machine']['load_average_at_end']}",
+        f"  API: dukaan serve, {f['workers']} workers; {f['database']}",
+        f"  load generator: {f['load_generator']}; "
+        f"Idempotency-Key on every sale: {f['idempotency_keys']}",
+        "",
+        row("figure", "value", "target", None),
+        row(
+            f"sales/s, {multi['shops']} shops, {multi['connections']} conns, "
+            f"{multi['seconds']:g} s",
+            multi["rps"],
+            ">= 1000",
+            met["sales/s, multi-shop"],
+        ),
+        row("  latency p50 / p95 / p99 ms", latency(multi), "p99 <= 100", multi["p99_ms"] <= 100),
+        row(
+            "  errors (of requests)",
+            f"{multi['errors']} of {multi['requests']}",
+            "0",
+            multi["errors"] == 0,
+        ),
+        row(
+            f"sales/s, 1 shop, {single['connections']} conns, {single['seconds']:g} s",
+            single["rps"],
+            ">= 400",
+            met["sales/s, single shop (8 conns)"],
+        ),
+        row("  latency p50 / p95 / p99 ms", latency(single)),
+        row(
+            "  errors (of requests)",
+            f"{single['errors']} of {single['requests']}",
+            "0",
+            single["errors"] == 0,
+        ),
+        row("pgbench tpcb-like TPS (scale 10, 8 clients)", f["pgbench"]["tps"]),
+        row(
+            "ratio sales/s ÷ pgbench TPS",
+            f["ratio_sales_to_pgbench"],
+            ">= 0.35",
+            met["sales/s ÷ pgbench TPS"],
+        ),
+        row(
+            "invariants (ledger, bills = 2xx, numbering)",
+            f"{inv['bills']} bills / {inv['successful_responses']} ok",
+            "hold",
+            inv["ok"],
+        ),
+    ]
+    for key, label, target, value_key in (
+        ("products_search", "search p50 ms, 10k products", "<= 10", "p50_ms"),
+        ("sale_detail", "sale detail req/s", ">= 3000", "rps"),
+        ("profit_loss_month", "monthly P&L p50 ms, 1M lines", "<= 100", "p50_ms"),
+    ):
+        r = f[key]
+        lines.append(row(f"{label} ({r['connections']} conns)", r[value_key], target, met[label]))
+        lines.append(
+            row(
+                f"  {r['rps']} req/s; p50 / p95 / p99 ms",
+                latency(r),
+                f"errors {r['errors']}",
+            )
+        )
+    lines.append(
+        row(
+            "worker RSS MB",
+            " / ".join(str(x) for x in f["worker_rss_mb"]),
+            "<= 200",
+            met["worker RSS MB (max)"],
+        )
+    )
+    log = f["server_log"]
+    lines.append(row("server log error lines", log["error_lines"], log["path"]))
+    missed = [t["figure"] for t in f["targets"] if not t["met"]]
+    lines += ["", f"  targets met: {len(f['targets']) - len(missed)} of {len(f['targets'])}"]
+    return "\n".join(lines)
+
+
 def main() -> None:
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="dukaan-bench-") as tmp:
-        port = free_port()
-        with server(Path(tmp), port) as base:
-            figures = {
-                "load_generator": "asyncio (wrk not used yet)",
-                "workers": int(WORKERS),
-                "connections": CONNECTIONS,
-                "seconds": SECONDS,
-                **asyncio.run(measure(base)),
-            }
+        data_dir = Path(tmp)
+        say("starting PostgreSQL")
+        with database.provision(data_dir) as db:
+            say(f"starting the API (dukaan serve, WORKERS={WORKERS})")
+            with api_server(data_dir, db) as api:
+                figures = asyncio.run(measure(api, db))
+    figures["total_seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    (RESULTS / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")
+    print(table(figures))
+    print(
+        f"\n  figures: {(RESULTS / 'latest.json').relative_to(ROOT)}; "
+        f"whole run {figures['total_seconds']} s"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,109 @@
+"""Invariants checked after the write load, straight in PostgreSQL (as the owner, no RLS)."""
+
+from typing import Any
+
+import asyncpg
+
+_LEDGER = """
+SELECT count(*) AS products,
+       count(*) FILTER (WHERE p.quantity <> coalesce(m.total, 0)) AS mismatches
+FROM products p
+LEFT JOIN (
+    SELECT shop_id, product_id, sum(quantity) AS total FROM stock_movements GROUP BY 1, 2
+) m ON m.shop_id = p.shop_id AND m.product_id = p.id
+"""
+
+_BILLS = """
+SELECT count(*) AS bills,
+       count(*) FILTER (WHERE bill_no IS NULL) AS unnumbered,
+       coalesce(sum(total_amount), 0) AS total_amount
+FROM sales WHERE shop_id = ANY($1::bigint[])
+"""
+
+# Gapless: in each shop and year, numbers 1..n are all used once and the counter is at n.
+_GAPS = """
+SELECT count(*) FROM (
+    SELECT s.shop_id, split_part(s.bill_no, '/', 1) AS fy, count(*) AS n,
+           max(split_part(s.bill_no, '/', 2)::bigint) AS top,
+           count(DISTINCT split_part(s.bill_no, '/', 2)) AS distinct_numbers
+    FROM sales s WHERE s.shop_id = ANY($1::bigint[]) AND s.bill_no IS NOT NULL
+    GROUP BY 1, 2
+) b
+LEFT JOIN bill_counters c
+       ON c.shop_id = b.shop_id AND c.kind = 'sale' AND c.fiscal_year = b.fy
+WHERE b.n <> b.top OR b.n <> b.distinct_numbers OR c.last_no IS DISTINCT FROM b.n
+"""
+
+# Each bill's total is the sum of its lines, and each line has its `sale` movement.
+_LINES = """
+SELECT count(*) FILTER (WHERE s.total_amount <> coalesce(l.total, -1)) AS total_mismatches,
+       count(*) FILTER (WHERE coalesce(l.lines, 0) <> coalesce(m.movements, 0))
+           AS movement_mismatches,
+       coalesce(sum(l.lines), 0) AS lines
+FROM sales s
+LEFT JOIN (
+    SELECT shop_id, sale_id, sum(line_total) AS total, count(*) AS lines
+    FROM sale_lines WHERE shop_id = ANY($1::bigint[]) GROUP BY 1, 2
+) l ON l.shop_id = s.shop_id AND l.sale_id = s.id
+LEFT JOIN (
+    SELECT shop_id, sale_id, count(*) AS movements FROM stock_movements
+    WHERE shop_id = ANY($1::bigint[]) AND reason = 'sale' GROUP BY 1, 2
+) m ON m.shop_id = s.shop_id AND m.sale_id = s.id
+WHERE s.shop_id = ANY($1::bigint[])
+"""
+
+_CREDIT = """
+SELECT count(*) FILTER (WHERE s.amount_paid < s.total_amount) AS credit_bills,
+       count(u.id) AS udhaar_entries,
+       count(*) FILTER (WHERE s.amount_paid < s.total_amount
+                        AND u.amount IS DISTINCT FROM s.total_amount - s.amount_paid)
+           AS udhaar_mismatches
+FROM sales s
+LEFT JOIN udhaar_entries u ON u.shop_id = s.shop_id AND u.sale_id = s.id AND u.kind = 'sale'
+WHERE s.shop_id = ANY($1::bigint[])
+"""
+
+
+async def check(
+    url: str, shop_ids: list[int], successes: int, in_flight: int = 0
+) -> dict[str, Any]:
+    """Ledger and bill invariants for the shops the write load billed.
+
+    `successes` are the 2xx answers the load generators saw; `in_flight` the requests they
+    abandoned at the end (wrk does not wait for them), which the server may have completed.
+    """
+    connection = await asyncpg.connect(url)
+    try:
+        ledger = await connection.fetchrow(_LEDGER)
+        bills = await connection.fetchrow(_BILLS, shop_ids)
+        gaps = await connection.fetchval(_GAPS, shop_ids)
+        lines = await connection.fetchrow(_LINES, shop_ids)
+        credit = await connection.fetchrow(_CREDIT, shop_ids)
+    finally:
+        await connection.close()
+    extra_bills = int(bills["bills"]) - successes
+    result = {
+        "products_checked": int(ledger["products"]),
+        "quantity_not_sum_of_movements": int(ledger["mismatches"]),
+        "bills": int(bills["bills"]),
+        "successful_responses": successes,
+        "abandoned_in_flight": in_flight,
+        "bills_minus_successes": extra_bills,
+        "unnumbered_bills": int(bills["unnumbered"]),
+        "bill_number_gaps": int(gaps),
+        "lines": int(lines["lines"]),
+        "bill_total_mismatches": int(lines["total_mismatches"]),
+        "lines_without_movement": int(lines["movement_mismatches"]),
+        "credit_bills": int(credit["credit_bills"]),
+        "udhaar_mismatches": int(credit["udhaar_mismatches"]),
+    }
+    result["ok"] = (
+        result["quantity_not_sum_of_movements"] == 0
+        and 0 <= extra_bills <= in_flight
+        and result["unnumbered_bills"] == 0
+        and result["bill_number_gaps"] == 0
+        and result["bill_total_mismatches"] == 0
+        and result["lines_without_movement"] == 0
+        and result["udhaar_mismatches"] == 0
+    )
+    return result
