@@ -342,3 +342,19 @@ async def test_an_invalid_vendor_phone_is_a_422_and_stores_nothing(client, app, 
         app, "SELECT count(*) FROM purchase_drafts WHERE shop_id = :s", s=shop.shop_id
     )
     assert count == 0
+
+
+async def test_numbers_too_big_for_a_bill_are_dropped_not_stored(client, shop, gemini):
+    gemini.answer = {
+        "vendor_name": "A" * 300,
+        "lines": [
+            {"name": "Tata Salt 1kg", "quantity": 2, "rate": 20},
+            {"name": "Misread", "quantity": 500000000000},
+            {"name": "Overflow", "quantity": 10000000000, "rate": 100000},
+        ],
+    }
+
+    draft = await _gemini_draft(client, shop)
+
+    assert [line["read_name"] for line in draft["lines"]] == ["Tata Salt 1kg"]
+    assert draft["vendor_name"] == "A" * 120

@@ -153,7 +153,7 @@ async def create_draft(
             shop_id=shop_id,
             status="open",
             engine=extracted.engine,
-            vendor_name=(vendor_name or extracted.vendor_name or None),
+            vendor_name=(vendor_name or extracted.vendor_name or "")[:120] or None,
             vendor_phone=phone,
             bill_date=extracted.bill_date,
             bill_total=extracted.bill_total,

@@ -14,6 +14,7 @@ from app.integrations.gemini.schema import GeminiBill, GeminiLine
 
 _DEFAULT_CONFIDENCE = Decimal("0.9")
 _MAX_QUANTITY = Decimal("99999999999.999")
+_MAX_AMOUNT = Decimal("999999999999.99")  # NUMERIC(14,2)
 
 
 def _jpeg(prepared: PreparedImage) -> bytes:
@@ -42,6 +43,8 @@ def to_line(line: GeminiLine) -> BillLine | None:
     else:
         checked = reconcile(_read(line.quantity), _read(rate), _read(amount))
         rate, amount, flags = checked.rate, checked.amount, checked.flags
+    if amount is not None and amount > _MAX_AMOUNT:
+        return None
     return BillLine(
         name=line.name,
         quantity=tidy_quantity(line.quantity),

@@ -21,6 +21,7 @@ from typing import Literal
 from app.core.money import MONEY_PLACES
 from app.extraction.arithmetic import reconcile
 from app.extraction.numbers import (
+    MAX_VALUE,
     UNITS,
     NumberRead,
     fix_sizes,
@@ -235,6 +236,8 @@ def _line(
     result = reconcile(quantity[0] if quantity else None, rate, amount)
     flags = result.flags
     line_quantity = result.quantity
+    if any(value is not None and value > MAX_VALUE for value in (line_quantity, result.amount)):
+        return None
     if line_quantity is None or line_quantity <= 0:
         line_quantity = Decimal(1)
         flags = (*[f for f in flags if f != "quantity_missing"], "quantity_missing")

@@ -54,6 +54,10 @@ _PLAIN = re.compile(r"^\d{1,3}(?:,\d{2,3})*(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _QUANTITY = re.compile(r"^(?P<number>[0-9OoDlI|S.,]+?)\s*(?P<unit>[A-Za-z]{1,6})?\.?$")
 
 
+MAX_VALUE = Decimal("99999999999")
+"""Larger numbers are misreads, not bills (and would not fit the NUMERIC(14,3) quantity)."""
+
+
 @dataclass(frozen=True, slots=True)
 class NumberRead:
     """A number and the text it was read from (to tell a lost decimal point from a typo)."""
@@ -79,7 +83,7 @@ def parse_number(raw: str) -> NumberRead | None:
     value = _to_decimal(text)
     if value is None:
         value = _to_decimal(text.translate(_CONFUSED).translate(_CONFUSED_STRICT))
-    if value is None:
+    if value is None or value > MAX_VALUE:
         return None
     return NumberRead(value, text)
 
