@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ import httpx
 import psutil
 
 from benchmarks import database, run, seed
+
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 # Where a sample's time goes, by the file of its innermost frame (first match wins).
 LIBRARIES: list[tuple[str, str]] = [
@@ -560,12 +563,11 @@ def _py_spy(pids: list[int], seconds: int, folder: Path) -> Iterator[list[Path]]
                         "-d",
                         str(seconds),
                         "-r",
-                        "200",
+                        "100",
                         "-f",
                         "raw",
                         "-o",
                         str(output),
-                        "--nonblocking",
                     ],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -582,12 +584,15 @@ def _py_spy(pids: list[int], seconds: int, folder: Path) -> Iterator[list[Path]]
 
 
 _FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]*?)(?::\d+)?\)$")
+# Threads parked in these are idle (anyio's worker threads waiting for work, uvicorn's
+# supervisor pong), although py-spy may count them as running on some kernels.
+_IDLE_LEAVES = ("Condition.wait", "Queue.get", "Connection._recv", "Event.wait", "select")
 
 
 def _read_py_spy(paths: list[Path]) -> dict[str, Any]:
     libraries: collections.Counter[str] = collections.Counter()
     steps: collections.Counter[str] = collections.Counter()
-    total = 0
+    total = idle = 0
     for path in paths:
         if not path.exists():
             continue
@@ -599,6 +604,9 @@ def _read_py_spy(paths: list[Path]) -> dict[str, Any]:
             ]
             leaf = frames[-1]["file"] if frames and frames[-1] else ""
             n = int(count)
+            if functions and functions[-1].endswith(_IDLE_LEAVES):
+                idle += n
+                continue
             total += n
             libraries[_library(leaf)] += n
             for step in _steps(functions):
@@ -607,6 +615,7 @@ def _read_py_spy(paths: list[Path]) -> dict[str, Any]:
         return {"samples": 0}
     return {
         "samples": total,
+        "idle_thread_samples_left_out": idle,
         "by_library": _shares(libraries, total),
         "by_step": _shares(steps, total),
     }
