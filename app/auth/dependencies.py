@@ -1,4 +1,8 @@
-"""The caller's identity and the shop-scoped session every tenant endpoint uses."""
+"""The caller's identity and the shop-scoped session every tenant endpoint uses.
+
+Dependencies are `async def` even when they do not await: FastAPI runs a plain `def`
+dependency in a thread pool, a hand-off that cost about 5% of a sale's CPU in the profile.
+"""
 
 from typing import Annotated
 
@@ -14,7 +18,7 @@ from app.core.security import InvalidToken, Principal, read_token
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
-def get_principal(
+async def get_principal(
     request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Principal:
     if not token:
@@ -37,7 +41,7 @@ async def get_shop_session(session: SessionDep, principal: PrincipalDep) -> Asyn
 ShopSessionDep = Annotated[AsyncSession, Depends(get_shop_session)]
 
 
-def require_owner(principal: PrincipalDep) -> Principal:
+async def require_owner(principal: PrincipalDep) -> Principal:
     if principal.role != "owner":
         raise Forbidden("Only the shop owner can do this")
     return principal

@@ -81,7 +81,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     """For the rare write that must outlive the request's transaction (failed-login counters)."""
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     return maker

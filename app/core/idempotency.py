@@ -57,13 +57,15 @@ class IdempotencyKeyReused(AppError):
     code = "idempotency_key_reused"
 
 
-def _key_header(
+async def _key_header(
     idempotency_key: Annotated[
         str | None,
         Header(
             alias="Idempotency-Key",
             description="1-255 printable characters; a retry with the same key and body "
             "returns the first reply and creates nothing",
+            # Documents the check below (which gives its own message).
+            json_schema_extra={"pattern": _PRINTABLE.pattern},
         ),
     ] = None,
 ) -> str | None:

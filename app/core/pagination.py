@@ -19,7 +19,7 @@ class Page:
     offset: int
 
 
-def get_page(
+async def get_page(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page (max 1000)")] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip")] = 0,
 ) -> Page:

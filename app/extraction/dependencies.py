@@ -16,7 +16,7 @@ from app.extraction.schemas import EngineChoice
 from app.extraction.service import BillPhoto
 
 
-def extraction_settings(request: Request) -> ExtractionSettings:
+async def extraction_settings(request: Request) -> ExtractionSettings:
     settings: ExtractionSettings = request.app.state.settings.extraction
     return settings
 
