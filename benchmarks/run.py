@@ -392,7 +392,11 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
         ]
     finally:
         await connection.close()
-    say(f"  {figures['history_seed']}")
+    history = figures["history_seed"]
+    say(
+        f"  {history['bills']:,} bills, {history['lines']:,} lines, "
+        f"{history['movements']:,} movements in {history['total_s']} s"
+    )
 
     reads: list[tuple[str, seed.Shop, list[str], int]] = [
         (
@@ -470,7 +474,7 @@ def table(f: dict[str, Any]) -> str:
 
     def row(name: str, value: object, target: str = "", met: bool | None = None) -> str:
         mark = "" if met is None else ("met" if met else "MISSED")
-        return f"  {name:<44} {value!s:<22} {target:<12} {mark}"
+        return f"  {name:<48} {value!s:<28} {target:<12} {mark}"
 
     multi, single = f["sales_multi_shop"], f["sales_single_shop"]
     inv = f["invariants"]

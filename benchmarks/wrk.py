@@ -30,7 +30,8 @@ def available() -> str | None:
         return None
     probe = subprocess.run([path, "-v"], capture_output=True, text=True, check=False)
     first = (probe.stdout + probe.stderr).strip().splitlines()
-    return first[0] if first else "wrk"
+    # "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer" -> "wrk debian/4.1.0-3+b2"
+    return " ".join(first[0].split()[:2]) if first else "wrk"
 
 
 def _lua(value: Any) -> str:
