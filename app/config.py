@@ -116,6 +116,12 @@ class ExtractionSettings(BaseSettings):
     ocr_concurrency: int = Field(
         default=1, ge=1, le=16, validation_alias="EXTRACTION_OCR_CONCURRENCY"
     )
+    daily_cap: int = Field(
+        default=200,
+        ge=0,
+        validation_alias="EXTRACTION_DAILY_CAP",
+        description="Bill readings per shop and shop-local day (each may call Gemini); 0 is off",
+    )
 
     @property
     def gemini_enabled(self) -> bool:

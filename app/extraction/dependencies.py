@@ -25,6 +25,7 @@ ExtractionSettingsDep = Annotated[ExtractionSettings, Depends(extraction_setting
 
 
 async def read_bill_photo(
+    request: Request,
     principal: PrincipalDep,
     settings: ExtractionSettingsDep,
     image: Annotated[
@@ -39,8 +40,8 @@ async def read_bill_photo(
         ),
     ] = "auto",
 ) -> BillPhoto:
-    del principal  # resolved first so an anonymous caller gets a 401 before any work
     prepared = await service.prepare_upload(image, settings)
+    await service.count_reading(request.app.state.sessionmaker, principal.shop_id, settings)
     return await service.read_photo(prepared, settings, engine)
 
 

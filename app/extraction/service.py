@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fastapi import UploadFile
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import ExtractionSettings
-from app.core.errors import ProviderUnavailable
+from app.core.errors import ProviderUnavailable, RateLimited
 from app.core.pagination import MAX_LIMIT, Page
-from app.extraction import images
+from app.extraction import images, repository
 from app.extraction.gemini_engine import GeminiEngine
 from app.extraction.matching import Catalogue
 from app.extraction.ocr_engine import OcrEngine
@@ -66,6 +66,27 @@ async def _read(
     name: EngineName, prepared: PreparedImage, settings: ExtractionSettings
 ) -> BillReading:
     return await _engine(name, settings).read(prepared)
+
+
+async def count_reading(
+    sessions: async_sessionmaker[AsyncSession], shop_id: int, settings: ExtractionSettings
+) -> None:
+    """Count this reading against the shop's daily cap (OWASP API6); 429 when it is used up.
+
+    Counted in its own short transaction, before the engine runs and while no request
+    transaction is open: a reading costs a provider call even when the request later
+    fails, and no connection may wait on Gemini.
+    """
+    if settings.daily_cap <= 0:
+        return
+    async with sessions.begin() as session:
+        if await repository.take_one(session, shop_id, settings.daily_cap):
+            return
+        retry_after = await repository.seconds_to_midnight(session, shop_id)
+    raise RateLimited(
+        f"The shop's {settings.daily_cap} bill readings for today are used up",
+        retry_after_s=retry_after,
+    )
 
 
 async def read_photo(

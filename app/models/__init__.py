@@ -13,7 +13,7 @@ from app.models.bill import (
 )
 from app.models.draft import PurchaseDraft, PurchaseDraftLine
 from app.models.idempotency import IdempotencyRecord
-from app.models.outbox import MessageQuota, Notification
+from app.models.outbox import DailyUsage, MessageQuota, Notification
 from app.models.party import Customer, Vendor
 from app.models.product import MOVEMENT_REASONS, UNITS, Product, StockMovement
 from app.models.shop import LoginFailure, Shop, User
@@ -26,6 +26,7 @@ __all__ = [
     "Base",
     "BillCounter",
     "Customer",
+    "DailyUsage",
     "IdempotencyRecord",
     "LoginFailure",
     "MessageQuota",

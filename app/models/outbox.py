@@ -75,3 +75,16 @@ class MessageQuota(TenantModel):
 
     day: Mapped[dt.date] = mapped_column(Date)
     used: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class DailyUsage(TenantModel):
+    """Metered calls per shop, kind (e.g. `extraction`) and shop-local day, against a cap."""
+
+    __tablename__ = "daily_usage"
+    __table_args__ = (
+        UniqueConstraint("shop_id", "kind", "day", name="uq_daily_usage_shop_id_kind_day"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(20))
+    day: Mapped[dt.date] = mapped_column(Date)
+    used: Mapped[int] = mapped_column(Integer, server_default="0")

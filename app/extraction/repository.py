@@ -1,0 +1,37 @@
+"""The per-shop daily count of bill readings. No business rules here."""
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+_TAKE = text(
+    """
+    INSERT INTO daily_usage (shop_id, kind, day, used)
+    SELECT s.id, 'extraction', (now() AT TIME ZONE s.timezone)::date, 1
+    FROM shops s WHERE s.id = :shop_id
+    ON CONFLICT (shop_id, kind, day)
+        DO UPDATE SET used = daily_usage.used + 1 WHERE daily_usage.used < :cap
+    RETURNING used
+    """
+)
+_SECONDS_TO_MIDNIGHT = text(
+    """
+    SELECT ceil(extract(epoch FROM date_trunc('day', now() AT TIME ZONE s.timezone)
+                + interval '1 day' - (now() AT TIME ZONE s.timezone)))::int
+    FROM shops s WHERE s.id = :shop_id
+    """
+)
+
+
+async def take_one(session: AsyncSession, shop_id: int, cap: int) -> bool:
+    """Count one reading for today; False (nothing counted) when `cap` is already reached.
+
+    One statement: the upsert's row lock makes concurrent readings of one shop count
+    one after the other, so the cap holds across workers.
+    """
+    taken = await session.scalar(_TAKE, {"shop_id": shop_id, "cap": cap})
+    return taken is not None
+
+
+async def seconds_to_midnight(session: AsyncSession, shop_id: int) -> int:
+    seconds = await session.scalar(_SECONDS_TO_MIDNIGHT, {"shop_id": shop_id})
+    return int(seconds or 1)
