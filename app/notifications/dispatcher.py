@@ -212,7 +212,9 @@ class Dispatcher:
                 else:
                     by_shop[message.shop_id].append(message)
             ready: list[_Ready] = []
-            for shop_id, messages in by_shop.items():
+            # Quota rows are locked in shop-id order, so two dispatchers whose batches
+            # share shops wait for each other instead of deadlocking.
+            for shop_id, messages in sorted(by_shop.items()):
                 day, granted = await self._reserve(session, shop_id, len(messages))
                 if day is not None:
                     ready += [_Ready(m, day, start_by) for m in messages[:granted]]
