@@ -19,8 +19,8 @@ class DatabaseSettings(BaseSettings):
 
     url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Field(default=Path(".data"), validation_alias="DUKAAN_DATA_DIR")
-    pool_size: int = Field(default=10, ge=1, le=200, validation_alias="DB_POOL_SIZE")
-    pool_overflow: int = Field(default=5, ge=0, le=200, validation_alias="DB_POOL_OVERFLOW")
+    pool_size: int = Field(default=20, ge=1, le=200, validation_alias="DB_POOL_SIZE")
+    pool_overflow: int = Field(default=10, ge=0, le=200, validation_alias="DB_POOL_OVERFLOW")
     statement_timeout_ms: int = Field(
         default=15_000, ge=100, validation_alias="DB_STATEMENT_TIMEOUT_MS"
     )
