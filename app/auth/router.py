@@ -18,7 +18,7 @@ from app.auth.schemas import (
     UserRead,
 )
 from app.core.db import SessionDep, SessionMakerDep
-from app.core.openapi import AUTHED, error_responses
+from app.core.openapi import AUTHED, BODY, error_responses
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
 
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=DecimalRoute)
     "/register",
     status_code=status.HTTP_201_CREATED,
     response_model=RegisterOut,
-    responses=error_responses(409, 422, 503),
+    responses=error_responses(400, 409, 413, 422, 503),
 )
 async def register(data: RegisterIn, session: SessionDep, request: Request) -> DecimalJSONResponse:
     """Open a shop: creates the shop and its owner, and returns a bearer token."""
@@ -44,7 +44,9 @@ async def register(data: RegisterIn, session: SessionDep, request: Request) -> D
     return respond(out, status_code=status.HTTP_201_CREATED)
 
 
-@router.post("/token", response_model=TokenOut, responses=error_responses(401, 422, 429, 503))
+@router.post(
+    "/token", response_model=TokenOut, responses=error_responses(400, 401, 413, 422, 429, 503)
+)
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
@@ -76,7 +78,7 @@ async def me(session: ShopSessionDep, principal: PrincipalDep) -> DecimalJSONRes
     "/users",
     status_code=status.HTTP_201_CREATED,
     response_model=UserRead,
-    responses=error_responses(*AUTHED, 403, 409),
+    responses=error_responses(*BODY, 403, 409),
 )
 async def add_staff(data: StaffCreate, session: SessionDep, owner: OwnerDep) -> DecimalJSONResponse:
     """Owners only: add a staff login to the shop.
@@ -88,7 +90,7 @@ async def add_staff(data: StaffCreate, session: SessionDep, owner: OwnerDep) -> 
     return respond(user, status_code=status.HTTP_201_CREATED)
 
 
-@router.patch("/shop", response_model=ShopRead, responses=error_responses(*AUTHED, 403))
+@router.patch("/shop", response_model=ShopRead, responses=error_responses(*BODY, 403))
 async def update_shop(
     data: ShopUpdate, session: SessionDep, owner: OwnerDep
 ) -> DecimalJSONResponse:

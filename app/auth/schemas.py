@@ -12,6 +12,8 @@ from pydantic import (
     field_validator,
 )
 
+from app.core.inputs import JSON_INTEGER, NOT_BLANK
+from app.core.openapi import PHONE
 from app.core.phone import InvalidPhone, to_e164
 from app.notifications.templates import Language, TemplateError, TemplateName, check_template
 
@@ -23,11 +25,16 @@ def _phone(value: str) -> str:
         raise ValueError(str(exc)) from exc
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+    *NOT_BLANK,
+]
 PhoneIn = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=3, max_length=32),
+    StringConstraints(strip_whitespace=True, max_length=32),
     AfterValidator(_phone),
+    Field(json_schema_extra=PHONE),
 ]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 
@@ -121,17 +128,20 @@ class ShopUpdate(BaseModel):
 
     shop_name: Name | None = None
     allow_negative_stock: bool | None = Field(
-        default=None, description="Allow sales beyond the stock on record (stock goes negative)"
+        default=None,
+        strict=True,
+        description="Allow sales beyond the stock on record (stock goes negative)",
     )
     timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
     language: Language | None = None
     message_channel: Literal["sms", "whatsapp"] | None = None
-    send_bill_messages: bool | None = None
-    send_payment_receipts: bool | None = None
-    reminders_enabled: bool | None = None
-    reminder_every_days: Annotated[int, Field(ge=1, le=90)] | None = None
-    reminder_hour: Annotated[int, Field(ge=0, le=23)] | None = None
-    daily_message_cap: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    # Strict: JSON `0` is not `false`, nor `false` a count (Pydantic alone takes both).
+    send_bill_messages: bool | None = Field(default=None, strict=True)
+    send_payment_receipts: bool | None = Field(default=None, strict=True)
+    reminders_enabled: bool | None = Field(default=None, strict=True)
+    reminder_every_days: Annotated[int, Field(ge=1, le=90), JSON_INTEGER] | None = None
+    reminder_hour: Annotated[int, Field(ge=0, le=23), JSON_INTEGER] | None = None
+    daily_message_cap: Annotated[int, Field(ge=0, le=100_000), JSON_INTEGER] | None = None
     message_templates: Annotated[
         MessageTemplates | None,
         AfterValidator(_checked_templates),

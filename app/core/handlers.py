@@ -7,10 +7,12 @@ from typing import Any
 import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
-from app.core.errors import AppError, DatabaseUnavailable
+from app.core.errors import AppError, DatabaseUnavailable, InvalidInput
 from app.core.responses import DecimalJSONResponse
 
 _log = logging.getLogger("dukaan.errors")
@@ -33,7 +35,12 @@ _HTTP_CODES = {
 
 
 def _render(error: AppError) -> DecimalJSONResponse:
-    return DecimalJSONResponse(error.body(), status_code=error.status_code, headers=error.headers)
+    body = error.body()
+    if error.status_code == 422 and "errors" not in body:
+        # API.md: every 422 carries `errors`; a rule about the request as a whole (a reused
+        # Idempotency-Key, say) names no field.
+        body["errors"] = [{"loc": [], "msg": error.detail, "type": error.code}]
+    return DecimalJSONResponse(body, status_code=error.status_code, headers=error.headers)
 
 
 async def app_error(_: Request, exc: Exception) -> DecimalJSONResponse:
@@ -58,17 +65,29 @@ async def validation_error(_: Request, exc: Exception) -> DecimalJSONResponse:
     )
 
 
-async def http_error(_: Request, exc: Exception) -> DecimalJSONResponse:
+async def http_error(request: Request, exc: Exception) -> DecimalJSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else "Request failed"
     if exc.status_code == 404 and detail == "Not Found":
         detail = "No such endpoint"
     code = _HTTP_CODES.get(exc.status_code, "error")
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
     return DecimalJSONResponse(
-        {"detail": detail, "code": code},
-        status_code=exc.status_code,
-        headers=dict(exc.headers or {}),
+        {"detail": detail, "code": code}, status_code=exc.status_code, headers=headers
     )
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the path serves: Starlette's 405 names only the first route that matched
+    the path, though `GET /api/products/` and `POST /api/products/` are separate routes."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):  # included routers' routes too
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
 
 
 async def integrity_error(request: Request, exc: Exception) -> DecimalJSONResponse:
@@ -78,6 +97,16 @@ async def integrity_error(request: Request, exc: Exception) -> DecimalJSONRespon
         {"detail": "The change conflicts with existing data; reload and retry", "code": "conflict"},
         status_code=409,
     )
+
+
+def _caused_by(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
+    """Whether `exc`, or an exception it was raised from or while handling, is one of `kinds`."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kinds):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 _LOST_SERVER = (
@@ -90,16 +119,22 @@ _LOST_SERVER = (
 
 def _lost_the_server(exc: BaseException) -> bool:
     """Whether `exc` (or what caused it) means PostgreSQL could not be reached or went away."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, _LOST_SERVER):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    return _caused_by(exc, _LOST_SERVER)
+
+
+_UNSTORABLE_TEXT = (
+    asyncpg.exceptions.CharacterNotInRepertoireError,  # a NUL character in text
+    asyncpg.exceptions.UntranslatableCharacterError,
+)
 
 
 async def database_error(request: Request, exc: Exception) -> DecimalJSONResponse:
     assert isinstance(exc, DBAPIError)
+    if _caused_by(exc, _UNSTORABLE_TEXT):
+        # Input PostgreSQL cannot hold as text (NUL), wherever it came in: a 422, not a 500.
+        return _render(
+            InvalidInput("Invalid input - text must not contain NUL (\\u0000) characters", loc=())
+        )
     if (
         isinstance(exc, InterfaceError | OperationalError)
         or exc.connection_invalidated

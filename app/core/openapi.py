@@ -1,4 +1,4 @@
-"""OpenAPI documentation of the error bodies every endpoint can return."""
+"""OpenAPI documentation of the error bodies (and their headers) every endpoint can return."""
 
 from typing import Any
 
@@ -17,7 +17,7 @@ class ValidationErrorBody(ErrorBody):
 
 
 _DESCRIPTIONS = {
-    400: "Malformed request",
+    400: "Malformed request (e.g. a body that cannot be parsed)",
     401: "Missing, invalid or expired bearer token",
     403: "Your role may not do this",
     404: "Not found (or belongs to another shop)",
@@ -29,16 +29,49 @@ _DESCRIPTIONS = {
     503: "A dependency (database or provider) is unavailable; see Retry-After",
 }
 
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {
-        code: {
+    responses: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        responses[code] = {
             "model": ValidationErrorBody if code == 422 else ErrorBody,
             "description": _DESCRIPTIONS[code],
         }
-        for code in codes
-    }
+        if code in (429, 503):
+            responses[code]["headers"] = _RETRY_AFTER
+    return responses
 
 
 AUTHED = (401, 422, 503)
 """Errors any authenticated endpoint can return."""
+
+WRITE = (*AUTHED, 429)
+"""Errors of an authenticated write (POST, PUT, PATCH, DELETE): also the per-token rate limit."""
+
+BODY = (*WRITE, 400, 413)
+"""Errors of an authenticated write with a request body: also unparseable and too large."""
+
+PHONE: dict[str, Any] = {"format": "phone"}
+"""`json_schema_extra` of a phone number as people type it (`98123 45678`, `+91 98123 45678`)."""
+
+
+def link(method: str, path: str, **parameters: str) -> dict[str, Any]:
+    """An OpenAPI link to the operation `method path`, its parameters read from this response.
+
+    `link("GET", "/api/products/{product_id}", product_id="$response.body#/product_id")`
+    """
+    pointer = path.replace("~", "~0").replace("/", "~1")
+    return {"operationRef": f"#/paths/{pointer}/{method.lower()}", "parameters": parameters}
+
+
+def linked(status: int, **links: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entry adding `links` (named after what they do) to a success response."""
+    return {status: {"links": links}}

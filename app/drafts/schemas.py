@@ -1,19 +1,27 @@
 """Request and response models of /api/purchases/drafts."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.core.money import Money, PositiveQuantity
+from app.core.inputs import NAMES_A_PRODUCT, NOT_BLANK, BodyId, IsoDate
+from app.core.money import Money, Number, PositiveQuantity
 from app.core.openapi import PHONE
 from app.extraction.schemas import Suggestion
 from app.sales.schemas import MAX_LINES, OptionalText, PaymentMode
 
 DraftStatus = Literal["open", "confirmed"]
-PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
-ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+PhoneText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=32),
+    Field(json_schema_extra=PHONE),
+]
+ProductName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    *NOT_BLANK,
+]
 
 
 class DraftLineRead(BaseModel):
@@ -21,15 +29,15 @@ class DraftLineRead(BaseModel):
     product_id: int | None = Field(description="The shop's product, when matched or chosen")
     product_name: str
     read_name: str | None = Field(description="The name as read off the bill")
-    quantity: Decimal
+    quantity: Number
     unit: str | None
-    price_purchase: Decimal | None = Field(description="Unit purchase rate; needed to confirm")
-    price_sale: Decimal | None
-    line_total: Decimal | None
+    price_purchase: Number | None = Field(description="Unit purchase rate; needed to confirm")
+    price_sale: Number | None
+    line_total: Number | None
     match_score: int | None
     suggestions: list[Suggestion]
     raw_text: str | None
-    confidence: Decimal | None
+    confidence: Number | None
     flags: list[str]
     needs_review: bool
 
@@ -41,8 +49,8 @@ class DraftRead(BaseModel):
     vendor_name: str | None
     phone_no: str | None = Field(description="The vendor's phone (E.164); needed to confirm")
     bill_date: dt.date | None
-    bill_total: Decimal | None = Field(description="The total printed on the bill, if read")
-    lines_total: Decimal = Field(description="Sum of quantity x rate over lines with a rate")
+    bill_total: Number | None = Field(description="The total printed on the bill, if read")
+    lines_total: Number = Field(description="Sum of quantity x rate over lines with a rate")
     warnings: list[str]
     purchase_id: int | None = Field(description="Set once the draft is confirmed")
     image_url: str
@@ -59,7 +67,7 @@ class DraftSummary(BaseModel):
     vendor_name: str | None
     phone_no: str | None
     bill_date: dt.date | None
-    bill_total: Decimal | None
+    bill_total: Number | None
     purchase_id: int | None
     created_at: dt.datetime
 
@@ -67,9 +75,9 @@ class DraftSummary(BaseModel):
 class DraftLineIn(BaseModel):
     """A line as the shop owner corrected it: the product by id (a suggestion) or by name."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra=NAMES_A_PRODUCT)
 
-    product_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    product_id: BodyId | None = None
     product_name: ProductName | None = None
     quantity: PositiveQuantity
     unit: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
@@ -102,7 +110,7 @@ class DraftUpdate(BaseModel):
 
     vendor_name: OptionalText | None = None
     phone_no: PhoneText | None = Field(default=None, json_schema_extra=PHONE)
-    bill_date: dt.date | None = None
+    bill_date: IsoDate | None = None
     lines: list[DraftLineIn] | None = Field(default=None, min_length=1, max_length=MAX_LINES)
 
 
@@ -113,20 +121,22 @@ class DraftConfirm(BaseModel):
         json_schema_extra={"examples": [{"bill_paid": False, "amount_paid": 500}]}
     )
 
-    transaction_date: dt.date | None = Field(
+    transaction_date: IsoDate | None = Field(
         default=None, description="The purchase's date; the bill's date (or today) when omitted"
     )
-    bill_paid: bool = Field(default=True, description="True: paid in full; else vendor udhaar")
+    bill_paid: bool = Field(
+        default=True, strict=True, description="True: paid in full; else vendor udhaar"
+    )
     amount_paid: Money | None = None
     payment_mode: PaymentMode | None = None
-    payment_due_date: dt.date | None = None
+    payment_due_date: IsoDate | None = None
 
 
 class DraftConfirmed(BaseModel):
     msg: str = "Purchase recorded"
     draft_id: int
     purchase_id: int
-    total_amount: Decimal
+    total_amount: Number
 
 
 class DraftFingerprint(BaseModel):

@@ -5,10 +5,11 @@ else is added alongside, so old clients keep working and new ones get matches an
 """
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from app.core.money import Number
 
 EngineChoice = Literal["auto", "gemini", "ocr"]
 
@@ -49,10 +50,10 @@ class ExtractedProduct(BaseModel):
     product_name: str = Field(
         description="The shop's own product name when the match is confident, else the text as read"
     )
-    quantity: Decimal = Field(description="Exact decimal, up to 3 places")
+    quantity: Number = Field(description="Exact decimal, up to 3 places")
     unit: str | None = None
-    rate: Decimal | None = Field(default=None, description="Unit price as read (2 places)")
-    amount: Decimal | None = Field(default=None, description="Line amount as read (2 places)")
+    rate: Number | None = Field(default=None, description="Unit price as read (2 places)")
+    amount: Number | None = Field(default=None, description="Line amount as read (2 places)")
     matched_product_id: int | None = Field(
         default=None, description="Set only when the match score reaches MATCH_THRESHOLD"
     )
@@ -62,7 +63,7 @@ class ExtractedProduct(BaseModel):
     )
     read_name: str = Field(description="The item's name as the engine read it")
     raw_text: str = Field(description="The row's text as read, for a person to check")
-    confidence: Decimal = Field(ge=0, le=1)
+    confidence: Number = Field(ge=0, le=1)
     needs_review: bool = Field(
         description="True when numbers were corrected, missing or do not add up"
     )
@@ -81,8 +82,8 @@ class ExtractionOut(BaseModel):
     engine: Literal["gemini", "ocr"] = Field(description="The engine that read this bill")
     vendor_name: str | None = None
     bill_date: dt.date | None = None
-    bill_total: Decimal | None = Field(default=None, description="The printed total, if read")
-    lines_total: Decimal = Field(description="Sum of the lines' amounts")
+    bill_total: Number | None = Field(default=None, description="The printed total, if read")
+    lines_total: Number = Field(description="Sum of the lines' amounts")
     warnings: list[str] = Field(
         default_factory=list, description="E.g. that Gemini failed and the offline reader was used"
     )

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.auth.dependencies import PrincipalDep, ShopSessionDep
-from app.core.openapi import AUTHED, error_responses
+from app.core.openapi import AUTHED, PHONE, error_responses
 from app.core.pagination import PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
@@ -30,10 +30,10 @@ async def outbox(
     party: Annotated[
         str | None,
         Query(
-            min_length=3,
             max_length=32,
             description="Only messages to this phone number (any typed form)",
             examples=["9812345678"],
+            json_schema_extra=PHONE,
         ),
     ] = None,
     customer_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,

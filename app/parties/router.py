@@ -1,12 +1,12 @@
 """HTTP endpoints of /api/customers and /api/vendors: parse, call the service, shape the reply."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import PrincipalDep, ShopSessionDep
 from app.core.idempotency import IdempotencyKeyDep, idempotent
-from app.core.openapi import AUTHED, error_responses
+from app.core.openapi import AUTHED, BODY, PHONE, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
@@ -30,6 +30,22 @@ SearchQuery = Annotated[
         examples=["sunita", "98123"],
     ),
 ]
+
+
+def _party_links(party: str, id_field: str) -> dict[int | str, dict[str, Any]]:
+    """What a new customer (or vendor) leads to: reading, renaming, payments, the statement."""
+    one = f"/api/{party}s/{{{party}_id}}"
+    by_id = {f"{party}_id": f"$response.body#/{id_field}"}
+    by_party = {"party_id": f"$response.body#/{id_field}"}
+    return linked(
+        201,
+        get=link("GET", one, **by_id),
+        rename=link("PUT", one, **by_id),
+        pay=link("POST", f"/api/{party}s/{{party_id}}/payments", **by_party),
+        statement=link("GET", f"/api/{party}s/{{party_id}}/statement", **by_party),
+    )
+
+
 PHONE_LOOKUP = (
     "Look up the one party with this phone, in any typed form. When given, the reply is that "
     "object (not a list) or a 404, and `q`, `limit` and `offset` are ignored."
@@ -52,7 +68,12 @@ async def list_customers(
     q: SearchQuery = None,
     customer_phone_no: Annotated[
         str | None,
-        Query(min_length=3, max_length=32, description=PHONE_LOOKUP, examples=["9812345678"]),
+        Query(
+            max_length=32,
+            description=PHONE_LOOKUP,
+            examples=["9812345678"],
+            json_schema_extra=PHONE,
+        ),
     ] = None,
 ) -> DecimalJSONResponse:
     """The shop's customers by name, with what each owes; `X-Total-Count` and `Link` paginate."""
@@ -68,7 +89,7 @@ async def list_customers(
     "/api/customers/",
     status_code=status.HTTP_201_CREATED,
     response_model=CustomerRead,
-    responses=error_responses(*AUTHED, 409),
+    responses=error_responses(*BODY, 409) | _party_links("customer", "cust_id"),
 )
 async def create_customer(
     data: CustomerCreate,
@@ -104,7 +125,7 @@ async def get_customer(
 @router.put(
     "/api/customers/{customer_id}",
     response_model=CustomerRead,
-    responses=error_responses(*AUTHED, 404),
+    responses=error_responses(*BODY, 404),
 )
 async def rename_customer(
     customer_id: IdPath, data: CustomerUpdate, session: ShopSessionDep, principal: PrincipalDep
@@ -129,7 +150,12 @@ async def list_vendors(
     q: SearchQuery = None,
     vendor_phone_no: Annotated[
         str | None,
-        Query(min_length=3, max_length=32, description=PHONE_LOOKUP, examples=["9988776655"]),
+        Query(
+            max_length=32,
+            description=PHONE_LOOKUP,
+            examples=["9988776655"],
+            json_schema_extra=PHONE,
+        ),
     ] = None,
 ) -> DecimalJSONResponse:
     """The shop's vendors by name, with what the shop owes each; paginated like customers."""
@@ -145,7 +171,7 @@ async def list_vendors(
     "/api/vendors/",
     status_code=status.HTTP_201_CREATED,
     response_model=VendorRead,
-    responses=error_responses(*AUTHED, 409),
+    responses=error_responses(*BODY, 409) | _party_links("vendor", "vend_id"),
 )
 async def create_vendor(
     data: VendorCreate,
@@ -181,7 +207,7 @@ async def get_vendor(
 @router.put(
     "/api/vendors/{vendor_id}",
     response_model=VendorRead,
-    responses=error_responses(*AUTHED, 404),
+    responses=error_responses(*BODY, 404),
 )
 async def rename_vendor(
     vendor_id: IdPath, data: VendorUpdate, session: ShopSessionDep, principal: PrincipalDep

@@ -10,13 +10,23 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from app.core.inputs import NOT_BLANK
+from app.core.money import Number
+from app.core.openapi import PHONE
+
 NAME_MAX = 120
 """The width of `customers.name` and `vendors.name`."""
 
 PartyName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
+    *NOT_BLANK,
 ]
-PhoneText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
+PhoneText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=32),
+    Field(json_schema_extra=PHONE),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +65,7 @@ class CustomerRead(BaseModel):
     cust_id: int
     customer_name: str = Field(description="Empty when a sale created them without a name")
     phone_no: str = Field(examples=["+919812345678"], description="E.164")
-    balance: Decimal = Field(
+    balance: Number = Field(
         examples=[_BALANCE_EXAMPLE], description="What the customer owes the shop (udhaar)"
     )
 
@@ -83,6 +93,6 @@ class VendorRead(BaseModel):
     vend_id: int
     vendor_name: str = Field(description="Empty when a purchase created them without a name")
     phone_no: str = Field(examples=["+919988776655"], description="E.164")
-    balance: Decimal = Field(
+    balance: Number = Field(
         examples=[_BALANCE_EXAMPLE], description="What the shop owes the vendor (udhaar)"
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
 from app.core.idempotency import IdempotencyKeyDep, idempotent
-from app.core.openapi import AUTHED, error_responses
+from app.core.openapi import AUTHED, BODY, WRITE, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
@@ -16,6 +16,15 @@ from app.products.schemas import DeletedOut, ProductCreate, ProductRead, Product
 from app.stock.schemas import StockMovementRead
 
 router = APIRouter(prefix="/api/products", tags=["products"], route_class=DecimalRoute)
+
+_PRODUCT = "/api/products/{product_id}"
+_CREATED = linked(
+    201,
+    get=link("GET", _PRODUCT, product_id="$response.body#/product_id"),
+    update=link("PUT", _PRODUCT, product_id="$response.body#/product_id"),
+    delete=link("DELETE", _PRODUCT, product_id="$response.body#/product_id"),
+    movements=link("GET", f"{_PRODUCT}/movements", product_id="$response.body#/product_id"),
+)
 
 
 @router.get("/", response_model=list[ProductRead], responses=error_responses(*AUTHED))
@@ -40,7 +49,7 @@ async def list_products(
     "/",
     status_code=status.HTTP_201_CREATED,
     response_model=ProductRead,
-    responses=error_responses(*AUTHED, 409),
+    responses=error_responses(*BODY, 409) | _CREATED,
 )
 async def create_product(
     data: ProductCreate,
@@ -67,9 +76,7 @@ async def get_product(
     return respond(for_role(principal, service.to_read(product)))
 
 
-@router.put(
-    "/{product_id}", response_model=ProductRead, responses=error_responses(*AUTHED, 404, 409)
-)
+@router.put("/{product_id}", response_model=ProductRead, responses=error_responses(*BODY, 404, 409))
 async def update_product(
     product_id: IdPath, data: ProductUpdate, session: ShopSessionDep, principal: PrincipalDep
 ) -> DecimalJSONResponse:
@@ -80,7 +87,7 @@ async def update_product(
 
 
 @router.delete(
-    "/{product_id}", response_model=DeletedOut, responses=error_responses(*AUTHED, 403, 404)
+    "/{product_id}", response_model=DeletedOut, responses=error_responses(*WRITE, 403, 404)
 )
 async def delete_product(
     product_id: IdPath, session: ShopSessionDep, principal: OwnerDep

@@ -1,7 +1,7 @@
 """Request and response models of /api/products."""
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -12,10 +12,15 @@ from pydantic import (
     model_validator,
 )
 
-from app.core.money import Money, Quantity
+from app.core.inputs import NOT_BLANK
+from app.core.money import Money, Number, Quantity
 
 Unit = Literal["pcs", "kg", "g", "l", "ml", "pack", "box", "dozen", "m", "bottle", "bag"]
-ProductName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ProductName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    *NOT_BLANK,
+]
 Barcode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z\-]{1,64}$")]
 
 _EXAMPLE: dict[str, JsonValue] = {
@@ -41,10 +46,19 @@ class ProductCreate(BaseModel):
     reorder_level: Quantity = Field(default=Decimal(0), description="Low-stock threshold")
 
 
+def _only_barcode_nullable(schema: dict[str, Any]) -> None:
+    """Document what `_no_nulls` enforces: a field may be left out, but only `barcode` be null."""
+    schema["examples"] = [{"price_sale": 30, "quantity": 35}]
+    for name, field in schema["properties"].items():
+        if name != "barcode":
+            field.pop("default", None)
+            field["anyOf"] = [kind for kind in field["anyOf"] if kind != {"type": "null"}]
+
+
 class ProductUpdate(BaseModel):
     """Any subset of the fields. `barcode: null` clears the barcode; other fields cannot be null."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"price_sale": 30, "quantity": 35}]})
+    model_config = ConfigDict(json_schema_extra=_only_barcode_nullable)
 
     product_name: ProductName | None = None
     price_purchase: Money | None = None
@@ -67,14 +81,14 @@ class ProductUpdate(BaseModel):
 class ProductRead(BaseModel):
     product_id: int
     product_name: str
-    price_purchase: Decimal | None = Field(
+    price_purchase: Number | None = Field(
         description="Moving-average cost per unit (null for staff logins)"
     )
-    price_sale: Decimal
-    quantity: Decimal
+    price_sale: Number
+    quantity: Number
     unit: Unit
     barcode: str | None
-    reorder_level: Decimal
+    reorder_level: Number
     low_stock: bool
 
 

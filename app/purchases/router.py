@@ -1,13 +1,13 @@
 """HTTP endpoints of /api/purchases."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
 from app.core.idempotency import IdempotencyKeyDep, idempotent
-from app.core.openapi import AUTHED, error_responses
+from app.core.inputs import IsoDate
+from app.core.openapi import AUTHED, BODY, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
@@ -17,12 +17,19 @@ from app.sales.schemas import VoidIn
 
 router = APIRouter(prefix="/api/purchases", tags=["purchases"], route_class=DecimalRoute)
 
+_PURCHASE = {"purchase_id": "$response.body#/purchase_id"}
+_CREATED = linked(
+    201,
+    get=link("GET", "/api/purchases/{purchase_id}", **_PURCHASE),
+    void=link("POST", "/api/purchases/{purchase_id}/void", **_PURCHASE),
+)
+
 
 @router.post(
     "/",
     status_code=status.HTTP_201_CREATED,
     response_model=PurchaseCreated,
-    responses=error_responses(*AUTHED, 409),
+    responses=error_responses(*BODY, 409) | _CREATED,
 )
 async def create_purchase(
     data: PurchaseCreate,
@@ -47,8 +54,8 @@ async def list_purchases(
     principal: OwnerDep,
     page: PageDep,
     request: Request,
-    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
     vendor_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> DecimalJSONResponse:
     rows, total = await service.list_purchases(
@@ -69,7 +76,7 @@ async def get_purchase(
 @router.post(
     "/{purchase_id}/void",
     response_model=PurchaseDetail,
-    responses=error_responses(*AUTHED, 403, 404, 409),
+    responses=error_responses(*BODY, 403, 404, 409),
 )
 async def void_purchase(
     purchase_id: IdPath, data: VoidIn, session: ShopSessionDep, principal: OwnerDep

@@ -1,12 +1,13 @@
 """Request and response models of /api/purchases."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.core.money import Money
+from app.core.inputs import IsoDate
+from app.core.money import Money, Number
+from app.core.openapi import PHONE
 from app.sales.schemas import MAX_LINES, BillLineRef, OptionalText, PaymentMode
 
 
@@ -40,38 +41,42 @@ class PurchaseCreate(BaseModel):
     )
 
     vendor_name: OptionalText | None = None
-    phone_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
+    phone_no: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, max_length=32),
+        Field(json_schema_extra=PHONE),
+    ]
     products: list[PurchaseLineIn] = Field(min_length=1, max_length=MAX_LINES)
-    transaction_date: dt.date | None = None
-    bill_paid: bool = True
+    transaction_date: IsoDate | None = None
+    bill_paid: bool = Field(default=True, strict=True)
     amount_paid: Money | None = None
     payment_mode: PaymentMode | None = None
-    payment_due_date: dt.date | None = None
+    payment_due_date: IsoDate | None = None
     total_amount: Money | None = None
 
 
 class PurchaseCreated(BaseModel):
     msg: str = "Purchase recorded"
     purchase_id: int
-    total_amount: Decimal
+    total_amount: Number
 
 
 class PurchaseSummary(BaseModel):
     purch_id: int
     vendor_id: int
     transaction_date: dt.date
-    total_amount: Decimal
-    total_quantity: Decimal
-    amount_paid: Decimal
+    total_amount: Number
+    total_quantity: Number
+    amount_paid: Number
     status: Literal["completed", "void"]
 
 
 class PurchaseLineOut(BaseModel):
     product_id: int
     product_name: str
-    quantity: Decimal
-    price_purchase: Decimal
-    line_total: Decimal
+    quantity: Number
+    price_purchase: Number
+    line_total: Number
 
 
 class VendorBrief(BaseModel):

@@ -6,10 +6,11 @@ Money fields are `Decimal` all the way to the wire: routers answer with
 
 import datetime as dt
 import re
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from app.core.money import Number
 
 ReportGroup = Literal["day", "month"]
 
@@ -46,7 +47,7 @@ class ProfitLossRecord(BaseModel):
     id: int = Field(description="The sale's id (records are derived, not stored)")
     sales_id: int
     is_profit: bool = Field(description="True when the net profit is zero or more")
-    amount: Decimal = Field(
+    amount: Number = Field(
         ge=0, description="Size of the profit or loss in rupees: |sale profit - returns' profit|"
     )
 
@@ -55,16 +56,16 @@ class PeriodFigures(BaseModel):
     """Sales, cost and profit of one period, net of returns; `bills` counts non-void sales."""
 
     period: str = Field(description="`YYYY-MM-DD` when grouped by day, `YYYY-MM` by month")
-    sales: Decimal = Field(description="Bill totals minus the amounts of their returns")
-    cost: Decimal = Field(description="Cost of goods sold minus the cost of goods returned")
-    profit: Decimal = Field(description="sales - cost (negative for a loss)")
+    sales: Number = Field(description="Bill totals minus the amounts of their returns")
+    cost: Number = Field(description="Cost of goods sold minus the cost of goods returned")
+    profit: Number = Field(description="sales - cost (negative for a loss)")
     bills: int
 
 
 class ReportTotals(BaseModel):
-    sales: Decimal
-    cost: Decimal
-    profit: Decimal
+    sales: Number
+    cost: Number
+    profit: Number
     bills: int
 
 

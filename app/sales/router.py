@@ -1,13 +1,13 @@
 """HTTP endpoints of /api/sales."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
 from app.core.idempotency import IdempotencyKeyDep, idempotent
-from app.core.openapi import AUTHED, error_responses
+from app.core.inputs import IsoDate
+from app.core.openapi import AUTHED, BODY, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
@@ -25,12 +25,21 @@ from app.sales.schemas import (
 
 router = APIRouter(prefix="/api/sales", tags=["sales"], route_class=DecimalRoute)
 
+_SALE = {"sale_id": "$response.body#/sale_id"}
+_CREATED = linked(
+    201,
+    get=link("GET", "/api/sales/{sale_id}", **_SALE),
+    void=link("POST", "/api/sales/{sale_id}/void", **_SALE),
+    returns=link("POST", "/api/sales/{sale_id}/returns", **_SALE),
+    profit=link("GET", "/api/profit-loss/{sales_id}", sales_id="$response.body#/sale_id"),
+)
+
 
 @router.post(
     "/",
     status_code=status.HTTP_201_CREATED,
     response_model=SaleCreated,
-    responses=error_responses(*AUTHED, 409),
+    responses=error_responses(*BODY, 409) | _CREATED,
 )
 async def create_sale(
     data: SaleCreate,
@@ -59,8 +68,8 @@ async def list_sales(
     principal: PrincipalDep,
     page: PageDep,
     request: Request,
-    date_from: Annotated[dt.date | None, Query(alias="from")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+    date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
     customer_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> DecimalJSONResponse:
     """Sale bills, newest first."""
@@ -88,7 +97,7 @@ async def get_sale(
 @router.post(
     "/{sale_id}/void",
     response_model=SaleDetail,
-    responses=error_responses(*AUTHED, 403, 404, 409),
+    responses=error_responses(*BODY, 403, 404, 409),
 )
 async def void_sale(
     sale_id: IdPath, data: VoidIn, session: ShopSessionDep, principal: OwnerDep
@@ -104,7 +113,7 @@ async def void_sale(
     "/{sale_id}/returns",
     status_code=status.HTTP_201_CREATED,
     response_model=ReturnCreated,
-    responses=error_responses(*AUTHED, 404, 409),
+    responses=error_responses(*BODY, 404, 409),
 )
 async def return_goods(
     sale_id: IdPath,

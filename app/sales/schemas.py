@@ -1,12 +1,13 @@
 """Request and response models of /api/sales."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.core.money import Money, PositiveQuantity
+from app.core.inputs import NAMES_A_PRODUCT, NOT_BLANK, BodyId, IsoDate
+from app.core.money import Money, Number, PositiveQuantity
+from app.core.openapi import PHONE
 
 PaymentMode = Literal["cash", "upi", "card", "credit"]
 MAX_LINES = 1000
@@ -17,11 +18,15 @@ OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_lengt
 class BillLineRef(BaseModel):
     """A line names its product by `product_id` or by `product_name` (case and spacing ignored)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", json_schema_extra=NAMES_A_PRODUCT)
 
-    product_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    product_id: BodyId | None = None
     product_name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+            *NOT_BLANK,
+        ]
         | None
     ) = None
     quantity: PositiveQuantity
@@ -64,16 +69,22 @@ class SaleCreate(BaseModel):
 
     customer_name: OptionalText | None = None
     phone_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = (
-        Field(default=None, description="Customer's phone; omit for a walk-in sale")
+        Field(
+            default=None,
+            description="Customer's phone; omit for a walk-in sale",
+            json_schema_extra=PHONE,
+        )
     )
     products: list[SaleLineIn] = Field(min_length=1, max_length=MAX_LINES)
-    transaction_date: dt.date | None = Field(
+    transaction_date: IsoDate | None = Field(
         default=None, description="The bill's date (shop's time zone); today when omitted"
     )
-    bill_paid: bool = Field(default=True, description="True: paid in full at the counter")
+    bill_paid: bool = Field(
+        default=True, strict=True, description="True: paid in full at the counter"
+    )
     amount_paid: Money | None = Field(default=None, description="Paid now; the rest is udhaar")
     payment_mode: PaymentMode | None = None
-    payment_due_date: dt.date | None = None
+    payment_due_date: IsoDate | None = None
     total_amount: Money | None = Field(
         default=None, description="Optional check: must equal the computed total within 0.01"
     )
@@ -83,8 +94,8 @@ class SaleCreated(BaseModel):
     msg: str = "Sale recorded"
     sale_id: int
     bill_no: str
-    total_amount: Decimal
-    profit: Decimal | None = Field(description="Null for staff logins")
+    total_amount: Number
+    profit: Number | None = Field(description="Null for staff logins")
 
 
 class SaleSummary(BaseModel):
@@ -92,23 +103,23 @@ class SaleSummary(BaseModel):
     bill_no: str | None
     customer_id: int | None
     transaction_date: dt.date
-    total_amount: Decimal
-    total_quantity: Decimal
-    amount_paid: Decimal
+    total_amount: Number
+    total_quantity: Number
+    amount_paid: Number
     status: Literal["completed", "void"]
 
 
 class SaleLineOut(BaseModel):
     product_id: int
     product_name: str
-    quantity: Decimal
-    rate: Decimal
-    sale_price: Decimal = Field(description="Line total: quantity x rate")
-    cost_price: Decimal | None = Field(
+    quantity: Number
+    rate: Number
+    sale_price: Number = Field(description="Line total: quantity x rate")
+    cost_price: Number | None = Field(
         description="Unit cost when sold (moving average); null for staff logins"
     )
-    profit: Decimal | None = Field(description="Null for staff logins")
-    returned_quantity: Decimal
+    profit: Number | None = Field(description="Null for staff logins")
+    returned_quantity: Number
 
 
 class CustomerBrief(BaseModel):
@@ -119,18 +130,22 @@ class CustomerBrief(BaseModel):
 
 class SaleDetail(SaleSummary):
     payment_mode: PaymentMode
-    profit: Decimal | None = Field(description="Null for staff logins")
+    profit: Number | None = Field(description="Null for staff logins")
     void_reason: str | None
     products: list[SaleLineOut]
     customer: CustomerBrief
 
 
 class VoidIn(BaseModel):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    reason: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+        *NOT_BLANK,
+    ]
 
 
 class ReturnLineIn(BaseModel):
-    product_id: int = Field(ge=1, le=2**63 - 1)
+    product_id: BodyId
     quantity: PositiveQuantity
 
 
@@ -143,8 +158,6 @@ class ReturnCreated(BaseModel):
     msg: str = "Return recorded"
     return_id: int
     sale_id: int
-    amount: Decimal = Field(description="Value of the goods returned, at the sale rates")
-    udhaar_reduced: Decimal = Field(
-        description="Part of the amount taken off the customer's udhaar"
-    )
-    refund_amount: Decimal = Field(description="Part of the amount to hand back")
+    amount: Number = Field(description="Value of the goods returned, at the sale rates")
+    udhaar_reduced: Number = Field(description="Part of the amount taken off the customer's udhaar")
+    refund_amount: Number = Field(description="Part of the amount to hand back")

@@ -1,10 +1,11 @@
 """Stock ledger response models."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel
+
+from app.core.money import Number
 
 Reason = Literal["opening", "adjustment", "sale", "purchase", "void", "return"]
 
@@ -12,10 +13,10 @@ Reason = Literal["opening", "adjustment", "sale", "purchase", "void", "return"]
 class StockMovementRead(BaseModel):
     movement_id: int
     product_id: int
-    quantity: Decimal
+    quantity: Number
     reason: Reason
     sale_id: int | None
     purchase_id: int | None
-    balance_after: Decimal
+    balance_after: Number
     note: str | None
     created_at: dt.datetime

@@ -1,12 +1,14 @@
 """`/api/health` (the process is up) and `/api/ready` (database reachable, migrations current)."""
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.errors import DatabaseUnavailable
 from app.core.migrate import current_revision, head_revision
-from app.core.openapi import error_responses
+from app.core.openapi import ErrorBody
 from app.core.responses import DecimalJSONResponse, respond
 
 router = APIRouter(prefix="/api", tags=["system"])
@@ -28,7 +30,16 @@ async def health() -> DecimalJSONResponse:
     return respond(Health())
 
 
-@router.get("/ready", response_model=Ready, responses=error_responses(503))
+_NOT_READY: dict[int | str, dict[str, Any]] = {
+    503: {
+        "model": Ready | ErrorBody,
+        "description": "Not ready: the database is unreachable (`database_unavailable`, with "
+        "Retry-After), or migrations are pending (`status: migrations_pending`)",
+    }
+}
+
+
+@router.get("/ready", response_model=Ready, responses=_NOT_READY)
 async def ready(request: Request) -> DecimalJSONResponse:
     expected = head_revision()
     try:

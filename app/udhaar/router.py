@@ -4,7 +4,6 @@ Sales udhaar (customers owe the shop) and purchase udhaar (the shop owes vendors
 same endpoints; each pair of routes below is registered once per side by `_side_routes`.
 """
 
-import datetime as dt
 from enum import Enum
 from typing import Annotated
 
@@ -12,7 +11,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import PrincipalDep, ShopSessionDep
 from app.core.idempotency import IdempotencyKeyDep, idempotent
-from app.core.openapi import AUTHED, error_responses
+from app.core.inputs import IsoDate
+from app.core.openapi import AUTHED, BODY, WRITE, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
@@ -35,8 +35,8 @@ from app.udhaar.schemas import (
 
 router = APIRouter(tags=["udhaar"], route_class=DecimalRoute)
 
-DateFrom = Annotated[dt.date | None, Query(alias="from", description="From this date (incl.)")]
-DateTo = Annotated[dt.date | None, Query(alias="to", description="Up to this date (incl.)")]
+DateFrom = Annotated[IsoDate | None, Query(alias="from", description="From this date (incl.)")]
+DateTo = Annotated[IsoDate | None, Query(alias="to", description="Up to this date (incl.)")]
 
 
 @router.get("/api/udhaar/summary", response_model=Summary, responses=error_responses(*AUTHED))
@@ -74,6 +74,16 @@ def _side_routes(kind: EntryKind) -> None:
     model = SalesUdhaar if kind == "sale" else PurchaseUdhaar
     opening_model = SalesOpeningIn if kind == "sale" else PurchaseOpeningIn
     party = "customer" if kind == "sale" else "vendor"
+    entry = {"udhar_id": "$response.body#/udhar_id"}
+    party_id = f"$response.body#/{party}/{'cust_id' if kind == 'sale' else 'vend_id'}"
+    created = linked(
+        201,
+        get=link("GET", f"{base}/{{udhar_id}}", **entry),
+        pay=link("POST", f"{base}/{{udhar_id}}/payments", **entry),
+        settle=link("DELETE", f"{base}/{{udhar_id}}", **entry),
+        remind=link("POST", f"{base}/{{udhar_id}}/send_sms/", **entry),
+        party=link("GET", f"/api/{party}s/{{{party}_id}}", **{f"{party}_id": party_id}),
+    )
 
     async def list_entries(
         session: ShopSessionDep,
@@ -83,7 +93,7 @@ def _side_routes(kind: EntryKind) -> None:
         status_filter: Annotated[
             StatusFilter, Query(alias="status", description="`open` (default), `settled`, `all`")
         ] = "open",
-        before: Annotated[dt.date | None, Query(description="Due on or before this date")] = None,
+        before: Annotated[IsoDate | None, Query(description="Due on or before this date")] = None,
     ) -> DecimalJSONResponse:
         entries, total = await accounts.list_entries(
             session, principal.shop_id, kind, page, status=status_filter, before=before
@@ -156,7 +166,7 @@ def _side_routes(kind: EntryKind) -> None:
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
         response_model=model,
-        responses=error_responses(*AUTHED),
+        responses=error_responses(*BODY) | created,
         summary=f"Add an opening {party} balance",
         description=f"What was owed before the app (from the notebook): an udhaar entry "
         f"without a bill; the {party} is found or created by phone. Takes `Idempotency-Key`.",
@@ -179,7 +189,7 @@ def _side_routes(kind: EntryKind) -> None:
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
         response_model=PaymentRecorded,
-        responses=error_responses(*AUTHED, 404, 409),
+        responses=error_responses(*BODY, 404, 409),
         summary=f"Record a payment on {segment} udhaar",
         description="A (partial) payment; more than the balance is a 422. Takes `Idempotency-Key`.",
         operation_id=f"pay_{segment}_udhaar",
@@ -190,7 +200,7 @@ def _side_routes(kind: EntryKind) -> None:
         settle,
         methods=["DELETE"],
         response_model=SettledMessage,
-        responses=error_responses(*AUTHED, 404),
+        responses=error_responses(*WRITE, 404),
         summary=f"Settle {segment} udhaar in full",
         description="Records a payment of the whole balance; the entry and its history stay.",
         operation_id=f"settle_{segment}_udhaar",
@@ -201,7 +211,7 @@ def _side_routes(kind: EntryKind) -> None:
         send_sms,
         methods=["POST"],
         response_model=ReminderQueued,
-        responses=error_responses(*AUTHED, 404, 409, 429),
+        responses=error_responses(*WRITE, 404, 409),
         summary=f"Send a reminder about {segment} udhaar now",
         description="Queues the message in the outbox (delivery status is on the "
         "notification). 409 when settled or the party opted out; 429 over the shop's daily "
@@ -256,7 +266,7 @@ def _party_routes(kind: EntryKind) -> None:
         methods=["POST"],
         status_code=status.HTTP_201_CREATED,
         response_model=PaymentRecorded,
-        responses=error_responses(*AUTHED, 404),
+        responses=error_responses(*BODY, 404),
         summary=f"Record a payment {'from a customer' if kind == 'sale' else 'to a vendor'}",
         description="Spread over their open udhaar, oldest first; more than they owe in all "
         "is a 422. Takes `Idempotency-Key`.",

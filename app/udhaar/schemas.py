@@ -11,14 +11,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.core.money import Money
+from app.core.inputs import IsoDate
+from app.core.money import Number, PositiveMoney
+from app.core.openapi import PHONE
 
 PaymentMode = Literal["cash", "upi", "card", "bank", "cheque", "other"]
 EntryStatus = Literal["open", "settled"]
 StatusFilter = Literal["open", "settled", "all"]
 PartyNameIn = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-PositiveMoney = Annotated[Money, Field(gt=0, examples=[Decimal("200.00")])]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +64,9 @@ class _EntryOut(BaseModel):
     bill_no: str | None = Field(description="The bill's number; null for an opening balance")
     date_of_entry: dt.date
     date_of_payment: dt.date | None = Field(description="When it is due")
-    amount: Decimal = Field(description="What was put on credit")
-    amount_paid: Decimal = Field(description="Paid so far (payments only)")
-    balance: Decimal = Field(description="Still owed: amount less payments, voids and returns")
+    amount: Number = Field(description="What was put on credit")
+    amount_paid: Number = Field(description="Paid so far (payments only)")
+    balance: Number = Field(description="Still owed: amount less payments, voids and returns")
     status: EntryStatus
     days_overdue: int = Field(description="Days past the due date today; 0 when not yet due")
     note: str | None
@@ -82,10 +83,14 @@ class PurchaseUdhaar(_EntryOut):
 
 
 class _OpeningIn(BaseModel):
-    phone_no: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
-    amount: PositiveMoney
-    due_date: dt.date | None = Field(default=None, description="Default: 30 days from today")
-    entry_date: dt.date | None = Field(
+    phone_no: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, max_length=32),
+        Field(json_schema_extra=PHONE),
+    ]
+    amount: PositiveMoney = Field(examples=[Decimal("200.00")])
+    due_date: IsoDate | None = Field(default=None, description="Default: 30 days from today")
+    entry_date: IsoDate | None = Field(
         default=None, description="When it was lent, as in the notebook; default today"
     )
     note: Note | None = None
@@ -134,26 +139,26 @@ class PaymentIn(BaseModel):
         }
     )
 
-    amount: PositiveMoney
+    amount: PositiveMoney = Field(examples=[Decimal("200.00")])
     payment_mode: PaymentMode = "cash"
-    paid_on: dt.date | None = Field(default=None, description="Default: today (shop's date)")
+    paid_on: IsoDate | None = Field(default=None, description="Default: today (shop's date)")
     note: Note | None = None
 
 
 class Allocation(BaseModel):
     udhar_id: int
-    amount: Decimal
-    balance: Decimal = Field(description="What is left on this entry")
+    amount: Number
+    balance: Number = Field(description="What is left on this entry")
     status: EntryStatus
 
 
 class PaymentRecorded(BaseModel):
     payment_id: int
-    amount: Decimal
+    amount: Number
     payment_mode: PaymentMode
     paid_on: dt.date
     allocations: list[Allocation] = Field(description="The entries it paid, oldest first")
-    party_balance: Decimal = Field(description="What the party owes (or is owed) after it")
+    party_balance: Number = Field(description="What the party owes (or is owed) after it")
 
 
 class SettledMessage(BaseModel):
@@ -173,37 +178,37 @@ class StatementEntry(BaseModel):
     date: dt.date
     kind: StatementKind
     reference: str = Field(examples=["2026-27/000042", "payment:17"])
-    debit: Decimal = Field(description="What this entry added to the balance")
-    credit: Decimal = Field(description="What this entry took off the balance")
-    balance: Decimal = Field(description="The running balance after this entry")
+    debit: Number = Field(description="What this entry added to the balance")
+    credit: Number = Field(description="What this entry took off the balance")
+    balance: Number = Field(description="The running balance after this entry")
 
 
 class Statement(BaseModel):
     party: CustomerRef | VendorRef
     date_from: dt.date | None = Field(alias="from", serialization_alias="from")
     date_to: dt.date | None = Field(alias="to", serialization_alias="to")
-    opening_balance: Decimal = Field(description="The balance before `from`")
+    opening_balance: Number = Field(description="The balance before `from`")
     entries: list[StatementEntry]
-    closing_balance: Decimal
+    closing_balance: Number
 
     model_config = ConfigDict(populate_by_name=True)
 
 
 class AgeingBuckets(BaseModel):
-    days_0_30: Decimal = Field(alias="0-30", serialization_alias="0-30")
-    days_31_60: Decimal = Field(alias="31-60", serialization_alias="31-60")
-    days_61_90: Decimal = Field(alias="61-90", serialization_alias="61-90")
-    days_90_plus: Decimal = Field(alias="90+", serialization_alias="90+")
+    days_0_30: Number = Field(alias="0-30", serialization_alias="0-30")
+    days_31_60: Number = Field(alias="31-60", serialization_alias="31-60")
+    days_61_90: Number = Field(alias="61-90", serialization_alias="61-90")
+    days_90_plus: Number = Field(alias="90+", serialization_alias="90+")
 
     model_config = ConfigDict(populate_by_name=True)
 
 
 class Summary(BaseModel):
     as_of: dt.date
-    total_receivable: Decimal = Field(description="What customers owe the shop")
-    total_payable: Decimal = Field(description="What the shop owes vendors")
-    overdue_receivable: Decimal
-    overdue_payable: Decimal
+    total_receivable: Number = Field(description="What customers owe the shop")
+    total_payable: Number = Field(description="What the shop owes vendors")
+    overdue_receivable: Number
+    overdue_payable: Number
     customers_owing: int
     vendors_owed: int
     receivable_ageing: AgeingBuckets = Field(description="Open amounts by days since the bill")
