@@ -48,8 +48,8 @@ from tests.conftest import (
 
 SEED = 20261125
 MAX_EXAMPLES = 8  # per operation, fuzzing phase (examples and coverage add their own cases)
-STATEFUL_SUITES = 4
-STATEFUL_SCENARIOS = 25  # per suite
+STATEFUL_SUITES = 6
+STATEFUL_SCENARIOS = 40  # per suite
 STATEFUL_MAX_STEPS = 6
 # The two shops the fixture registers, in this order, into an empty database.
 SHOPS = {
