@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format migrate bench soak worker clean
+.PHONY: run test suite lint format migrate bench soak worker clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,9 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy app
 	$(BIN)/lint-imports
 
-test: lint  ## lint, type-check, layer contracts, then the suite on real PostgreSQL
+test: lint suite  ## lint, type-check, layer contracts, then the suite on real PostgreSQL
+
+suite: $(VENV)/.installed-dev  ## the test suite alone (TEST_DATABASE_URL picks the server)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 format: $(VENV)/.installed-dev

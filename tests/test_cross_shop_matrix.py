@@ -12,7 +12,24 @@ import pytest
 
 from tests.bill_images import LAYOUTS, render
 from tests.bills import exact, purchase, sale
-from tests.conftest import ShopSession, create_product, unique_phone
+from tests.conftest import ShopSession, create_product, make_settings, unique_phone
+from tests.fakes.gemini import FakeGemini
+
+
+@pytest.fixture
+def gemini():
+    fake = FakeGemini().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def settings(database_url, tmp_path, gemini):
+    """Drafts are read by the fake Gemini: the matrix is about ownership, not OCR speed."""
+    configured = make_settings(database_url, tmp_path)
+    configured.extraction = gemini.settings()
+    return configured
+
 
 NOT_IDS = {"date"}
 """Path parameters that are not object ids (a date is the same for every shop)."""

@@ -24,7 +24,7 @@ from app.main import create_app
 from tests.bills import bill_total_mismatches, ledger_mismatches, scalar
 from tests.conftest import create_product, make_settings, register_shop, unique_phone
 
-OUTAGE_AT_S, OUTAGE_S, RUN_S = 3.0, 10.0, 22.0
+OUTAGE_AT_S, OUTAGE_S, RUN_S = 2.0, 10.0, 16.0
 
 
 @pytest.fixture
