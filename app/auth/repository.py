@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Row, delete, func, insert, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import APP_ROLE
+from app.core.db import shop_switch
 from app.models import LoginFailure, Shop, User
 
 
@@ -55,22 +55,15 @@ _LOADED_SHOP = "dukaan.shop"
 async def enter_shop_and_load(session: AsyncSession, shop_id: int) -> Row[Any] | None:
     """Confine the transaction to the shop and read the shop's row, in one round trip.
 
-    The same switch as `app.core.db.enter_shop` (app role, `app.shop_id`, both transaction
-    local), with the shop's row riding along into the session's identity map, where the
-    settings lookups of the request find it without another query.
+    The switch of `app.core.db.shop_switch`, with the shop's row riding along into the
+    session, where the settings lookups of the request find it without another query.
     The shop is LEFT JOINed to a one-row VALUES so the switch happens even for a shop that
     no longer exists; never may a request go on under the owner role.
     """
     one = select(literal_column("1").label("one")).subquery()
     row = (
         await session.execute(
-            select(
-                func.set_config("role", APP_ROLE, True),
-                func.set_config("app.shop_id", str(shop_id), True),
-                Shop,
-            )
-            .select_from(one)
-            .outerjoin(Shop, Shop.id == shop_id)
+            select(*shop_switch(shop_id), Shop).select_from(one).outerjoin(Shop, Shop.id == shop_id)
         )
     ).one()
     # The identity map holds objects weakly: keep the shop for the rest of the request.

@@ -125,6 +125,12 @@ class ShopSettings:
     def today(self) -> dt.date:
         return self.now().date()
 
+    def seconds_to_midnight(self) -> int:
+        """Until the shop's day turns over: the `Retry-After` of its daily caps."""
+        now = self.now()
+        midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
+        return int((midnight - now).total_seconds()) + 1
+
 
 async def enter_shop(session: AsyncSession, shop_id: int) -> None:
     """Confine the request's transaction to the shop (RLS), loading its settings on the way."""

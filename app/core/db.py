@@ -11,10 +11,10 @@ a pooled connection never carries a shop into the next request.
 """
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import text
+from sqlalchemy import func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -28,9 +28,17 @@ from app.config import DatabaseSettings
 APP_ROLE = "dukaan_app"
 """The role every request runs as; it has no BYPASSRLS and owns nothing."""
 
-_ENTER_SHOP = text(
-    "SELECT set_config('role', :role, true), set_config('app.shop_id', :shop_id, true)"
-)
+
+def shop_switch(shop_id: int) -> tuple[Any, Any]:
+    """The two transaction-local settings that confine a transaction to one shop (rule 3).
+
+    Select them alone (`enter_shop`) or alongside other columns in the same round trip
+    (the auth dependency also loads the shop's row with them).
+    """
+    return (
+        func.set_config("role", APP_ROLE, True),
+        func.set_config("app.shop_id", str(shop_id), True),
+    )
 
 
 def async_url(url: str) -> URL:
@@ -68,7 +76,7 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 async def enter_shop(session: AsyncSession, shop_id: int) -> None:
     """Confine this transaction to one shop: the app role and `app.shop_id`, in one round trip."""
-    await session.execute(_ENTER_SHOP, {"role": APP_ROLE, "shop_id": str(shop_id)})
+    await session.execute(select(*shop_switch(shop_id)))
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

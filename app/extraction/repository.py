@@ -13,13 +13,6 @@ _TAKE = text(
     RETURNING used
     """
 )
-_SECONDS_TO_MIDNIGHT = text(
-    """
-    SELECT ceil(extract(epoch FROM date_trunc('day', now() AT TIME ZONE s.timezone)
-                + interval '1 day' - (now() AT TIME ZONE s.timezone)))::int
-    FROM shops s WHERE s.id = :shop_id
-    """
-)
 
 
 async def take_one(session: AsyncSession, shop_id: int, cap: int) -> bool:
@@ -30,8 +23,3 @@ async def take_one(session: AsyncSession, shop_id: int, cap: int) -> bool:
     """
     taken = await session.scalar(_TAKE, {"shop_id": shop_id, "cap": cap})
     return taken is not None
-
-
-async def seconds_to_midnight(session: AsyncSession, shop_id: int) -> int:
-    seconds = await session.scalar(_SECONDS_TO_MIDNIGHT, {"shop_id": shop_id})
-    return int(seconds or 1)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from fastapi import UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.auth import service as auth_service
 from app.config import ExtractionSettings
 from app.core.errors import ProviderUnavailable, RateLimited
 from app.core.pagination import MAX_LIMIT, Page
@@ -82,10 +83,10 @@ async def count_reading(
     async with sessions.begin() as session:
         if await repository.take_one(session, shop_id, settings.daily_cap):
             return
-        retry_after = await repository.seconds_to_midnight(session, shop_id)
+        shop = await auth_service.shop_settings(session, shop_id)
     raise RateLimited(
         f"The shop's {settings.daily_cap} bill readings for today are used up",
-        retry_after_s=retry_after,
+        retry_after_s=shop.seconds_to_midnight(),
     )
 
 

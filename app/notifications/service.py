@@ -64,7 +64,7 @@ async def queue(
     ):
         raise RateLimited(
             f"The shop's daily limit of {shop.daily_message_cap} messages is used up",
-            retry_after_s=_seconds_to_midnight(shop),
+            retry_after_s=shop.seconds_to_midnight(),
         )
     body = render(
         template,
@@ -87,12 +87,6 @@ async def queue(
             "dedupe_key": dedupe_key,
         },
     )
-
-
-def _seconds_to_midnight(shop: ShopSettings) -> int:
-    now = shop.now()
-    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
-    return int((midnight - now).total_seconds()) + 1
 
 
 async def queue_bill(

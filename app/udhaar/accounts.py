@@ -281,17 +281,14 @@ async def pay_entry(
     locked = await repository.lock_entry(session, shop_id, kind, entry_id)
     if locked is None:
         raise NotFound(f"{_LABEL[kind]} udhaar {entry_id} not found")
-    party_id, amount, status = locked
+    party_id, amount, status, entry_date = locked
     if status != "open":
         raise InvalidInput(
             f"{_LABEL[kind]} udhaar {entry_id} is already settled",
             loc=("body", "amount"),
             balance=ZERO,
         )
-    entry = await _entry(session, shop_id, kind, entry_id)
-    return await _allocate(
-        session, shop, kind, party_id, [(entry_id, amount, entry.entry_date)], data
-    )
+    return await _allocate(session, shop, kind, party_id, [(entry_id, amount, entry_date)], data)
 
 
 async def pay_party(

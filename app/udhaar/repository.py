@@ -236,12 +236,12 @@ async def entry_rows(
 
 async def lock_entry(
     session: AsyncSession, shop_id: int, kind: EntryKind, entry_id: int
-) -> tuple[int, Decimal, str] | None:
-    """The entry as (party id, amount, status), its row locked until the transaction ends."""
+) -> tuple[int, Decimal, str, dt.date] | None:
+    """The entry as (party id, amount, status, entry date), locked until the transaction ends."""
     party = UdhaarEntry.customer_id if kind == "sale" else UdhaarEntry.vendor_id
     row = (
         await session.execute(
-            select(party, UdhaarEntry.amount, UdhaarEntry.status)
+            select(party, UdhaarEntry.amount, UdhaarEntry.status, UdhaarEntry.entry_date)
             .where(
                 UdhaarEntry.shop_id == shop_id,
                 UdhaarEntry.kind == kind,
@@ -250,7 +250,7 @@ async def lock_entry(
             .with_for_update()
         )
     ).first()
-    return None if row is None or row[0] is None else (row[0], row[1], row[2])
+    return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
 
 
 async def lock_open_entries_of_party(
