@@ -48,6 +48,14 @@ class Product(TenantModel):
             postgresql_using="gin",
             postgresql_ops={"name_key": "gin_trgm_ops"},
         ),
+        # Search within one shop: btree_gin puts shop_id in the same GIN index as the trigrams.
+        Index(
+            "ix_products_shop_id_name_key_trgm",
+            "shop_id",
+            "name_key",
+            postgresql_using="gin",
+            postgresql_ops={"name_key": "gin_trgm_ops"},
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(200))
