@@ -16,6 +16,7 @@ from app.models.idempotency import IdempotencyRecord
 from app.models.outbox import DailyUsage, MessageQuota, Notification
 from app.models.party import Customer, Vendor
 from app.models.product import MOVEMENT_REASONS, UNITS, Product, StockMovement
+from app.models.report import DailySales
 from app.models.shop import LoginFailure, Shop, User
 from app.models.udhaar import UdhaarEntry, UdhaarPayment, UdhaarSettlement
 
@@ -26,6 +27,7 @@ __all__ = [
     "Base",
     "BillCounter",
     "Customer",
+    "DailySales",
     "DailyUsage",
     "IdempotencyRecord",
     "LoginFailure",

@@ -1,0 +1,217 @@
+"""Daily sales summary per shop, kept exact by statement-level triggers, and its backfill.
+
+`daily_sales` holds, per shop and bill date, the non-void bills' count and totals and the
+returns made against them. Every write to `sales` or `sale_returns` changes it in the same
+statement, whoever the writer is (the API, raw SQL, the benchmark's bulk seed), so the
+profit-and-loss report reads a few hundred summary rows instead of every bill.
+
+How the triggers stay exact and cheap:
+- FOR EACH STATEMENT with transition tables: a bulk INSERT ... SELECT of a million lines is one
+  aggregate and one upsert per touched day, never a trigger call per row.
+- Every change is a delta: a row's contribution (1 bill, its totals, its returns if it is not
+  void) is added for the new version and subtracted for the old one. Deltas that cancel (a bill
+  number assigned, a payment recorded) write nothing and lock nothing.
+- One upsert per statement adds the deltas with `x = x + EXCLUDED.x`, in NUMERIC (no float),
+  touching days in (shop_id, day) order so that two multi-day writers lock rows in the same
+  order and cannot deadlock each other.
+- Per-row lookups are LATERAL index probes (a bill's returns, a return's bill), so the plan
+  stays linear whatever row count the cached plan was made for.
+- A return locks its bill FOR SHARE before reading its status: a concurrent void then waits,
+  and its own delta sees the return (or the return sees the void), never neither.
+- TRUNCATE (no transition tables) rebuilds the summary from the raw tables.
+
+Revision ID: 0007_daily_sales
+Revises: 0006_search
+Create Date: 2026-11-25 19:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from app.core.tenancy import grant_to_app, isolate
+
+revision: str = "0007_daily_sales"
+down_revision: str | None = "0006_search"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# All SQL below is assembled from this module's constants (hence the S608 waivers).
+_SUMS = ("bills", "total_amount", "total_cost", "returned_amount", "returned_cost")
+_COLUMNS = ", ".join(("shop_id", "day", *_SUMS))
+
+# The raw figures, as the report computed them before this table: non-void bills grouped by
+# date, with their returns summed per bill first (a bill with two returns is one bill).
+_FROM_RAW = f"""
+INSERT INTO daily_sales ({_COLUMNS})
+SELECT s.shop_id, s.sale_date, count(*), sum(s.total_amount), sum(s.total_cost),
+       coalesce(sum(r.amount), 0), coalesce(sum(r.cost), 0)
+FROM sales AS s
+LEFT JOIN (
+    SELECT shop_id, sale_id, sum(amount) AS amount, sum(cost) AS cost
+    FROM sale_returns GROUP BY shop_id, sale_id
+) AS r ON r.shop_id = s.shop_id AND r.sale_id = s.id
+WHERE s.status <> 'void'
+GROUP BY s.shop_id, s.sale_date
+ORDER BY s.shop_id, s.sale_date
+"""  # noqa: S608
+
+
+def _apply(deltas: str) -> str:
+    """Add the per-(shop, day) sums of `deltas` (rows shaped like _COLUMNS) to the summary."""
+    nonzero = " OR ".join(f"sum({name}) <> 0" for name in _SUMS)
+    return f"""
+    INSERT INTO daily_sales AS d ({_COLUMNS})
+    SELECT shop_id, day, {", ".join(f"sum({name})" for name in _SUMS)}
+    FROM ({deltas}) AS delta
+    GROUP BY shop_id, day
+    HAVING {nonzero}
+    ORDER BY shop_id, day
+    ON CONFLICT (shop_id, day) DO UPDATE SET
+        {", ".join(f"{name} = d.{name} + EXCLUDED.{name}" for name in _SUMS)}
+    """  # noqa: S608
+
+
+def _bills(rows: str, sign: str = "") -> str:
+    """The contribution of the live bills in transition table `rows`: 1 bill, totals, returns."""
+    return f"""
+    SELECT s.shop_id, s.sale_date AS day, {sign}1 AS bills,
+           {sign}s.total_amount AS total_amount, {sign}s.total_cost AS total_cost,
+           {sign}r.amount AS returned_amount, {sign}r.cost AS returned_cost
+    FROM {rows} AS s
+    CROSS JOIN LATERAL (
+        SELECT coalesce(sum(x.amount), 0) AS amount, coalesce(sum(x.cost), 0) AS cost
+        FROM sale_returns AS x WHERE x.shop_id = s.shop_id AND x.sale_id = s.id
+    ) AS r
+    WHERE s.status <> 'void'
+    """  # noqa: S608
+
+
+# A bill being inserted has no returns yet (their foreign key needs it), so no lookup.
+_NEW_BILLS = """
+    SELECT shop_id, sale_date AS day, 1 AS bills, total_amount, total_cost,
+           0 AS returned_amount, 0 AS returned_cost
+    FROM new_rows WHERE status <> 'void'
+"""
+
+
+def _returns(rows: str, sign: str = "") -> str:
+    """The contribution of the returns in `rows` whose bill is live, on the bill's day."""
+    return f"""
+    SELECT s.shop_id, s.sale_date AS day, 0 AS bills, 0 AS total_amount, 0 AS total_cost,
+           {sign}r.amount AS returned_amount, {sign}r.cost AS returned_cost
+    FROM {rows} AS r
+    CROSS JOIN LATERAL (
+        SELECT x.shop_id, x.sale_date FROM sales AS x
+        WHERE x.shop_id = r.shop_id AND x.id = r.sale_id AND x.status <> 'void'
+        FOR SHARE
+    ) AS s
+    """  # noqa: S608
+
+
+# (trigger function, table, event, transition tables, body)
+_TRIGGERS = (
+    ("daily_sales_bills_inserted", "sales", "INSERT", "NEW TABLE AS new_rows", _NEW_BILLS),
+    (
+        "daily_sales_bills_updated",
+        "sales",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        f"{_bills('new_rows')} UNION ALL {_bills('old_rows', '-')}",
+    ),
+    (
+        "daily_sales_bills_deleted",
+        "sales",
+        "DELETE",
+        "OLD TABLE AS old_rows",
+        _bills("old_rows", "-"),
+    ),
+    (
+        "daily_sales_returns_inserted",
+        "sale_returns",
+        "INSERT",
+        "NEW TABLE AS new_rows",
+        _returns("new_rows"),
+    ),
+    (
+        "daily_sales_returns_updated",
+        "sale_returns",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        f"{_returns('new_rows')} UNION ALL {_returns('old_rows', '-')}",
+    ),
+    (
+        "daily_sales_returns_deleted",
+        "sale_returns",
+        "DELETE",
+        "OLD TABLE AS old_rows",
+        _returns("old_rows", "-"),
+    ),
+)
+_REBUILD = "daily_sales_rebuild"
+_TRUNCATED = ("sales", "sale_returns")
+
+
+def _function(name: str, body: str) -> str:
+    return f"""
+    CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+        {body};
+        RETURN NULL;
+    END
+    $fn$
+    """
+
+
+def upgrade() -> None:
+    op.create_table(
+        "daily_sales",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("bills", sa.Integer(), nullable=False),
+        sa.Column("total_amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("total_cost", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("returned_amount", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("returned_cost", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.Column("shop_id", sa.BigInteger(), nullable=False),
+        sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["shop_id"],
+            ["shops.id"],
+            name=op.f("fk_daily_sales_shop_id_shops"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("shop_id", "id", name=op.f("pk_daily_sales")),
+        sa.UniqueConstraint("shop_id", "day", name="uq_daily_sales_shop_id_day"),
+        info={"tenant": True},
+    )
+    # The triggers run as the writer: the app role upserts its own shop's rows under RLS.
+    op.execute(grant_to_app("daily_sales", "SELECT, INSERT, UPDATE"))
+    for statement in isolate("daily_sales"):
+        op.execute(statement)
+
+    for function, table, event, transitions, deltas in _TRIGGERS:
+        op.execute(_function(function, _apply(deltas)))
+        op.execute(
+            f"CREATE TRIGGER {function} AFTER {event} ON {table} "
+            f"REFERENCING {transitions} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        )
+    op.execute(_function(_REBUILD, f"DELETE FROM daily_sales; {_FROM_RAW}"))  # noqa: S608
+    for table in _TRUNCATED:
+        op.execute(
+            f"CREATE TRIGGER {_REBUILD} AFTER TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {_REBUILD}()"
+        )
+    # After the triggers exist: CREATE TRIGGER has locked out writers until this commits, so
+    # no bill can fall between the backfill and the first trigger call.
+    op.execute(_FROM_RAW)
+
+
+def downgrade() -> None:
+    for table in _TRUNCATED:
+        op.execute(f"DROP TRIGGER {_REBUILD} ON {table}")
+    op.execute(f"DROP FUNCTION {_REBUILD}()")
+    for function, table, *_ in _TRIGGERS:
+        op.execute(f"DROP TRIGGER {function} ON {table}")
+        op.execute(f"DROP FUNCTION {function}()")
+    op.drop_table("daily_sales")
