@@ -4,6 +4,7 @@ import asyncio
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from tests.bills import (
     bill_total_mismatches,
@@ -452,3 +453,55 @@ async def test_a_shop_that_allows_negative_stock_can_sell_beyond_it(client, shop
     after = await client.get(f"/api/products/{product['product_id']}", headers=shop.headers)
     assert after.json()["quantity"] == -2
     assert await ledger_mismatches(app, shop.shop_id) == []
+
+
+async def test_an_expired_idempotency_key_records_a_new_sale(client, shop, app):
+    product = await create_product(client, shop, quantity=10)
+    line = {"product_id": product["product_id"], "quantity": 1}
+    headers = shop.headers | {"Idempotency-Key": "day-old"}
+    payload = {"products": [line], "bill_paid": True}
+    first = await client.post("/api/sales/", json=payload, headers=headers)
+    assert first.status_code == 201
+    async with app.state.sessionmaker.begin() as session:
+        await session.execute(
+            text("UPDATE idempotency_keys SET expires_at = now() - interval '1 minute'")
+        )
+
+    changed = payload | {"products": [line | {"quantity": 2}]}
+    second = await client.post("/api/sales/", json=changed, headers=headers)
+    assert second.status_code == 201, second.text
+    assert "idempotent-replayed" not in second.headers
+    assert second.json()["sale_id"] != first.json()["sale_id"]
+    replay = await client.post("/api/sales/", json=changed, headers=headers)
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert replay.text == second.text
+    assert (
+        await client.get(f"/api/products/{product['product_id']}", headers=shop.headers)
+    ).json()["quantity"] == 7
+
+
+async def test_a_product_on_two_lines_is_short_by_what_both_ask(client, shop, app):
+    product = await create_product(client, shop, product_name="Dal", quantity=5)
+    before = await counts(app, shop.shop_id)
+    lines = [
+        {"product_id": product["product_id"], "quantity": 3},
+        {"product_name": " dal ", "quantity": 3},
+    ]
+    short = await sale(client, shop, lines)
+    assert short.status_code == 409
+    assert short.json() | {"detail": ""} == {
+        "detail": "",
+        "code": "insufficient_stock",
+        "product_id": product["product_id"],
+        "product_name": "Dal",
+        "available": 5,
+        "requested": 6,
+    }
+    assert await counts(app, shop.shop_id) == before
+
+    sold = await sale(client, shop, [lines[0], lines[1] | {"quantity": 2}])
+    assert sold.status_code == 201
+    movements = (
+        await client.get(f"/api/products/{product['product_id']}/movements", headers=shop.headers)
+    ).json()
+    assert [(m["quantity"], m["balance_after"]) for m in movements[:2]] == [(-2, 0), (-3, 2)]

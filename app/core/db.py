@@ -13,6 +13,7 @@ a pooled connection never carries a shop into the next request.
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL, make_url
@@ -77,6 +78,22 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 async def enter_shop(session: AsyncSession, shop_id: int) -> None:
     """Confine this transaction to one shop: the app role and `app.shop_id`, in one round trip."""
     await session.execute(select(*shop_switch(shop_id)))
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under the session's open transaction.
+
+    For the hot paths (a sale), where building statements through SQLAlchemy was about 40% of
+    the CPU in the profile: their prebuilt SQL goes straight to the driver, still inside the
+    request's one transaction, which the session commits or rolls back as usual (rule 1).
+    The transaction must have begun (the shop switch of the auth dependency begins it);
+    otherwise the statement would run in autocommit, so that is refused.
+    """
+    connection = await session.connection()
+    driver: asyncpg.Connection | None = (await connection.get_raw_connection()).driver_connection
+    if driver is None or not driver.is_in_transaction():
+        raise RuntimeError("driver_connection() needs the session's transaction to have begun")
+    return driver
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -130,16 +130,25 @@ _UNSTORABLE_TEXT = (
 
 async def database_error(request: Request, exc: Exception) -> DecimalJSONResponse:
     assert isinstance(exc, DBAPIError)
+    lost = isinstance(exc, InterfaceError | OperationalError) or exc.connection_invalidated
+    return await _database_failure(request, exc, lost=lost)
+
+
+async def driver_error(request: Request, exc: Exception) -> DecimalJSONResponse:
+    """Errors of the statements sent straight to asyncpg (`core.db.driver_connection`),
+    which SQLAlchemy never saw and so never wrapped: the same replies as `database_error`."""
+    if isinstance(exc, asyncpg.exceptions.IntegrityConstraintViolationError):
+        return await integrity_error(request, exc)
+    return await _database_failure(request, exc, lost=False)
+
+
+async def _database_failure(request: Request, exc: Exception, *, lost: bool) -> DecimalJSONResponse:
     if _caused_by(exc, _UNSTORABLE_TEXT):
         # Input PostgreSQL cannot hold as text (NUL), wherever it came in: a 422, not a 500.
         return _render(
             InvalidInput("Invalid input - text must not contain NUL (\\u0000) characters", loc=())
         )
-    if (
-        isinstance(exc, InterfaceError | OperationalError)
-        or exc.connection_invalidated
-        or _lost_the_server(exc)
-    ):
+    if lost or _lost_the_server(exc):
         _log.error("database unavailable", extra={"path": request.url.path, "error": repr(exc)})
         return _render(DatabaseUnavailable())
     return await unexpected_error(request, exc)
@@ -175,6 +184,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(IntegrityError, integrity_error)
     app.add_exception_handler(DBAPIError, database_error)
+    app.add_exception_handler(asyncpg.PostgresError, driver_error)
+    app.add_exception_handler(asyncpg.InterfaceError, driver_error)
     app.add_exception_handler(OSError, connection_error)  # ConnectionError is an OSError
     app.add_exception_handler(TimeoutError, connection_error)
     # Anything else is caught by RequestIdMiddleware (outermost), which logs it with the

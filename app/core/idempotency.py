@@ -24,6 +24,7 @@ from app.core.errors import AppError, Conflict, InvalidInput
 from app.core.responses import respond
 
 TTL = dt.timedelta(hours=24)
+TTL_S = int(TTL.total_seconds())
 _PRINTABLE = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,254}$")
 
 _CLAIM = text(
@@ -86,6 +87,28 @@ def fingerprint(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
+def fingerprint_post(route: str, payload: BaseModel) -> str:
+    """The fingerprint of a creating POST to `route` with this parsed body."""
+    return fingerprint("POST", route, payload.model_dump(mode="json"))
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A creating POST's reply as JSON text: freshly made, or replayed from its key."""
+
+    status_code: int
+    body: str
+    replayed: bool = False
+
+    def response(self) -> Response:
+        return Response(
+            content=self.body,
+            status_code=self.status_code,
+            media_type="application/json",
+            headers={"Idempotent-Replayed": "true"} if self.replayed else None,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     record_id: int | None
@@ -96,12 +119,16 @@ class Claim:
     def is_replay(self) -> bool:
         return self.replay_status is not None
 
+    def replay(self, default_status: int = 201) -> Reply:
+        """The stored reply of the request that first used the key."""
+        return Reply(self.replay_status or default_status, self.replay_body or "", replayed=True)
+
 
 async def claim(session: AsyncSession, shop_id: int, key: str | None, print_: str) -> Claim:
     """Reserve `key` for this request, or return the stored reply to replay."""
     if key is None:
         return Claim(record_id=None)
-    params = {"shop_id": shop_id, "key": key, "fingerprint": print_, "ttl": TTL.total_seconds()}
+    params = {"shop_id": shop_id, "key": key, "fingerprint": print_, "ttl": TTL_S}
     inserted = await session.scalar(_CLAIM, params)
     if inserted is not None:
         return Claim(record_id=int(inserted))
@@ -141,16 +168,9 @@ async def idempotent(
     status_code: int = 201,
 ) -> Response:
     """Run `create` once per key: the first reply is stored with the write and replayed after."""
-    claimed = await claim(
-        session, shop_id, key, fingerprint("POST", route, payload.model_dump(mode="json"))
-    )
+    claimed = await claim(session, shop_id, key, fingerprint_post(route, payload))
     if claimed.is_replay:
-        return Response(
-            content=claimed.replay_body,
-            status_code=claimed.replay_status or status_code,
-            media_type="application/json",
-            headers={"Idempotent-Replayed": "true"},
-        )
+        return claimed.replay(status_code).response()
     response = respond(await create(), status_code=status_code)
     await remember(session, shop_id, claimed, status_code, bytes(response.body).decode())
     return response

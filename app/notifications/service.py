@@ -66,12 +66,6 @@ async def queue(
             f"The shop's daily limit of {shop.daily_message_cap} messages is used up",
             retry_after_s=shop.seconds_to_midnight(),
         )
-    body = render(
-        template,
-        shop.language,
-        {"shop": shop.name, "party": recipient.name} | values,
-        shop.message_templates,
-    )
     return await repository.add(
         session,
         {
@@ -82,10 +76,54 @@ async def queue(
             "to": recipient.phone,
             "template": template,
             "language": shop.language,
-            "body": body,
+            "body": message_text(shop, recipient, template, values),
             "reference": reference,
             "dedupe_key": dedupe_key,
         },
+    )
+
+
+def message_text(
+    shop: ShopSettings, recipient: Recipient, template: TemplateName, values: dict[str, object]
+) -> str:
+    """The text of a message: the shop's own wording or ours, in the shop's language."""
+    return render(
+        template,
+        shop.language,
+        {"shop": shop.name, "party": recipient.name} | values,
+        shop.message_templates,
+    )
+
+
+def _bill_values(
+    bill_no: str, items: list[BillItem], total: Decimal, paid: Decimal, due_date: dt.date | None
+) -> dict[str, object]:
+    return {
+        "bill_no": bill_no,
+        "lines": item_lines(items),
+        "total": total,
+        "paid": paid,
+        "balance": total - paid,
+        "due_date": due_date.isoformat() if due_date else "-",
+    }
+
+
+def sale_bill_text(
+    shop: ShopSettings,
+    recipient: Recipient,
+    *,
+    bill_no: str,
+    items: list[BillItem],
+    total: Decimal,
+    paid: Decimal,
+    due_date: dt.date | None,
+) -> str | None:
+    """The bill SMS of a sale, for a sale that writes its own outbox row in its statement;
+    None when it is not to be sent (the shop sends no bills, or the customer opted out)."""
+    if not shop.send_bill_messages or recipient.opted_out:
+        return None
+    return message_text(
+        shop, recipient, "sale_bill", _bill_values(bill_no, items, total, paid, due_date)
     )
 
 
@@ -110,14 +148,7 @@ async def queue_bill(
         shop,
         recipient,
         template,
-        {
-            "bill_no": bill_no,
-            "lines": item_lines(items),
-            "total": total,
-            "paid": paid,
-            "balance": total - paid,
-            "due_date": due_date.isoformat() if due_date else "-",
-        },
+        _bill_values(bill_no, items, total, paid, due_date),
         reference=reference,
     )
 

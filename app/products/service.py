@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -155,19 +155,26 @@ class ProductRef(Protocol):
     def product_name(self) -> str | None: ...
 
 
+P = TypeVar("P")
+
+
 @dataclass
-class BillCatalogue:
-    """The shop's products that one bill names, found by id or by normalised name."""
+class BillCatalogue(Generic[P]):
+    """The shop's products that one bill names, found by id or by normalised name.
 
-    by_id: dict[int, Product]
-    by_name: dict[str, Product]
+    Generic in how a product is held: ORM rows for purchases, the rows a sale's stock
+    statement returns for sales.
+    """
 
-    def find(self, ref: ProductRef) -> Product | None:
+    by_id: dict[int, P]
+    by_name: dict[str, P]
+
+    def find(self, ref: ProductRef) -> P | None:
         if ref.product_id is not None:
             return self.by_id.get(ref.product_id)
         return self.by_name.get(name_key(ref.product_name or ""))
 
-    def require(self, ref: ProductRef, index: int) -> Product:
+    def require(self, ref: ProductRef, index: int) -> P:
         """The line's product, or a 422 naming the line."""
         product = self.find(ref)
         if product is None:
@@ -177,14 +184,14 @@ class BillCatalogue:
             )
         return product
 
-    def add(self, product: Product) -> None:
-        self.by_id[product.id] = product
-        self.by_name[product.name_key] = product
+    def add(self, product_id: int, key: str, product: P) -> None:
+        self.by_id[product_id] = product
+        self.by_name[key] = product
 
 
 async def for_bill(
     session: AsyncSession, shop_id: int, refs: Sequence[ProductRef]
-) -> BillCatalogue:
+) -> BillCatalogue[Product]:
     """Every product a bill's lines name, in one query."""
     ids = [ref.product_id for ref in refs if ref.product_id is not None]
     keys = [

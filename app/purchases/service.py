@@ -53,7 +53,7 @@ async def _resolve_or_create(
                 price_sale=line.price_sale if line.price_sale is not None else line.price_purchase,
                 price_purchase=line.price_purchase,
             )
-            catalogue.add(product)
+            catalogue.add(product.id, product.name_key, product)
         resolved.append(product or catalogue.require(line, index))
     return resolved
 

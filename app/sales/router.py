@@ -5,13 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
-from app.core.idempotency import IdempotencyKeyDep, idempotent
+from app.core.idempotency import IdempotencyKeyDep, fingerprint_post, idempotent
 from app.core.inputs import IsoDate
 from app.core.openapi import AUTHED, BODY, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
-from app.core.visibility import for_role, shown
+from app.core.visibility import for_role
 from app.sales import returns, service
 from app.sales.schemas import (
     ReturnCreated,
@@ -52,14 +52,14 @@ async def create_sale(
     409 `insufficient_stock` names the product, what is available and what was asked.
     Send an `Idempotency-Key` so a retried request cannot record the sale twice.
     """
-    return await idempotent(
+    reply = await service.record_sale(
         session,
-        principal.shop_id,
-        idempotency_key,
-        "/api/sales/",
+        principal,
         data,
-        lambda: shown(principal, service.record_sale(session, principal, data)),
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint_post("/api/sales/", data),
     )
+    return reply.response()
 
 
 @router.get("/", response_model=list[SaleSummary], responses=error_responses(*AUTHED))

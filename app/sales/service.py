@@ -11,15 +11,20 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
+from app.core import idempotency
+from app.core.db import driver_connection
 from app.core.errors import InvalidInput, NotFound
+from app.core.idempotency import Reply
 from app.core.money import round_money
 from app.core.pagination import Page
+from app.core.responses import dumps
 from app.core.security import Principal
+from app.core.visibility import for_role
 from app.models import Sale
 from app.notifications import service as notifications
+from app.notifications.service import Recipient
 from app.notifications.templates import BillItem
 from app.parties import service as parties
-from app.parties.service import customer_recipient
 from app.products import service as products
 from app.sales import repository
 from app.sales.schemas import (
@@ -32,7 +37,6 @@ from app.sales.schemas import (
 )
 from app.stock import service as stock
 from app.stock.service import StockLine
-from app.udhaar import service as udhaar
 
 DEFAULT_CREDIT_DAYS = 30
 WALK_IN = "Walk-in"
@@ -86,14 +90,69 @@ def settle_amounts(
     return total if bill_paid else Decimal(0)
 
 
-async def record_sale(session: AsyncSession, principal: Principal, data: SaleCreate) -> SaleCreated:
+async def record_sale(
+    session: AsyncSession,
+    principal: Principal,
+    data: SaleCreate,
+    *,
+    idempotency_key: str | None,
+    fingerprint: str,
+) -> Reply:
+    """The sale in two statements (see `app.sales.repository`); the reply as JSON text.
+
+    The first claims the Idempotency-Key, takes the stock and upserts the customer; the
+    rules are then checked here (any failure rolls all of it back); the second writes the
+    bill, its lines, movements, udhaar, message and stored reply, numbering the bill last.
+    """
     shop_id = principal.shop_id
     shop = await auth_service.shop_settings(session, shop_id)
     sale_date = bill_date(data.transaction_date, shop.today(), "transaction_date")
     phone = party_phone(data.phone_no, shop.region)
+    connection = await driver_connection(session)
 
-    catalogue = await products.for_bill(session, shop_id, data.products)
+    async def take(key: str | None) -> repository.Taken:
+        return await repository.take_for_sale(
+            connection,
+            shop_id,
+            key=key,
+            fingerprint=fingerprint,
+            key_ttl_s=idempotency.TTL_S,
+            product_ids=[line.product_id for line in data.products],
+            name_keys=[
+                products.name_key(line.product_name)
+                if line.product_id is None and line.product_name
+                else None
+                for line in data.products
+            ],
+            quantities=[line.quantity for line in data.products],
+            allow_negative=shop.allow_negative_stock,
+            phone=phone,
+            customer_name=parties.clean_name(data.customer_name),
+        )
+
+    taken = await take(idempotency_key)
+    claim_id = taken.claim_id
+    if not taken.claimed:
+        # Another request used the key: replay its reply (or reclaim an expired key).
+        claimed = await idempotency.claim(session, shop_id, idempotency_key, fingerprint)
+        if claimed.is_replay:
+            return claimed.replay()
+        taken, claim_id = await take(None), claimed.record_id
+
+    catalogue = products.BillCatalogue(
+        {p.id: p for p in taken.products}, {p.name_key: p for p in taken.products}
+    )
     resolved = [catalogue.require(line, index) for index, line in enumerate(data.products)]
+    stock_lines = [
+        StockLine(product_id=p.id, change=-line.quantity, reason="sale")
+        for line, p in zip(data.products, resolved, strict=True)
+    ]
+    short = sorted({p.id: p for p in resolved if p.after is None}.items())
+    if short:
+        _, product = short[0]
+        requested = sum((-s.change for s in stock_lines if s.product_id == product.id), Decimal(0))
+        raise stock.shortage(product.id, product.name, product.quantity, requested)
+
     rates = [
         line.rate if line.rate is not None else p.price_sale
         for line, p in zip(data.products, resolved, strict=True)
@@ -118,88 +177,25 @@ async def record_sale(session: AsyncSession, principal: Principal, data: SaleCre
         raise InvalidInput(
             "payment_due_date is before the bill date", loc=("body", "payment_due_date")
         )
+    if on_credit > 0:
+        due_date = due_date or sale_date + dt.timedelta(days=DEFAULT_CREDIT_DAYS)
 
-    stock_lines = [
-        StockLine(product_id=p.id, change=-line.quantity, reason="sale")
-        for line, p in zip(data.products, resolved, strict=True)
-    ]
-    applied = await stock.take_out(
-        session,
-        shop_id,
-        stock_lines,
-        {p.id: p.name for p in resolved},
-        allow_negative=shop.allow_negative_stock,
-    )
-    costs = {pid: cost for pid, (_, cost) in applied.items()}
-
-    customer = None
-    if phone is not None:
-        customer = await parties.upsert_customer(session, shop_id, phone, data.customer_name)
-
+    # The cost is read from the locked row: the moving average at the moment of the sale.
     line_costs = [
-        round_money(line.quantity * costs[p.id])
+        round_money(line.quantity * p.price_purchase)
         for line, p in zip(data.products, resolved, strict=True)
     ]
     total_cost = sum(line_costs, Decimal("0.00"))
-    sale_id = await repository.add_sale(
-        session,
-        {
-            "shop_id": shop_id,
-            "customer_id": customer.id if customer else None,
-            "sale_date": sale_date,
-            "total_amount": total,
-            "total_cost": total_cost,
-            "profit": total - total_cost,
-            "total_quantity": sum((line.quantity for line in data.products), Decimal(0)),
-            "amount_paid": paid,
-            "payment_mode": data.payment_mode or ("cash" if paid > 0 else "credit"),
-            "created_by": principal.user_id,
-        },
-    )
-    await repository.add_lines(
-        session,
-        [
-            {
-                "shop_id": shop_id,
-                "sale_id": sale_id,
-                "product_id": p.id,
-                "quantity": line.quantity,
-                "rate": rate,
-                "cost_price": costs[p.id],
-                "line_total": line_total,
-                "profit": line_total - line_cost,
-            }
-            for line, p, rate, line_total, line_cost in zip(
-                data.products, resolved, rates, line_totals, line_costs, strict=True
-            )
-        ],
-    )
-    await stock.record_movements(
-        session,
-        shop_id,
-        [StockLine(s.product_id, s.change, s.reason, sale_id=sale_id) for s in stock_lines],
-        {pid: quantity for pid, (quantity, _) in applied.items()},
-    )
-    if on_credit > 0 and customer is not None:
-        due_date = due_date or sale_date + dt.timedelta(days=DEFAULT_CREDIT_DAYS)
-        await udhaar.open_sale_credit(
-            session,
-            shop_id,
-            customer_id=customer.id,
-            sale_id=sale_id,
-            amount=on_credit,
-            entry_date=sale_date,
-            due_date=due_date,
-        )
-    bill_no = await repository.assign_bill_no(session, shop_id, sale_id, fiscal_year(sale_date))
+    customer = taken.customer
+    message = None
     if customer is not None:
-        await notifications.queue_bill(
-            session,
+        recipient = Recipient(
+            "customer", customer.id, customer.name, customer.phone, customer.opted_out
+        )
+        text = notifications.sale_bill_text(
             shop,
-            customer_recipient(customer),
-            template="sale_bill",
-            reference=f"sale:{sale_id}",
-            bill_no=bill_no,
+            recipient,
+            bill_no=repository.BILL_NO_MARK,
             items=[
                 BillItem(p.name, line.quantity, line_total)
                 for line, p, line_total in zip(data.products, resolved, line_totals, strict=True)
@@ -208,9 +204,53 @@ async def record_sale(session: AsyncSession, principal: Principal, data: SaleCre
             paid=paid,
             due_date=due_date if on_credit > 0 else None,
         )
-    return SaleCreated(
-        sale_id=sale_id, bill_no=bill_no, total_amount=total, profit=total - total_cost
+        if text is not None:
+            message = repository.OutboxText(
+                shop.message_channel, customer.phone, shop.language, text
+            )
+    reply = _reply_template(principal, total, total - total_cost)
+    sale_id, bill_no = await repository.write_sale(
+        connection,
+        shop_id,
+        sale_date=sale_date,
+        customer_id=customer.id if customer else None,
+        total=total,
+        total_cost=total_cost,
+        total_quantity=sum((line.quantity for line in data.products), Decimal(0)),
+        paid=paid,
+        payment_mode=data.payment_mode or ("cash" if paid > 0 else "credit"),
+        created_by=principal.user_id,
+        fiscal_year=fiscal_year(sale_date),
+        lines=repository.BillLines(
+            product_ids=[p.id for p in resolved],
+            quantities=[line.quantity for line in data.products],
+            rates=rates,
+            costs=[p.price_purchase for p in resolved],
+            totals=line_totals,
+            profits=[t - c for t, c in zip(line_totals, line_costs, strict=True)],
+            changes=[s.change for s in stock_lines],
+            balances_after=stock.balances_after(
+                stock_lines, {p.id: p.after for p in resolved if p.after is not None}
+            ),
+        ),
+        credit=on_credit if on_credit > 0 else None,
+        due_date=due_date,
+        message=message,
+        claim_id=claim_id,
+        reply=reply,
     )
+    body = reply.replace(repository.SALE_ID_MARK, str(sale_id))
+    return Reply(201, body.replace(repository.BILL_NO_MARK, bill_no))
+
+
+def _reply_template(principal: Principal, total: Decimal, profit: Decimal) -> str:
+    """The 201 body with marks where the sale's id and number go (see `repository`)."""
+    created = for_role(
+        principal,
+        SaleCreated(sale_id=0, bill_no=repository.BILL_NO_MARK, total_amount=total, profit=profit),
+    )
+    content = created.model_dump(mode="python") | {"sale_id": repository.SALE_ID_MARK_VALUE}
+    return dumps(content).decode()
 
 
 def _summary(sale: Sale) -> SaleSummary:

@@ -106,61 +106,43 @@ def _totals(lines: list[StockLine]) -> dict[int, Decimal]:
     return dict(totals)
 
 
+def balances_after(lines: list[StockLine], final: dict[int, Decimal]) -> list[Decimal]:
+    """The running quantity after each line, in bill order (each product ends at `final`)."""
+    remaining = _totals(lines)
+    balances = []
+    for line in lines:
+        remaining[line.product_id] -= line.change
+        balances.append(final[line.product_id] - remaining[line.product_id])
+    return balances
+
+
 def _movement_rows(
     shop_id: int, lines: list[StockLine], final: dict[int, Decimal]
 ) -> list[dict[str, object]]:
     """Ledger rows with the running balance after each line (the last one ends at `final`)."""
-    remaining = _totals(lines)
-    rows = []
-    for line in lines:
-        remaining[line.product_id] -= line.change
-        rows.append(
-            {
-                "shop_id": shop_id,
-                "product_id": line.product_id,
-                "quantity": line.change,
-                "reason": line.reason,
-                "sale_id": line.sale_id,
-                "purchase_id": line.purchase_id,
-                "balance_after": final[line.product_id] - remaining[line.product_id],
-            }
-        )
-    return rows
+    return [
+        {
+            "shop_id": shop_id,
+            "product_id": line.product_id,
+            "quantity": line.change,
+            "reason": line.reason,
+            "sale_id": line.sale_id,
+            "purchase_id": line.purchase_id,
+            "balance_after": balance,
+        }
+        for line, balance in zip(lines, balances_after(lines, final), strict=True)
+    ]
 
 
-async def take_out(
-    session: AsyncSession,
-    shop_id: int,
-    lines: list[StockLine],
-    names: dict[int, str],
-    *,
-    allow_negative: bool,
-) -> dict[int, tuple[Decimal, Decimal]]:
-    """Take stock out for bill lines, atomically: {product_id: (new quantity, unit cost)}.
-
-    The unit cost is read from the locked row, so it is the moving average at the moment
-    of the sale even while a purchase of the same product is being recorded.
-
-    Raises InsufficientStock naming the first product that is short. Movements are written
-    by `record_movements` once the bill's id is known.
-    """
-    totals = _totals(lines)
-    applied = await repository.apply_changes(
-        session, shop_id, totals, allow_negative=allow_negative
+def shortage(product_id: int, name: str, available: Decimal, requested: Decimal) -> AppError:
+    """The 409 for a bill asking more of a product than is in stock."""
+    return InsufficientStock(
+        f"Only {available} of '{name}' in stock; {requested} asked",
+        product_id=product_id,
+        product_name=name,
+        available=available,
+        requested=requested,
     )
-    short = [pid for pid in sorted(totals) if pid not in applied]
-    if short:
-        available = await repository.quantities(session, shop_id, short)
-        product_id = short[0]
-        raise InsufficientStock(
-            f"Only {available.get(product_id, Decimal(0))} of '{names.get(product_id)}' in stock; "
-            f"{-totals[product_id]} asked",
-            product_id=product_id,
-            product_name=names.get(product_id),
-            available=available.get(product_id, Decimal(0)),
-            requested=-totals[product_id],
-        )
-    return applied
 
 
 async def put_back(
