@@ -128,8 +128,8 @@ WITH counter AS (
     INSERT INTO notifications (
         shop_id, customer_id, channel, "to", template, language, body, reference
     )
-    SELECT $1, $3, $22::text, $23::text, 'sale_bill', $24::text, replace($25::text, $28::text, sale.bill_no),
-           'sale:' || sale.id
+    SELECT $1, $3, $22::text, $23::text, 'sale_bill', $24::text,
+           replace($25::text, $28::text, sale.bill_no), 'sale:' || sale.id
     FROM sale WHERE $25::text IS NOT NULL
 ), reply AS (
     UPDATE idempotency_keys k
