@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
+from app.core.db import enter_shop
 from tests.conftest import create_product
 
 
@@ -263,6 +264,61 @@ async def test_search_is_fuzzy_on_the_name(client, shop, query, expected):
     response = await client.get("/api/products/", params={"q": query}, headers=shop.headers)
     names = [p["product_name"] for p in response.json()]
     assert sorted(names) == sorted(expected)
+
+
+async def _search(client, shop, query, **params):
+    response = await client.get(
+        "/api/products/", params={"q": query, **params}, headers=shop.headers
+    )
+    assert response.status_code == 200, response.text
+    return [p["product_name"] for p in response.json()], response.headers
+
+
+async def test_search_ranks_substrings_first_then_by_similarity_and_pages_the_whole_match(
+    client, shop, other_shop, app
+):
+    names = ["Tata Slat", "Rock Salt", "Tata Salt Lite", "Tata Sampann Salt", "Tata Salt 1kg"]
+    for name in [*names, "Tata Salt Old", "Amul Butter"]:
+        await create_product(client, shop, product_name=name)
+    await create_product(client, other_shop, product_name="Tata Salt")
+    async with app.state.sessionmaker() as session, session.begin():
+        await session.execute(
+            text("UPDATE products SET archived_at = now() WHERE name = 'Tata Salt Old'")
+        )
+    # Substring matches (ties by name), then word similarity 0.7 and 0.6; 'rock salt' is 0.5,
+    # under pg_trgm's threshold; archived products and other shops' products never match.
+    ranked = ["Tata Salt 1kg", "Tata Salt Lite", "Tata Sampann Salt", "Tata Slat"]
+    found, headers = await _search(client, shop, "  TATA  salt ")
+    assert found == ranked
+    assert headers["x-total-count"] == "4" and "link" not in headers
+    first, headers = await _search(client, shop, "tata salt", limit=3)
+    assert first == ranked[:3]
+    assert headers["x-total-count"] == "4" and "offset=3" in headers["link"]
+    rest, headers = await _search(client, shop, "tata salt", limit=3, offset=3)
+    assert rest == ranked[3:] and headers["x-total-count"] == "4"
+    beyond, headers = await _search(client, shop, "tata salt", limit=3, offset=9)
+    assert beyond == [] and headers["x-total-count"] == "4"
+
+
+async def test_search_and_low_stock_together(client, shop):
+    await create_product(client, shop, product_name="Tata Salt 1kg", quantity=50)
+    await create_product(client, shop, product_name="Tata Slat", quantity=1, reorder_level=5)
+    await create_product(client, shop, product_name="Amul Butter", quantity=1, reorder_level=5)
+    found, headers = await _search(client, shop, "tata salt", low_stock="true")
+    assert found == ["Tata Slat"] and headers["x-total-count"] == "1"
+
+
+async def test_the_search_function_sees_only_the_current_shop(client, app, shop, other_shop):
+    """`search_products` runs as the owner (to use its index), so it confines itself."""
+    await create_product(client, shop, product_name="Tata Salt 1kg")
+    await create_product(client, other_shop, product_name="Tata Salt")
+    query = text("SELECT name FROM search_products('tata salt')")
+    async with app.state.sessionmaker() as session, session.begin():
+        await session.execute(text("SET LOCAL ROLE dukaan_app"))
+        assert (await session.scalars(query)).all() == []
+    async with app.state.sessionmaker() as session, session.begin():
+        await enter_shop(session, other_shop.shop_id)
+        assert (await session.scalars(query)).all() == ["Tata Salt"]
 
 
 async def test_low_stock_lists_products_at_or_below_reorder_level(client, shop):

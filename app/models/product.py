@@ -42,13 +42,8 @@ class Product(TenantModel):
             unique=True,
             postgresql_where=text("barcode IS NOT NULL AND archived_at IS NULL"),
         ),
-        Index(
-            "ix_products_name_key_trgm",
-            "name_key",
-            postgresql_using="gin",
-            postgresql_ops={"name_key": "gin_trgm_ops"},
-        ),
-        # Search within one shop: btree_gin puts shop_id in the same GIN index as the trigrams.
+        # Name search within one shop (the `search_products` function, migration 0006):
+        # btree_gin puts shop_id in the same GIN index as the name's trigrams.
         Index(
             "ix_products_shop_id_name_key_trgm",
             "shop_id",

@@ -3,8 +3,9 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, and_, delete, func, literal, or_, select, update
+from sqlalchemy import and_, column, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.core.pagination import Page, fetch_page
 from app.models import Product
@@ -12,8 +13,8 @@ from app.models import Product
 LOW_STOCK = (Product.quantity <= Product.reorder_level).label("low_stock")
 
 
-def _live(shop_id: int) -> Any:
-    return and_(Product.shop_id == shop_id, Product.archived_at.is_(None))
+def _live(shop_id: int, product: Any = Product) -> Any:
+    return and_(product.shop_id == shop_id, product.archived_at.is_(None))
 
 
 async def get(session: AsyncSession, shop_id: int, product_id: int) -> Product | None:
@@ -71,8 +72,21 @@ async def remove(session: AsyncSession, shop_id: int, product_id: int) -> None:
     )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _matching(query_key: str) -> tuple[Any, Any]:
+    """The shop's live products matching `query_key`, best first, as a Product alias.
+
+    The search runs inside `search_products` (migration 0006): under row-level security the
+    planner cannot use an index for LIKE or pg_trgm's `%>` (neither is LEAKPROOF), so a plain
+    query scored every product of the shop. The function returns whole rows in rank order;
+    the rank is the ordinality, so the caller filters, counts and pages without re-scoring.
+    """
+    # Columns are named, not listed positionally: the table's column order is not the model's.
+    # Without a column list PostgreSQL names the row number "ordinality".
+    columns = [column(col.name, col.type) for col in Product.__table__.columns]
+    matches = func.search_products(query_key).table_valued(
+        *columns, with_ordinality="ordinality", name="matches"
+    )
+    return aliased(Product, matches, adapt_on_names=True), matches.c.ordinality
 
 
 async def search(
@@ -88,20 +102,15 @@ async def search(
     Substring matches rank first, then by trigram word similarity, so 'salt' finds
     'tata salt 1kg' and a typo like 'tata slat' still finds it.
     """
-    conditions = [_live(shop_id)]
-    order: list[Any] = []
+    product: Any = Product
+    order: list[Any] = [Product.name_key, Product.id]
     if query_key:
-        contains = Product.name_key.like(f"%{_escape_like(query_key)}%", escape="\\")
-        similar = Product.name_key.op("%>", return_type=Boolean)(literal(query_key))
-        conditions.append(or_(contains, similar))
-        order = [contains.desc(), func.word_similarity(query_key, Product.name_key).desc()]
+        product, rank = _matching(query_key)
+        order = [rank]
+    conditions = [_live(shop_id, product)]
     if low_stock:
-        conditions.append(Product.quantity <= Product.reorder_level)
-    return await fetch_page(
-        session,
-        select(Product).where(*conditions).order_by(*order, Product.name_key, Product.id),
-        page,
-    )
+        conditions.append(product.quantity <= product.reorder_level)
+    return await fetch_page(session, select(product).where(*conditions).order_by(*order), page)
 
 
 async def for_bill(
