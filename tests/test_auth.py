@@ -1,5 +1,6 @@
 """A shop owner registers, logs in, and is kept out when the token or password is wrong."""
 
+import asyncio
 import datetime as dt
 
 import jwt
@@ -206,3 +207,15 @@ async def test_staff_cannot_add_staff(client, shop):
         headers=staff,
     )
     assert response.status_code == 403
+
+
+async def test_a_token_that_worked_is_refused_once_it_expires(client, shop):
+    """Good tokens are remembered by each worker; their expiry is still checked every time."""
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+    token = jwt.encode(
+        {"sub": "1", "shop": shop.shop_id, "role": "owner", "exp": expires}, TEST_SECRET
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    assert (await client.get("/api/products/", headers=headers)).status_code == 200
+    await asyncio.sleep((expires - dt.datetime.now(dt.UTC)).total_seconds() + 1.1)
+    assert (await client.get("/api/products/", headers=headers)).status_code == 401

@@ -3,10 +3,10 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, literal_column, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import shop_switch
+from app.core.db import SHOP_SWITCH
 from app.models import LoginFailure, Shop, User
 
 
@@ -49,32 +49,27 @@ async def user_and_shop(
     return None if row is None else (row[0], row[1])
 
 
-_LOADED_SHOP = "dukaan.shop"
+# Constants only; the shop id is bound.
+_ENTER_AND_LOAD = (
+    f"SELECT {SHOP_SWITCH}, shop.* FROM (VALUES (1)) AS one (x) "  # noqa: S608
+    "LEFT JOIN (SELECT * FROM shops WHERE id = $2) AS shop ON true"
+)
 
 
-async def enter_shop_and_load(session: AsyncSession, shop_id: int) -> Row[Any] | None:
+async def enter_shop_and_load(session: AsyncSession, shop_id: int) -> dict[str, Any] | None:
     """Confine the transaction to the shop and read the shop's row, in one round trip.
 
-    The switch of `app.core.db.shop_switch`, with the shop's row riding along into the
-    session, where the settings lookups of the request find it without another query.
-    The shop is LEFT JOINed to a one-row VALUES so the switch happens even for a shop that
-    no longer exists; never may a request go on under the owner role.
+    The switch of `app.core.db.SHOP_SWITCH`, with the shop's settings riding along. The
+    shop is LEFT JOINed to a one-row VALUES so the switch happens even for a shop that no
+    longer exists (then None is returned); never may a request go on under the owner role.
     """
-    one = select(literal_column("1").label("one")).subquery()
-    row = (
-        await session.execute(
-            select(*shop_switch(shop_id), Shop).select_from(one).outerjoin(Shop, Shop.id == shop_id)
-        )
-    ).one()
-    # The identity map holds objects weakly: keep the shop for the rest of the request.
-    session.info[_LOADED_SHOP] = row[2]
-    return None if row[2] is None else row
+    connection = await session.connection()
+    result = await connection.exec_driver_sql(_ENTER_AND_LOAD, (str(shop_id), shop_id))
+    row = dict(result.one()._mapping)
+    return None if row["id"] is None else row
 
 
 async def shop(session: AsyncSession, shop_id: int) -> Shop | None:
-    loaded = session.info.get(_LOADED_SHOP)
-    if isinstance(loaded, Shop) and loaded.id == shop_id:
-        return loaded
     result: Shop | None = await session.get(Shop, shop_id)
     return result
 

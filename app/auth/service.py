@@ -132,12 +132,33 @@ class ShopSettings:
         return int((midnight - now).total_seconds()) + 1
 
 
+_LOADED_SETTINGS = "dukaan.shop_settings"
+
+
 async def enter_shop(session: AsyncSession, shop_id: int) -> None:
-    """Confine the request's transaction to the shop (RLS), loading its settings on the way."""
-    await repository.enter_shop_and_load(session, shop_id)
+    """Confine the request's transaction to the shop (RLS), loading its settings on the way.
+
+    The settings are kept in the session for `shop_settings` (None: the shop is gone).
+    """
+    row = await repository.enter_shop_and_load(session, shop_id)
+    session.info[_LOADED_SETTINGS] = None if row is None else _settings_of_row(row)
+
+
+def _settings_of_row(row: dict[str, Any]) -> ShopSettings:
+    return ShopSettings(
+        shop_id=row["id"],
+        name=row["name"],
+        region=row["region"],
+        timezone=row["timezone"],
+        allow_negative_stock=row["allow_negative_stock"],
+        **{name: row[name] for name in MessageSettings.model_fields},
+    )
 
 
 async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
+    loaded = session.info.get(_LOADED_SETTINGS)
+    if isinstance(loaded, ShopSettings) and loaded.shop_id == shop_id:
+        return loaded
     shop = await repository.shop(session, shop_id)
     if shop is None:
         raise NotFound("This shop no longer exists")

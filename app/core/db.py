@@ -11,11 +11,10 @@ a pooled connection never carries a shop into the next request.
 """
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy import func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -30,16 +29,12 @@ APP_ROLE = "dukaan_app"
 """The role every request runs as; it has no BYPASSRLS and owns nothing."""
 
 
-def shop_switch(shop_id: int) -> tuple[Any, Any]:
-    """The two transaction-local settings that confine a transaction to one shop (rule 3).
-
-    Select them alone (`enter_shop`) or alongside other columns in the same round trip
-    (the auth dependency also loads the shop's row with them).
-    """
-    return (
-        func.set_config("role", APP_ROLE, True),
-        func.set_config("app.shop_id", str(shop_id), True),
-    )
+SHOP_SWITCH = f"set_config('role', '{APP_ROLE}', true), set_config('app.shop_id', $1, true)"
+"""The two transaction-local settings that confine a transaction to one shop (rule 3), as
+select-list SQL taking the shop id as text in `$1`. Select them alone (`enter_shop`) or
+alongside other columns in the same round trip (the auth dependency also loads the shop's
+row with them). Sent as driver SQL: no statement building on every request's first step.
+"""
 
 
 def async_url(url: str) -> URL:
@@ -77,7 +72,8 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 async def enter_shop(session: AsyncSession, shop_id: int) -> None:
     """Confine this transaction to one shop: the app role and `app.shop_id`, in one round trip."""
-    await session.execute(select(*shop_switch(shop_id)))
+    connection = await session.connection()
+    await connection.exec_driver_sql(f"SELECT {SHOP_SWITCH}", (str(shop_id),))
 
 
 async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
