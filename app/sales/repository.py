@@ -17,7 +17,7 @@ from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Page, fetch_page
-from app.models import Customer, Product, Sale, SaleLine, SaleReturn, SaleReturnLine
+from app.models import Product, Sale, SaleLine, SaleReturn, SaleReturnLine
 
 BILL_NO_MARK = "\ue000"
 """Stands for the bill number in text rendered before the number exists (the bill SMS and
@@ -308,6 +308,38 @@ async def write_sale(
     return int(row["id"]), str(row["bill_no"])
 
 
+# One bill, its customer and its lines (as arrays, in line order) in one round trip.
+_DETAIL = """
+SELECT s.id, s.bill_no, s.customer_id, s.sale_date, s.total_amount, s.total_quantity,
+       s.amount_paid, s.status, s.payment_mode, s.profit, s.void_reason,
+       c.name AS customer_name, c.phone AS customer_phone, l.*
+FROM sales s
+LEFT JOIN customers c ON c.shop_id = s.shop_id AND c.id = s.customer_id
+CROSS JOIN LATERAL (
+    SELECT array_agg(sl.product_id ORDER BY sl.id) AS product_ids,
+           array_agg(p.name ORDER BY sl.id) AS names,
+           array_agg(sl.quantity ORDER BY sl.id) AS quantities,
+           array_agg(sl.rate ORDER BY sl.id) AS rates,
+           array_agg(sl.line_total ORDER BY sl.id) AS totals,
+           array_agg(sl.cost_price ORDER BY sl.id) AS costs,
+           array_agg(sl.profit ORDER BY sl.id) AS profits,
+           array_agg(sl.returned_quantity ORDER BY sl.id) AS returned
+    FROM sale_lines sl
+    JOIN products p ON p.shop_id = sl.shop_id AND p.id = sl.product_id
+    WHERE sl.shop_id = s.shop_id AND sl.sale_id = s.id
+) l
+WHERE s.shop_id = $1 AND s.id = $2
+"""
+
+
+async def detail(
+    connection: asyncpg.Connection, shop_id: int, sale_id: int
+) -> asyncpg.Record | None:
+    """The sale with its customer's name and phone and its lines' columns as arrays."""
+    record: asyncpg.Record | None = await connection.fetchrow(_DETAIL, shop_id, sale_id)
+    return record
+
+
 async def list_sales(
     session: AsyncSession,
     shop_id: int,
@@ -338,13 +370,6 @@ async def get(
     if lock:
         query = query.with_for_update()
     result: Sale | None = await session.scalar(query)
-    return result
-
-
-async def customer_of(session: AsyncSession, shop_id: int, customer_id: int) -> Customer | None:
-    result: Customer | None = await session.scalar(
-        select(Customer).where(Customer.shop_id == shop_id, Customer.id == customer_id)
-    )
     return result
 
 

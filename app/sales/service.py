@@ -291,34 +291,51 @@ async def get_sale(
 
 
 async def sale_detail(session: AsyncSession, shop_id: int, sale_id: int) -> SaleDetail:
-    sale = await get_sale(session, shop_id, sale_id)
-    lines = await repository.lines_with_names(session, shop_id, sale_id)
-    customer = (
-        await repository.customer_of(session, shop_id, sale.customer_id)
-        if sale.customer_id is not None
-        else None
+    """One bill with its lines and customer, read in one statement (the most read page)."""
+    row = await repository.detail(await driver_connection(session), shop_id, sale_id)
+    if row is None:
+        raise NotFound(f"Sale {sale_id} not found")
+    lines = zip(
+        row["product_ids"] or [],
+        row["names"] or [],
+        row["quantities"] or [],
+        row["rates"] or [],
+        row["totals"] or [],
+        row["costs"] or [],
+        row["profits"] or [],
+        row["returned"] or [],
+        strict=True,
     )
     return SaleDetail(
-        **_summary(sale).model_dump(),
-        payment_mode=sale.payment_mode,
-        profit=sale.profit,
-        void_reason=sale.void_reason,
+        sales_id=row["id"],
+        bill_no=row["bill_no"],
+        customer_id=row["customer_id"],
+        transaction_date=row["sale_date"],
+        total_amount=row["total_amount"],
+        total_quantity=row["total_quantity"],
+        amount_paid=row["amount_paid"],
+        status=row["status"],
+        payment_mode=row["payment_mode"],
+        profit=row["profit"],
+        void_reason=row["void_reason"],
         products=[
             SaleLineOut(
-                product_id=line.product_id,
+                product_id=product_id,
                 product_name=name,
-                quantity=line.quantity,
-                rate=line.rate,
-                sale_price=line.line_total,
-                cost_price=line.cost_price,
-                profit=line.profit,
-                returned_quantity=line.returned_quantity,
+                quantity=quantity,
+                rate=rate,
+                sale_price=total,
+                cost_price=cost,
+                profit=profit,
+                returned_quantity=returned,
             )
-            for line, name in lines
+            for product_id, name, quantity, rate, total, cost, profit, returned in lines
         ],
         customer=CustomerBrief(
-            cust_id=customer.id if customer else None,
-            customer_name=(customer.name or customer.phone) if customer else WALK_IN,
-            phone_no=customer.phone if customer else None,
+            cust_id=row["customer_id"],
+            customer_name=(row["customer_name"] or row["customer_phone"])
+            if row["customer_id"] is not None
+            else WALK_IN,
+            phone_no=row["customer_phone"],
         ),
     )
