@@ -10,14 +10,19 @@ How the triggers stay exact and cheap:
   aggregate and one upsert per touched day, never a trigger call per row.
 - Every change is a delta: a row's contribution (1 bill, its totals, its returns if it is not
   void) is added for the new version and subtracted for the old one. Deltas that cancel (a bill
-  number assigned, a payment recorded) write nothing and lock nothing.
+  number assigned, a payment recorded) write nothing and lock nothing; on `sales`, a guard
+  skips even computing them when no counted column changed.
 - One upsert per statement adds the deltas with `x = x + EXCLUDED.x`, in NUMERIC (no float),
   touching days in (shop_id, day) order so that two multi-day writers lock rows in the same
   order and cannot deadlock each other.
 - Per-row lookups are LATERAL index probes (a bill's returns, a return's bill), so the plan
   stays linear whatever row count the cached plan was made for.
-- A return locks its bill FOR SHARE before reading its status: a concurrent void then waits,
-  and its own delta sees the return (or the return sees the void), never neither.
+- A return locks its bill FOR SHARE before reading its status: a concurrent void then waits
+  and its delta takes the return back out, or the return waits and sees the void. The API
+  locks the bill FOR UPDATE first anyway; this keeps raw-SQL writers exact too.
+- A day's row is locked by its upsert until commit. Same-day writers of one shop queue on it,
+  as they already do on the shop's bill counter; the sale path writes the bill (and so fires
+  the trigger) in its last statement, after taking that counter, so no new wait is added.
 - TRUNCATE (no transition tables) rebuilds the summary from the raw tables.
 
 Revision ID: 0007_daily_sales
@@ -26,6 +31,7 @@ Create Date: 2026-11-25 19:00
 """
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from alembic import op
@@ -110,49 +116,6 @@ def _returns(rows: str, sign: str = "") -> str:
     """  # noqa: S608
 
 
-# (trigger function, table, event, transition tables, body)
-_TRIGGERS = (
-    ("daily_sales_bills_inserted", "sales", "INSERT", "NEW TABLE AS new_rows", _NEW_BILLS),
-    (
-        "daily_sales_bills_updated",
-        "sales",
-        "UPDATE",
-        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        f"{_bills('new_rows')} UNION ALL {_bills('old_rows', '-')}",
-    ),
-    (
-        "daily_sales_bills_deleted",
-        "sales",
-        "DELETE",
-        "OLD TABLE AS old_rows",
-        _bills("old_rows", "-"),
-    ),
-    (
-        "daily_sales_returns_inserted",
-        "sale_returns",
-        "INSERT",
-        "NEW TABLE AS new_rows",
-        _returns("new_rows"),
-    ),
-    (
-        "daily_sales_returns_updated",
-        "sale_returns",
-        "UPDATE",
-        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        f"{_returns('new_rows')} UNION ALL {_returns('old_rows', '-')}",
-    ),
-    (
-        "daily_sales_returns_deleted",
-        "sale_returns",
-        "DELETE",
-        "OLD TABLE AS old_rows",
-        _returns("old_rows", "-"),
-    ),
-)
-_REBUILD = "daily_sales_rebuild"
-_TRUNCATED = ("sales", "sale_returns")
-
-
 def _function(name: str, body: str) -> str:
     return f"""
     CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
@@ -162,6 +125,67 @@ def _function(name: str, body: str) -> str:
     END
     $fn$
     """
+
+
+# An UPDATE that changed none of the columns counted here (a bill number, a payment) adds
+# deltas that cancel; this guard skips even computing them. EXCEPT rather than a join of
+# old and new rows: its plan stays linear whatever row count the cached plan was made for.
+_BILLS_UNCHANGED = """
+    IF NOT EXISTS (
+        SELECT shop_id, id, sale_date, status, total_amount, total_cost FROM new_rows
+        EXCEPT
+        SELECT shop_id, id, sale_date, status, total_amount, total_cost FROM old_rows
+    ) THEN
+        RETURN NULL;
+    END IF;
+"""
+
+
+class _Trigger(NamedTuple):
+    function: str
+    table: str
+    event: str
+    transitions: str
+    deltas: str
+    guard: str = ""
+
+    def create_function(self) -> str:
+        return _function(self.function, f"{self.guard} {_apply(self.deltas)}")
+
+    def create_trigger(self) -> str:
+        return (
+            f"CREATE TRIGGER {self.function} AFTER {self.event} ON {self.table} "
+            f"REFERENCING {self.transitions} FOR EACH STATEMENT EXECUTE FUNCTION {self.function}()"
+        )
+
+
+_NEW = "NEW TABLE AS new_rows"
+_OLD = "OLD TABLE AS old_rows"
+_TRIGGERS = (
+    _Trigger("daily_sales_bills_inserted", "sales", "INSERT", _NEW, _NEW_BILLS),
+    _Trigger(
+        "daily_sales_bills_updated",
+        "sales",
+        "UPDATE",
+        f"{_OLD} {_NEW}",
+        f"{_bills('new_rows')} UNION ALL {_bills('old_rows', '-')}",
+        guard=_BILLS_UNCHANGED,
+    ),
+    _Trigger("daily_sales_bills_deleted", "sales", "DELETE", _OLD, _bills("old_rows", "-")),
+    _Trigger("daily_sales_returns_inserted", "sale_returns", "INSERT", _NEW, _returns("new_rows")),
+    _Trigger(
+        "daily_sales_returns_updated",
+        "sale_returns",
+        "UPDATE",
+        f"{_OLD} {_NEW}",
+        f"{_returns('new_rows')} UNION ALL {_returns('old_rows', '-')}",
+    ),
+    _Trigger(
+        "daily_sales_returns_deleted", "sale_returns", "DELETE", _OLD, _returns("old_rows", "-")
+    ),
+)
+_REBUILD = "daily_sales_rebuild"
+_TRUNCATED = ("sales", "sale_returns")
 
 
 def upgrade() -> None:
@@ -190,12 +214,9 @@ def upgrade() -> None:
     for statement in isolate("daily_sales"):
         op.execute(statement)
 
-    for function, table, event, transitions, deltas in _TRIGGERS:
-        op.execute(_function(function, _apply(deltas)))
-        op.execute(
-            f"CREATE TRIGGER {function} AFTER {event} ON {table} "
-            f"REFERENCING {transitions} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
-        )
+    for trigger in _TRIGGERS:
+        op.execute(trigger.create_function())
+        op.execute(trigger.create_trigger())
     op.execute(_function(_REBUILD, f"DELETE FROM daily_sales; {_FROM_RAW}"))  # noqa: S608
     for table in _TRUNCATED:
         op.execute(
@@ -211,7 +232,7 @@ def downgrade() -> None:
     for table in _TRUNCATED:
         op.execute(f"DROP TRIGGER {_REBUILD} ON {table}")
     op.execute(f"DROP FUNCTION {_REBUILD}()")
-    for function, table, *_ in _TRIGGERS:
-        op.execute(f"DROP TRIGGER {function} ON {table}")
-        op.execute(f"DROP FUNCTION {function}()")
+    for trigger in _TRIGGERS:
+        op.execute(f"DROP TRIGGER {trigger.function} ON {trigger.table}")
+        op.execute(f"DROP FUNCTION {trigger.function}()")
     op.drop_table("daily_sales")
