@@ -10,12 +10,14 @@ from a query that forgets its filter. Both settings are transaction-local (`is_l
 a pooled connection never carries a shop into the next request.
 """
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +26,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import DatabaseSettings
+
+_log = logging.getLogger("dukaan.db")
 
 APP_ROLE = "dukaan_app"
 """The role every request runs as; it has no BYPASSRLS and owns nothing."""
@@ -92,11 +96,55 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
     return driver
 
 
+COMMITTED_BY_DRIVER = "dukaan.committed_by_driver"
+"""Set in `session.info` once a driver batch has committed the request's work itself (the
+sale: see `execute_hearing`); what is left of the session's transaction is empty."""
+
+
+async def execute_hearing(connection: asyncpg.Connection, batch: str, prefix: str) -> list[str]:
+    """Run a simple-query batch; return what its NOTICEs starting with `prefix` said.
+
+    A simple query (several statements, no parameters, one round trip) returns no rows to
+    asyncpg, so a batch that must hand values back raises them as NOTICEs (`app_notice`). The
+    driver calls log listeners in arrival order, before the batch's own reply wakes us.
+    """
+    heard: list[str] = []
+
+    def listen(_: object, message: asyncpg.PostgresLogMessage) -> None:
+        text = str(message.message)
+        if text.startswith(prefix):
+            heard.append(text.removeprefix(prefix))
+
+    connection.add_log_listener(listen)
+    try:
+        await connection.execute(batch)
+    finally:
+        connection.remove_log_listener(listen)
+    return heard
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's one transaction: committed as the endpoint returns, rolled back on error."""
+    """The request's one transaction: committed as the endpoint returns, rolled back on error.
+
+    When a driver batch has already committed the work (`COMMITTED_BY_DRIVER`), closing the
+    empty transaction it left can change nothing, so a failure there (the server going away
+    that instant) is logged, not turned into an error reply for a bill that was recorded.
+    """
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with maker() as session, session.begin():
-        yield session
+    async with maker() as session:
+        transaction = await session.begin()
+        try:
+            yield session
+        except BaseException:
+            await transaction.rollback()
+            raise
+        if not session.info.get(COMMITTED_BY_DRIVER):
+            await transaction.commit()
+            return
+        try:
+            await transaction.commit()
+        except (SQLAlchemyError, OSError) as exc:
+            _log.warning("closing a committed request's empty transaction failed: %r", exc)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -8,6 +8,7 @@ but every rule still comes from those domains' services: this module only carrie
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ import asyncpg
 from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import SHOP_SWITCH, execute_hearing
 from app.core.pagination import Page, fetch_page
 from app.models import Product, Sale, SaleLine, SaleReturn, SaleReturnLine
 
@@ -88,57 +90,79 @@ CROSS JOIN (
 ) products
 """
 
-# The bill itself, in one statement. The counter upsert takes the shop's bill-number row
-# lock; being part of the transaction's last statement, the lock is held only until the
-# commit right after it. The sale's id and number reach the lines, movements, udhaar entry,
-# message and stored reply inside the statement.
+# The bill itself, in one statement: the sale (numbered later, by `_NUMBER_AND_COMMIT`), its
+# lines, movements, udhaar entry and message, and the stored reply, all given the sale's id.
 _WRITE_SALE = """
-WITH counter AS (
-    INSERT INTO bill_counters (shop_id, kind, fiscal_year, last_no)
-    VALUES ($1, 'sale', $11::text, 1)
-    ON CONFLICT (shop_id, kind, fiscal_year) DO UPDATE SET last_no = bill_counters.last_no + 1
-    RETURNING last_no
-), sale AS (
+WITH sale AS (
     INSERT INTO sales (
         shop_id, customer_id, sale_date, total_amount, total_cost, profit, total_quantity,
-        amount_paid, payment_mode, created_by, bill_no
+        amount_paid, payment_mode, created_by
     )
-    SELECT $1, $3, $2, $4, $5, $6, $7, $8, $9::text, $10,
-           $11::text || '/' || lpad(counter.last_no::text, 6, '0')
-    FROM counter
-    RETURNING id, bill_no
+    VALUES ($1, $3, $2, $4, $5, $6, $7, $8, $9::text, $10)
+    RETURNING id
 ), lines AS (
     INSERT INTO sale_lines (
         shop_id, sale_id, product_id, quantity, rate, cost_price, line_total, profit
     )
     SELECT $1, sale.id, l.product_id, l.quantity, l.rate, l.cost, l.total, l.profit
     FROM sale, unnest(
-        $12::bigint[], $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[],
-        $17::numeric[]
+        $11::bigint[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[],
+        $16::numeric[]
     ) AS l(product_id, quantity, rate, cost, total, profit)
 ), movements AS (
     INSERT INTO stock_movements (shop_id, product_id, quantity, reason, sale_id, balance_after)
     SELECT $1, m.product_id, m.change, 'sale', sale.id, m.balance_after
-    FROM sale, unnest($12::bigint[], $18::numeric[], $19::numeric[])
+    FROM sale, unnest($11::bigint[], $17::numeric[], $18::numeric[])
         AS m(product_id, change, balance_after)
 ), credit AS (
     INSERT INTO udhaar_entries (shop_id, kind, customer_id, sale_id, amount, entry_date, due_date)
-    SELECT $1, 'sale', $3, sale.id, $20, $2, $21 FROM sale WHERE $20::numeric IS NOT NULL
+    SELECT $1, 'sale', $3, sale.id, $19, $2, $20 FROM sale WHERE $19::numeric IS NOT NULL
 ), message AS (
     INSERT INTO notifications (
         shop_id, customer_id, channel, "to", template, language, body, reference
     )
-    SELECT $1, $3, $22::text, $23::text, 'sale_bill', $24::text,
-           replace($25::text, $28::text, sale.bill_no), 'sale:' || sale.id
-    FROM sale WHERE $25::text IS NOT NULL
+    SELECT $1, $3, $21::text, $22::text, 'sale_bill', $23::text, $24::text, 'sale:' || sale.id
+    FROM sale WHERE $24::text IS NOT NULL
 ), reply AS (
     UPDATE idempotency_keys k
-    SET status_code = 201,
-        response = replace(replace($27::text, $29::text, sale.id::text), $28::text, sale.bill_no)
-    FROM sale WHERE k.shop_id = $1 AND k.id = $26
+    SET status_code = 201, response = replace($26::text, $27::text, sale.id::text)
+    FROM sale WHERE k.shop_id = $1 AND k.id = $25
 )
-SELECT id, bill_no FROM sale
+SELECT id FROM sale
 """
+
+# The bill's number, then COMMIT, in one round trip. The counter upsert takes the shop's
+# bill-number row lock (and the numbered bill, its day's summary row): sent in one message
+# with the COMMIT, those locks are held for these statements and the commit's flush only,
+# never while the API waits for a reply or for its turn on the event loop. A simple-query
+# batch takes no parameters: every value put into it is an integer, the fiscal year checked
+# against its pattern, or a constant. The number comes back as a NOTICE (`app_notice`). The
+# batch ends by opening a new transaction, confined to the shop like the first, for the
+# request's session to close.
+_NUMBER_AND_COMMIT = """
+WITH counter AS (
+    INSERT INTO bill_counters (shop_id, kind, fiscal_year, last_no)
+    VALUES ({shop_id}, 'sale', '{fiscal_year}', 1)
+    ON CONFLICT (shop_id, kind, fiscal_year) DO UPDATE SET last_no = bill_counters.last_no + 1
+    RETURNING last_no
+), sale AS (
+    UPDATE sales SET bill_no = '{fiscal_year}/' || lpad(counter.last_no::text, 6, '0')
+    FROM counter WHERE sales.shop_id = {shop_id} AND sales.id = {sale_id}
+    RETURNING sales.bill_no
+), message AS (
+    UPDATE notifications n SET body = replace(n.body, U&'\\E000', sale.bill_no)
+    FROM sale WHERE n.shop_id = {shop_id} AND n.reference = 'sale:{sale_id}'
+), reply AS (
+    UPDATE idempotency_keys k SET response = replace(k.response, U&'\\E000', sale.bill_no)
+    FROM sale WHERE k.shop_id = {shop_id} AND k.id = {claim_id}
+)
+SELECT app_notice('{notice}' || sale.bill_no) FROM sale;
+COMMIT;
+BEGIN;
+SELECT {switch};
+"""
+_NOTICE = "dukaan.bill_no="
+_FISCAL_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,16 +287,15 @@ async def write_sale(
     paid: Decimal,
     payment_mode: str,
     created_by: int,
-    fiscal_year: str,
     lines: BillLines,
     credit: Decimal | None,
     due_date: dt.date | None,
     message: OutboxText | None,
     claim_id: int | None,
     reply: str,
-) -> tuple[int, str]:
-    """Write the bill and everything that goes with it; returns (sale id, bill number)."""
-    row = await connection.fetchrow(
+) -> int:
+    """Write the bill (not yet numbered) and everything that goes with it; returns its id."""
+    sale_id = await connection.fetchval(
         _WRITE_SALE,
         shop_id,
         sale_date,
@@ -284,7 +307,6 @@ async def write_sale(
         paid,
         payment_mode,
         created_by,
-        fiscal_year,
         lines.product_ids,
         lines.quantities,
         lines.rates,
@@ -301,11 +323,31 @@ async def write_sale(
         message.body if message else None,
         claim_id,
         reply,
-        BILL_NO_MARK,
         SALE_ID_MARK,
     )
-    assert row is not None  # the counter upsert always yields a number
-    return int(row["id"]), str(row["bill_no"])
+    return int(sale_id)
+
+
+async def number_and_commit(
+    connection: asyncpg.Connection,
+    shop_id: int,
+    sale_id: int,
+    fiscal_year: str,
+    claim_id: int | None,
+) -> str:
+    """Number the bill and commit the sale (see `_NUMBER_AND_COMMIT`); returns the number."""
+    if not _FISCAL_YEAR.match(fiscal_year):
+        raise ValueError(f"not a fiscal year: {fiscal_year!r}")
+    batch = _NUMBER_AND_COMMIT.format(
+        shop_id=int(shop_id),
+        sale_id=int(sale_id),
+        fiscal_year=fiscal_year,
+        claim_id="NULL" if claim_id is None else int(claim_id),
+        notice=_NOTICE,
+        switch=SHOP_SWITCH.replace("$1", f"'{int(shop_id)}'"),
+    )
+    (bill_no,) = await execute_hearing(connection, batch, _NOTICE)
+    return bill_no
 
 
 # One bill, its customer and its lines (as arrays, in line order) in one round trip.

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
 from app.core import idempotency
-from app.core.db import driver_connection
+from app.core.db import COMMITTED_BY_DRIVER, driver_connection
 from app.core.errors import InvalidInput, NotFound
 from app.core.idempotency import Reply
 from app.core.money import round_money
@@ -209,7 +209,7 @@ async def record_sale(
                 shop.message_channel, customer.phone, shop.language, text
             )
     reply = _reply_template(principal, total, total - total_cost)
-    sale_id, bill_no = await repository.write_sale(
+    sale_id = await repository.write_sale(
         connection,
         shop_id,
         sale_date=sale_date,
@@ -220,7 +220,6 @@ async def record_sale(
         paid=paid,
         payment_mode=data.payment_mode or ("cash" if paid > 0 else "credit"),
         created_by=principal.user_id,
-        fiscal_year=fiscal_year(sale_date),
         lines=repository.BillLines(
             product_ids=[p.id for p in resolved],
             quantities=[line.quantity for line in data.products],
@@ -239,6 +238,10 @@ async def record_sale(
         claim_id=claim_id,
         reply=reply,
     )
+    bill_no = await repository.number_and_commit(
+        connection, shop_id, sale_id, fiscal_year(sale_date), claim_id
+    )
+    session.info[COMMITTED_BY_DRIVER] = True
     body = reply.replace(repository.SALE_ID_MARK, str(sale_id))
     return Reply(201, body.replace(repository.BILL_NO_MARK, bill_no))
 
