@@ -505,3 +505,36 @@ async def test_a_product_on_two_lines_is_short_by_what_both_ask(client, shop, ap
         await client.get(f"/api/products/{product['product_id']}/movements", headers=shop.headers)
     ).json()
     assert [(m["quantity"], m["balance_after"]) for m in movements[:2]] == [(-2, 0), (-3, 2)]
+
+
+async def test_parallel_bills_of_one_shop_get_every_number_once(client, shop, app):
+    """Numbered in the commit's round trip: under load, still gapless, in the SMS and reply."""
+    product = await create_product(client, shop, quantity=30)
+    line = [{"product_id": product["product_id"], "quantity": 1}]
+
+    async def bill(n: int):
+        headers = shop.headers | {"Idempotency-Key": f"par-{n}"}
+        payload = {"phone_no": f"98123{n:05d}", "products": line, "bill_paid": True}
+        return await client.post("/api/sales/", json=payload, headers=headers)
+
+    responses = await asyncio.gather(*(bill(n) for n in range(40)))
+    created = [r.json() for r in responses if r.status_code == 201]
+    assert sorted(r.status_code for r in responses) == [201] * 30 + [409] * 10
+    numbers = sorted(int(body["bill_no"].split("/")[1]) for body in created)
+    assert numbers == list(range(1, 31))
+    stored = await scalar(
+        app,
+        "SELECT count(*) FROM sales s JOIN notifications n ON n.shop_id = s.shop_id "
+        "AND n.reference = 'sale:' || s.id AND strpos(n.body, s.bill_no) > 0 "
+        "JOIN idempotency_keys k ON k.shop_id = s.shop_id AND k.response LIKE "
+        "'%\"bill_no\":\"' || s.bill_no || '\"%' AND k.response LIKE "
+        "'%\"sale_id\":' || s.id || ',%' WHERE s.shop_id = :s",
+        s=shop.shop_id,
+    )
+    assert stored == 30
+    assert (
+        await scalar(
+            app, "SELECT count(*) FROM notifications WHERE body LIKE '%' || U&'\\E000' || '%'"
+        )
+        == 0
+    )
