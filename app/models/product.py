@@ -43,13 +43,15 @@ class Product(TenantModel):
             postgresql_where=text("barcode IS NOT NULL AND archived_at IS NULL"),
         ),
         # Name search within one shop (the `search_products` function, migration 0006):
-        # btree_gin puts shop_id in the same GIN index as the name's trigrams.
+        # btree_gin puts shop_id in the same GIN index as the name's trigrams. A small pending
+        # list: every search reads all of it, and a sale's stock update can add to it.
         Index(
             "ix_products_shop_id_name_key_trgm",
             "shop_id",
             "name_key",
             postgresql_using="gin",
             postgresql_ops={"name_key": "gin_trgm_ops"},
+            postgresql_with={"gin_pending_list_limit": 64},
         ),
     )
 

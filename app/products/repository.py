@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, column, delete, func, or_, select, update
+from sqlalchemy import String, and_, bindparam, column, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -72,21 +72,19 @@ async def remove(session: AsyncSession, shop_id: int, product_id: int) -> None:
     )
 
 
-def _matching(query_key: str) -> tuple[Any, Any]:
-    """The shop's live products matching `query_key`, best first, as a Product alias.
-
-    The search runs inside `search_products` (migration 0006): under row-level security the
-    planner cannot use an index for LIKE or pg_trgm's `%>` (neither is LEAKPROOF), so a plain
-    query scored every product of the shop. The function returns whole rows in rank order;
-    the rank is the ordinality, so the caller filters, counts and pages without re-scoring.
-    """
-    # Columns are named, not listed positionally: the table's column order is not the model's.
-    # Without a column list PostgreSQL names the row number "ordinality".
-    columns = [column(col.name, col.type) for col in Product.__table__.columns]
-    matches = func.search_products(query_key).table_valued(
-        *columns, with_ordinality="ordinality", name="matches"
-    )
-    return aliased(Product, matches, adapt_on_names=True), matches.c.ordinality
+# The search runs inside `search_products` (migration 0006): under row-level security the
+# planner cannot use an index for LIKE or pg_trgm's `%>` (neither is LEAKPROOF), so a plain
+# query scored every product of the shop. The function returns the shop's matching live rows
+# best first; their ordinality is the rank, so this side filters, counts and pages without
+# scoring again. Columns are matched by name (the table's column order is not the model's;
+# without a column list PostgreSQL names the row number "ordinality"). Built once, with the
+# query as a bound parameter: building the aliased construct costs about a millisecond.
+_MATCHES = func.search_products(bindparam("query_key", type_=String)).table_valued(
+    *(column(col.name, col.type) for col in Product.__table__.columns),
+    with_ordinality="ordinality",
+    name="matches",
+)
+_MATCHED = aliased(Product, _MATCHES, adapt_on_names=True)
 
 
 async def search(
@@ -102,15 +100,15 @@ async def search(
     Substring matches rank first, then by trigram word similarity, so 'salt' finds
     'tata salt 1kg' and a typo like 'tata slat' still finds it.
     """
-    product: Any = Product
-    order: list[Any] = [Product.name_key, Product.id]
+    product: Any = _MATCHED if query_key else Product
+    query = select(product).where(_live(shop_id, product))
     if query_key:
-        product, rank = _matching(query_key)
-        order = [rank]
-    conditions = [_live(shop_id, product)]
+        query = query.order_by(_MATCHES.c.ordinality).params(query_key=query_key)
+    else:
+        query = query.order_by(Product.name_key, Product.id)
     if low_stock:
-        conditions.append(product.quantity <= product.reorder_level)
-    return await fetch_page(session, select(product).where(*conditions).order_by(*order), page)
+        query = query.where(product.quantity <= product.reorder_level)
+    return await fetch_page(session, query, page)
 
 
 async def for_bill(
