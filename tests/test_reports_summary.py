@@ -6,6 +6,7 @@ benchmark's bulk INSERT ... SELECT, arbitrary SQL) and compare what the endpoint
 with an aggregate computed directly over `sales` and `sale_returns`.
 """
 
+import asyncio
 import datetime as dt
 import random
 from decimal import Decimal
@@ -269,6 +270,30 @@ async def test_a_bulk_insert_select_history_is_in_the_report(client, app, shop, 
     await assert_report_matches_raw(client, app, shop)
 
 
+async def test_concurrent_sales_voids_and_returns_of_one_shop_add_up(client, app, shop):
+    """Same shop, same days, at once: the first upserts of a day race, the rest queue."""
+    products = [
+        (await create_product(client, shop, price_purchase="3.30", quantity=500))["product_id"]
+        for _ in range(4)
+    ]
+    first = [await sell(client, shop, [(products[i % 4], 2, "4.40")], NOV_24) for i in range(4)]
+
+    async def sell_one(i: int) -> None:
+        day = (NOV_24, NOV_25)[i % 2]
+        await sell(client, shop, [(products[i % 4], 1 + i % 3, "4.45"), (products[3], 1, "5")], day)
+
+    await asyncio.gather(
+        *(sell_one(i) for i in range(16)),
+        void(client, shop, first[0]),
+        give_back(client, shop, first[1], products[1], 1),
+        give_back(client, shop, first[2], products[2], 2),
+    )
+    await assert_summary_matches_raw(app, shop.shop_id)
+    await assert_report_matches_raw(client, app, shop)
+    totals = (await served_report(client, shop, "day", None, None))[1]
+    assert totals[4] == 4 - 1 + 16
+
+
 # Any sequence of raw SQL writes, single-row and multi-row, keeps the summary exact.
 money = st.integers(min_value=0, max_value=999_999).map(lambda paise: Decimal(paise) / 100)
 days = st.integers(min_value=0, max_value=2)
@@ -293,7 +318,10 @@ writes = st.lists(
 
 _FIRST_DAY = dt.date(2026, 11, 20)
 # `:n`-th bill (or return) of the shop, counted modulo how many there are.
-_NTH = "(SELECT id FROM {table} WHERE shop_id = :shop ORDER BY id OFFSET :n % greatest(1, (SELECT count(*) FROM {table} WHERE shop_id = :shop)) LIMIT 1)"  # noqa: E501
+_NTH = (
+    "(SELECT id FROM {table} WHERE shop_id = :shop ORDER BY id OFFSET :n % greatest(1, "
+    "(SELECT count(*) FROM {table} WHERE shop_id = :shop)) LIMIT 1)"
+)
 _SALES_NTH = _NTH.format(table="sales")
 _RETURNS_NTH = _NTH.format(table="sale_returns")
 _WRITES: dict[str, str] = {
@@ -335,24 +363,27 @@ _WRITES: dict[str, str] = {
 }
 
 
+def _day(offset: int) -> dt.date:
+    return _FIRST_DAY + dt.timedelta(days=offset)
+
+
 def _parameters(write: tuple[Any, ...], shop_id: int) -> dict[str, Any]:
     kind, *values = write
-    day = lambda offset: _FIRST_DAY + dt.timedelta(days=offset)  # noqa: E731
     params: dict[str, Any] = {"shop": shop_id, "day": _FIRST_DAY, "amount": 0, "cost": 0, "n": 0}
     if kind == "bills":
         offset, count, amount, cost, voided = values
-        params |= {"day": day(offset), "count": count, "amount": amount, "cost": cost}
+        params |= {"day": _day(offset), "count": count, "amount": amount, "cost": cost}
         params["voided"] = voided
     elif kind in ("void", "unvoid", "bill_no", "drop_return"):
         params["n"] = values[0]
     elif kind == "void_day":
-        params["day"] = day(values[0])
+        params["day"] = _day(values[0])
     elif kind == "redate":
-        params |= {"n": values[0], "day": day(values[1])}
+        params |= {"n": values[0], "day": _day(values[1])}
     elif kind in ("reprice", "return"):
         params |= {"n": values[0], "amount": values[1], "cost": values[2]}
     elif kind == "return_all":
-        params |= {"day": day(values[0]), "amount": values[1]}
+        params |= {"day": _day(values[0]), "amount": values[1]}
     elif kind == "change_return":
         params |= {"n": values[0], "amount": values[1]}
     return params
