@@ -64,17 +64,22 @@ _RAW_DAYS = text(
     ORDER BY s.sale_date
     """
 )
+# A day is the sum of its slot rows (one per concurrent writer).
 _SUMMARY_DAYS = text(
     """
-    SELECT day, bills, total_amount, total_cost, returned_amount, returned_cost
-    FROM daily_sales WHERE shop_id = :shop AND bills > 0 ORDER BY day
+    SELECT day, sum(bills) AS bills, sum(total_amount) AS total_amount,
+           sum(total_cost) AS total_cost, sum(returned_amount) AS returned_amount,
+           sum(returned_cost) AS returned_cost
+    FROM daily_sales WHERE shop_id = :shop
+    GROUP BY day HAVING sum(bills) > 0 ORDER BY day
     """
 )
 _EMPTY_DAYS_WITH_MONEY = text(
     """
-    SELECT day FROM daily_sales
-    WHERE shop_id = :shop AND bills = 0
-      AND (total_amount, total_cost, returned_amount, returned_cost) <> (0, 0, 0, 0)
+    SELECT day FROM daily_sales WHERE shop_id = :shop GROUP BY day
+    HAVING sum(bills) = 0
+       AND (sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost))
+           <> (0, 0, 0, 0)
     """
 )
 
@@ -292,6 +297,41 @@ async def test_concurrent_sales_voids_and_returns_of_one_shop_add_up(client, app
     await assert_report_matches_raw(client, app, shop)
     totals = (await served_report(client, shop, "day", None, None))[1]
     assert totals[4] == 4 - 1 + 16
+
+
+_INSERT_BILL = """
+    INSERT INTO sales (shop_id, sale_date, total_amount, total_cost, profit, total_quantity,
+                       amount_paid, payment_mode)
+    VALUES ($1, $2, 100.00, 80.00, 20.00, 1, 100.00, 'cash')
+"""
+
+
+async def test_open_bills_of_one_shop_and_day_do_not_wait_for_each_other(app, shop, database_url):
+    """The sale path keeps its transaction open after writing the bill; others go on."""
+    url = database_url.replace("postgresql+asyncpg://", "postgresql://")
+    connections = [await asyncpg.connect(url) for _ in range(3)]
+    try:
+        transactions = [connection.transaction() for connection in connections]
+        for connection, transaction in zip(connections, transactions, strict=True):
+            await transaction.start()
+            # would wait for the first transaction's row lock if they shared a summary row
+            await asyncio.wait_for(
+                connection.execute(_INSERT_BILL, shop.shop_id, dt.date(2026, 11, 25)), 10
+            )
+        await transactions[1].rollback()
+        await transactions[0].commit()
+        await transactions[2].commit()
+        slots = [
+            await connections[0].fetch(
+                "SELECT slot, bills FROM daily_sales WHERE shop_id = $1 ORDER BY slot",
+                shop.shop_id,
+            )
+        ]
+    finally:
+        for connection in connections:
+            await connection.close()
+    assert [tuple(r) for r in slots[0]] == [(0, 1), (2, 1)]
+    await assert_summary_matches_raw(app, shop.shop_id)
 
 
 # Any sequence of raw SQL writes, single-row and multi-row, keeps the summary exact.

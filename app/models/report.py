@@ -7,7 +7,7 @@ and the benchmark's bulk seed alike. Application code reads them and never write
 
 import datetime as dt
 
-from sqlalchemy import Date, Integer, UniqueConstraint
+from sqlalchemy import Date, Integer, SmallInteger, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import MoneyColumn, TenantModel
@@ -16,17 +16,21 @@ from app.models.base import MoneyColumn, TenantModel
 class DailySales(TenantModel):
     """The non-void bills dated `day` and the returns made against them (on the bill's day).
 
-    Billed figures are kept apart from the returned ones, as in the raw tables, so a report
-    can show either; its net sales are `total_amount - returned_amount`. A day whose bills
-    were all voided keeps its row with `bills = 0` and zero sums; readers skip it. There are
-    no CHECKs: PostgreSQL checks an upsert's proposed row, which carries a (possibly
-    negative) delta, before it finds the conflicting row the delta is added to.
+    A day's figures are the sums over its `slot` rows: each writing transaction adds to a
+    slot that no other running one holds, so concurrent bills of a shop never queue here
+    (a quiet shop has slot 0 only). One slot row alone means nothing and may be negative.
+    Billed figures are kept apart from the returned ones, as in the raw tables; net sales
+    are `total_amount - returned_amount`. A day whose bills were all voided sums to
+    `bills = 0` and zero money; readers skip it.
     """
 
     __tablename__ = "daily_sales"
-    __table_args__ = (UniqueConstraint("shop_id", "day", name="uq_daily_sales_shop_id_day"),)
+    __table_args__ = (
+        UniqueConstraint("shop_id", "day", "slot", name="uq_daily_sales_shop_id_day_slot"),
+    )
 
     day: Mapped[dt.date] = mapped_column(Date)
+    slot: Mapped[int] = mapped_column(SmallInteger)
     bills: Mapped[int] = mapped_column(Integer)
     total_amount: Mapped[MoneyColumn]
     total_cost: Mapped[MoneyColumn]

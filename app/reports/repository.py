@@ -129,15 +129,17 @@ async def figures_by_period(
     """Sales, cost, profit and bill count per period, then a grand-total row, in one query.
 
     Read from `daily_sales`, which triggers keep equal to the bills and their returns (a
-    return in its bill's day, voids left out), so two years of a busy shop are ~730 rows,
-    not a million lines. Days whose bills were all voided are skipped, as the raw bills
-    would skip them. `ROLLUP` adds the grand total as a last row whose period is NULL; on an
-    empty range it is the only row.
+    return in its bill's day, voids left out): two years of a busy shop are some hundreds of
+    rows, not a million lines. A period is listed when it has a live bill (`HAVING`), as
+    the raw bills would list it; a day's slot rows are simply summed with the rest.
+    `ROLLUP` adds the grand total as a last row whose period is NULL (kept by `HAVING`); on
+    an empty range it is the only row.
     """
     period = func.to_char(DailySales.day, literal_column(_PERIOD_FORMATS[unit]))
     net_sales = func.coalesce(func.sum(DailySales.total_amount - DailySales.returned_amount), _ZERO)
     net_cost = func.coalesce(func.sum(DailySales.total_cost - DailySales.returned_cost), _ZERO)
-    conditions = [DailySales.shop_id == shop_id, DailySales.bills > 0]
+    bills = func.coalesce(func.sum(DailySales.bills), 0)
+    conditions = [DailySales.shop_id == shop_id]
     if date_from is not None:
         conditions.append(DailySales.day >= date_from)
     if date_to is not None:
@@ -149,10 +151,11 @@ async def figures_by_period(
                 net_sales.label("sales"),
                 net_cost.label("cost"),
                 (net_sales - net_cost).label("profit"),
-                func.coalesce(func.sum(DailySales.bills), 0).label("bills"),
+                bills.label("bills"),
             )
             .where(*conditions)
             .group_by(func.rollup(period))
+            .having((bills > 0) | (func.grouping(period) == 1))
             .order_by(func.grouping(period), period)
         )
     ).all()

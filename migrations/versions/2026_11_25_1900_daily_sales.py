@@ -13,17 +13,21 @@ How the triggers stay exact and cheap:
   number assigned, a payment recorded) write nothing and lock nothing; on `sales`, a guard
   skips even computing them when no counted column changed.
 - One upsert per statement adds the deltas with `x = x + EXCLUDED.x`, in NUMERIC (no float),
-  touching days in (shop_id, day) order so that two multi-day writers lock rows in the same
-  order and cannot deadlock each other.
+  touching days in (shop_id, day) order, so that writers that do share a slot (more than 16
+  at once) lock its rows in the same order and cannot deadlock each other.
 - Per-row lookups are LATERAL index probes (a bill's returns, a return's bill), so the plan
   stays linear whatever row count the cached plan was made for.
 - A return locks its bill FOR SHARE before reading its status: a concurrent void then waits
   and its delta takes the return back out, or the return waits and sees the void. The API
   locks the bill FOR UPDATE first anyway; this keeps raw-SQL writers exact too.
-- A day's row is locked by its upsert until commit. Same-day writers of one shop queue on it,
-  as they already do on the shop's bill counter; the sale path writes the bill (and so fires
-  the trigger) in its last statement, after taking that counter, so no new wait is added.
+- No hot row: a day has up to 16 slot rows and each writing transaction adds to a slot no
+  other running transaction holds (chosen with advisory locks, see `_SLOTS`), so bills of one
+  shop never queue on the summary, however long their transaction stays open after writing
+  the bill. Readers sum the slots of a day; a quiet shop has one row per day.
 - TRUNCATE (no transition tables) rebuilds the summary from the raw tables.
+- No CHECKs on the sums: PostgreSQL checks an upsert's proposed row, which carries a delta
+  (negative for a void), before it finds the row the delta is added to; and a slot row can
+  go negative (a void added to another slot than its bill). Only a day's sum is meaningful.
 
 Revision ID: 0007_daily_sales
 Revises: 0006_search
@@ -45,13 +49,38 @@ depends_on: str | Sequence[str] | None = None
 
 # All SQL below is assembled from this module's constants (hence the S608 waivers).
 _SUMS = ("bills", "total_amount", "total_cost", "returned_amount", "returned_cost")
-_COLUMNS = ", ".join(("shop_id", "day", *_SUMS))
+_COLUMNS = ", ".join(("shop_id", "day", "slot", *_SUMS))
+_UNIQUE = "uq_daily_sales_shop_id_day_slot"
+
+# Each writing transaction adds to its own slot row of a day, so concurrent bills of one shop
+# never wait for each other here: the first slot whose advisory lock (shop, _SLOT_KEY + slot)
+# is free is taken, and kept until the transaction ends. Readers sum a day's slots. Past
+# _SLOTS concurrent writers of one shop, they share (and queue on) a slot, which is correct,
+# only slower. A shop that writes one bill at a time has one row per day. A statement writing
+# for several shops (bulk SQL) uses the slot of its first shop for all of them.
+_SLOTS = 16
+_SLOT_KEY = 0x44530000  # "DS": daily_sales's range of two-key advisory locks
+_SLOT_FUNCTION = f"""
+CREATE FUNCTION daily_sales_slot(shop bigint) RETURNS smallint LANGUAGE plpgsql AS $fn$
+BEGIN
+    IF shop IS NULL THEN
+        RETURN 0;
+    END IF;
+    FOR slot IN 0..{_SLOTS - 1} LOOP
+        IF pg_try_advisory_xact_lock((shop % 2147483647)::int, {_SLOT_KEY} + slot) THEN
+            RETURN slot;
+        END IF;
+    END LOOP;
+    RETURN pg_backend_pid() % {_SLOTS};
+END
+$fn$
+"""
 
 # The raw figures, as the report computed them before this table: non-void bills grouped by
 # date, with their returns summed per bill first (a bill with two returns is one bill).
 _FROM_RAW = f"""
 INSERT INTO daily_sales ({_COLUMNS})
-SELECT s.shop_id, s.sale_date, count(*), sum(s.total_amount), sum(s.total_cost),
+SELECT s.shop_id, s.sale_date, 0, count(*), sum(s.total_amount), sum(s.total_cost),
        coalesce(sum(r.amount), 0), coalesce(sum(r.cost), 0)
 FROM sales AS s
 LEFT JOIN (
@@ -65,16 +94,17 @@ ORDER BY s.shop_id, s.sale_date
 
 
 def _apply(deltas: str) -> str:
-    """Add the per-(shop, day) sums of `deltas` (rows shaped like _COLUMNS) to the summary."""
+    """Add the per-(shop, day) sums of `deltas` (rows shaped like _SUMS, after shop_id and
+    day) to the slot `chosen_slot` (a variable of the trigger function) of each day."""
     nonzero = " OR ".join(f"sum({name}) <> 0" for name in _SUMS)
     return f"""
     INSERT INTO daily_sales AS d ({_COLUMNS})
-    SELECT shop_id, day, {", ".join(f"sum({name})" for name in _SUMS)}
+    SELECT shop_id, day, chosen_slot, {", ".join(f"sum({name})" for name in _SUMS)}
     FROM ({deltas}) AS delta
     GROUP BY shop_id, day
     HAVING {nonzero}
     ORDER BY shop_id, day
-    ON CONFLICT (shop_id, day) DO UPDATE SET
+    ON CONFLICT ON CONSTRAINT {_UNIQUE} DO UPDATE SET
         {", ".join(f"{name} = d.{name} + EXCLUDED.{name}" for name in _SUMS)}
     """  # noqa: S608
 
@@ -116,9 +146,10 @@ def _returns(rows: str, sign: str = "") -> str:
     """  # noqa: S608
 
 
-def _function(name: str, body: str) -> str:
+def _function(name: str, body: str, *, declare: str = "") -> str:
     return f"""
     CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    {declare}
     BEGIN
         {body};
         RETURN NULL;
@@ -150,7 +181,13 @@ class _Trigger(NamedTuple):
     guard: str = ""
 
     def create_function(self) -> str:
-        return _function(self.function, f"{self.guard} {_apply(self.deltas)}")
+        rows = "new_rows" if "new_rows" in self.transitions else "old_rows"
+        body = f"""
+        {self.guard}
+        chosen_slot := daily_sales_slot((SELECT shop_id FROM {rows} LIMIT 1));
+        {_apply(self.deltas)}
+        """  # noqa: S608
+        return _function(self.function, body, declare="DECLARE chosen_slot smallint;")
 
     def create_trigger(self) -> str:
         return (
@@ -185,6 +222,12 @@ _TRIGGERS = (
     ),
 )
 _REBUILD = "daily_sales_rebuild"
+# Writers of either table wait (SHARE) so that none adds to a slot between DELETE and INSERT.
+_REBUILD_BODY = f"""
+    LOCK TABLE sales, sale_returns IN SHARE MODE;
+    DELETE FROM daily_sales;
+    {_FROM_RAW}
+"""  # noqa: S608
 _TRUNCATED = ("sales", "sale_returns")
 
 
@@ -192,6 +235,7 @@ def upgrade() -> None:
     op.create_table(
         "daily_sales",
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("slot", sa.SmallInteger(), nullable=False),
         sa.Column("bills", sa.Integer(), nullable=False),
         sa.Column("total_amount", sa.Numeric(precision=14, scale=2), nullable=False),
         sa.Column("total_cost", sa.Numeric(precision=14, scale=2), nullable=False),
@@ -206,7 +250,7 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("shop_id", "id", name=op.f("pk_daily_sales")),
-        sa.UniqueConstraint("shop_id", "day", name="uq_daily_sales_shop_id_day"),
+        sa.UniqueConstraint("shop_id", "day", "slot", name=_UNIQUE),
         info={"tenant": True},
     )
     # The triggers run as the writer: the app role upserts its own shop's rows under RLS.
@@ -214,10 +258,11 @@ def upgrade() -> None:
     for statement in isolate("daily_sales"):
         op.execute(statement)
 
+    op.execute(_SLOT_FUNCTION)
     for trigger in _TRIGGERS:
         op.execute(trigger.create_function())
         op.execute(trigger.create_trigger())
-    op.execute(_function(_REBUILD, f"DELETE FROM daily_sales; {_FROM_RAW}"))  # noqa: S608
+    op.execute(_function(_REBUILD, _REBUILD_BODY))
     for table in _TRUNCATED:
         op.execute(
             f"CREATE TRIGGER {_REBUILD} AFTER TRUNCATE ON {table} "
@@ -235,4 +280,5 @@ def downgrade() -> None:
     for trigger in _TRIGGERS:
         op.execute(f"DROP TRIGGER {trigger.function} ON {trigger.table}")
         op.execute(f"DROP FUNCTION {trigger.function}()")
+    op.execute("DROP FUNCTION daily_sales_slot(bigint)")
     op.drop_table("daily_sales")
