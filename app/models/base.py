@@ -62,5 +62,17 @@ class TenantModel(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=False), primary_key=True)
 
 
+class TenantChildModel(TenantModel):
+    """A tenant table whose every row hangs off a parent row of the same shop (a bill's
+    lines, a product's stock movements): its NOT NULL `(shop_id, parent_id)` foreign key
+    already proves the shop exists, so `shop_id` has no foreign key of its own to `shops`.
+    That is one check fewer per row written (six per sale in the profile of issue 6).
+    """
+
+    __abstract__ = True
+
+    shop_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+
+
 def tenant_tables(metadata: MetaData) -> list[str]:
     return sorted(name for name, table in metadata.tables.items() if table.info.get("tenant"))

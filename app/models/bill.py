@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import CreatedAt, MoneyColumn, QuantityColumn, TenantModel
+from app.models.base import CreatedAt, MoneyColumn, QuantityColumn, TenantChildModel, TenantModel
 
 PAYMENT_MODES = ("cash", "upi", "card", "credit")
 BILL_STATUSES = ("completed", "void")
@@ -74,7 +74,7 @@ class Sale(TenantModel):
     created_at: Mapped[CreatedAt]
 
 
-class SaleLine(TenantModel):
+class SaleLine(TenantChildModel):
     __tablename__ = "sale_lines"
     __table_args__ = (
         _fk(["sale_id"], "sales"),
@@ -99,7 +99,7 @@ class SaleLine(TenantModel):
     returned_quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3), server_default="0")
 
 
-class SaleReturn(TenantModel):
+class SaleReturn(TenantChildModel):
     """Goods brought back from a sale: stock goes back in at the cost it left at."""
 
     __tablename__ = "sale_returns"
@@ -119,7 +119,7 @@ class SaleReturn(TenantModel):
     created_at: Mapped[CreatedAt]
 
 
-class SaleReturnLine(TenantModel):
+class SaleReturnLine(TenantChildModel):
     __tablename__ = "sale_return_lines"
     __table_args__ = (
         _fk(["return_id"], "sale_returns"),
@@ -135,7 +135,7 @@ class SaleReturnLine(TenantModel):
     cost: Mapped[MoneyColumn]
 
 
-class Purchase(TenantModel):
+class Purchase(TenantChildModel):
     __tablename__ = "purchases"
     __table_args__ = (
         _fk(["vendor_id"], "vendors"),
@@ -160,7 +160,7 @@ class Purchase(TenantModel):
     created_at: Mapped[CreatedAt]
 
 
-class PurchaseLine(TenantModel):
+class PurchaseLine(TenantChildModel):
     __tablename__ = "purchase_lines"
     __table_args__ = (
         _fk(["purchase_id"], "purchases"),

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import CreatedAt, QuantityColumn, TenantModel
+from app.models.base import CreatedAt, QuantityColumn, TenantChildModel, TenantModel
 
 DRAFT_STATUSES = ("open", "confirmed")
 ENGINES = ("gemini", "ocr")
@@ -69,7 +69,7 @@ class PurchaseDraft(TenantModel):
     confirmed_at: Mapped[dt.datetime | None]
 
 
-class PurchaseDraftLine(TenantModel):
+class PurchaseDraftLine(TenantChildModel):
     __tablename__ = "purchase_draft_lines"
     __table_args__ = (
         ForeignKeyConstraint(

@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import CreatedAt, MoneyColumn, QuantityColumn, TenantModel
+from app.models.base import CreatedAt, MoneyColumn, QuantityColumn, TenantChildModel, TenantModel
 
 UNITS = ("pcs", "kg", "g", "l", "ml", "pack", "box", "dozen", "m", "bottle", "bag")
 MOVEMENT_REASONS = ("opening", "adjustment", "sale", "purchase", "void", "return")
@@ -68,7 +68,7 @@ class Product(TenantModel):
     updated_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
 
-class StockMovement(TenantModel):
+class StockMovement(TenantChildModel):
     """One change of one product's quantity. `products.quantity` is the running sum of these."""
 
     __tablename__ = "stock_movements"

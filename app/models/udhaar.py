@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, ForeignKeyConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import CreatedAt, MoneyColumn, TenantModel
+from app.models.base import CreatedAt, MoneyColumn, TenantChildModel, TenantModel
 
 UDHAAR_KINDS = ("sale", "purchase")
 SETTLEMENT_KINDS = ("payment", "void", "return")
@@ -93,7 +93,7 @@ class UdhaarPayment(TenantModel):
     created_at: Mapped[CreatedAt]
 
 
-class UdhaarSettlement(TenantModel):
+class UdhaarSettlement(TenantChildModel):
     """A payment against an entry, or the reversal written by a void or a return."""
 
     __tablename__ = "udhaar_settlements"
