@@ -7,6 +7,7 @@ from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import driver_connection
 from app.core.errors import Duplicate, InvalidInput, NotFound
 from app.core.pagination import Page
 from app.models import Product
@@ -133,9 +134,23 @@ async def search(
 ) -> tuple[list[ProductRead], int]:
     key = name_key(q) if q else None
     rows, total = await repository.search(
-        session, shop_id, page, query_key=key or None, low_stock=low_stock
+        await driver_connection(session), shop_id, page, query_key=key or None, low_stock=low_stock
     )
-    return [to_read(row) for row in rows], total
+    # Built without validation: every value is a typed column of a product row.
+    return [
+        ProductRead.model_construct(
+            product_id=row["id"],
+            product_name=row["name"],
+            price_purchase=row["price_purchase"],
+            price_sale=row["price_sale"],
+            quantity=row["quantity"],
+            unit=row["unit"],
+            barcode=row["barcode"],
+            reorder_level=row["reorder_level"],
+            low_stock=row["quantity"] <= row["reorder_level"],
+        )
+        for row in rows
+    ], total
 
 
 async def movements(
