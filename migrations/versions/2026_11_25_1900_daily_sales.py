@@ -93,13 +93,17 @@ ORDER BY s.shop_id, s.sale_date
 """  # noqa: S608
 
 
-def _apply(deltas: str) -> str:
-    """Add the per-(shop, day) sums of `deltas` (rows shaped like _SUMS, after shop_id and
-    day) to the slot `chosen_slot` (a variable of the trigger function) of each day."""
+def _apply(deltas: str, rows: str) -> str:
+    """Add the per-(shop, day) sums of `deltas` (shop_id, day, then _SUMS) to the summary.
+
+    The slot is an uncorrelated subquery, so PostgreSQL evaluates it once per statement,
+    and only if some delta is left to add (no advisory lock for a change that cancels out).
+    """
     nonzero = " OR ".join(f"sum({name}) <> 0" for name in _SUMS)
+    slot = f"(SELECT daily_sales_slot(x.shop_id) FROM {rows} AS x LIMIT 1)"  # noqa: S608
     return f"""
     INSERT INTO daily_sales AS d ({_COLUMNS})
-    SELECT shop_id, day, chosen_slot, {", ".join(f"sum({name})" for name in _SUMS)}
+    SELECT shop_id, day, {slot}, {", ".join(f"sum({name})" for name in _SUMS)}
     FROM ({deltas}) AS delta
     GROUP BY shop_id, day
     HAVING {nonzero}
@@ -146,10 +150,9 @@ def _returns(rows: str, sign: str = "") -> str:
     """  # noqa: S608
 
 
-def _function(name: str, body: str, *, declare: str = "") -> str:
+def _function(name: str, body: str) -> str:
     return f"""
     CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
-    {declare}
     BEGIN
         {body};
         RETURN NULL;
@@ -182,12 +185,7 @@ class _Trigger(NamedTuple):
 
     def create_function(self) -> str:
         rows = "new_rows" if "new_rows" in self.transitions else "old_rows"
-        body = f"""
-        {self.guard}
-        chosen_slot := daily_sales_slot((SELECT shop_id FROM {rows} LIMIT 1));
-        {_apply(self.deltas)}
-        """  # noqa: S608
-        return _function(self.function, body, declare="DECLARE chosen_slot smallint;")
+        return _function(self.function, f"{self.guard} {_apply(self.deltas, rows)}")
 
     def create_trigger(self) -> str:
         return (
