@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+import asyncpg
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,6 +68,11 @@ async def enter_shop_and_load(session: AsyncSession, shop_id: int) -> dict[str, 
     result = await connection.exec_driver_sql(_ENTER_AND_LOAD, (str(shop_id), shop_id))
     row = dict(result.one()._mapping)
     return None if row["id"] is None else row
+
+
+async def shop_row(connection: asyncpg.Connection, shop_id: int) -> dict[str, Any] | None:
+    row = await connection.fetchrow("SELECT * FROM shops WHERE id = $1", shop_id)
+    return None if row is None else dict(row)
 
 
 async def shop(session: AsyncSession, shop_id: int) -> Shop | None:

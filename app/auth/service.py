@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth import repository
@@ -153,6 +154,14 @@ def _settings_of_row(row: dict[str, Any]) -> ShopSettings:
         allow_negative_stock=row["allow_negative_stock"],
         **{name: row[name] for name in MessageSettings.model_fields},
     )
+
+
+async def shop_settings_on(connection: asyncpg.Connection, shop_id: int) -> ShopSettings:
+    """The shop's settings, read on a driver connection (the hot endpoints have no session)."""
+    row = await repository.shop_row(connection, shop_id)
+    if row is None:
+        raise NotFound("This shop no longer exists")
+    return _settings_of_row(row)
 
 
 async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:

@@ -10,15 +10,15 @@ from a query that forgets its filter. Both settings are transaction-local (`is_l
 a pooled connection never carries a shop into the next request.
 """
 
-import logging
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -26,8 +26,6 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import DatabaseSettings
-
-_log = logging.getLogger("dukaan.db")
 
 APP_ROLE = "dukaan_app"
 """The role every request runs as; it has no BYPASSRLS and owns nothing."""
@@ -96,11 +94,6 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
     return driver
 
 
-COMMITTED_BY_DRIVER = "dukaan.committed_by_driver"
-"""Set in `session.info` once a driver batch has committed the request's work itself (the
-sale: see `execute_hearing`); what is left of the session's transaction is empty."""
-
-
 async def execute_hearing(connection: asyncpg.Connection, batch: str, prefix: str) -> list[str]:
     """Run a simple-query batch; return what its NOTICEs starting with `prefix` said.
 
@@ -124,27 +117,50 @@ async def execute_hearing(connection: asyncpg.Connection, batch: str, prefix: st
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's one transaction: committed as the endpoint returns, rolled back on error.
-
-    When a driver batch has already committed the work (`COMMITTED_BY_DRIVER`), closing the
-    empty transaction it left can change nothing, so a failure there (the server going away
-    that instant) is logged, not turned into an error reply for a bill that was recorded.
-    """
+    """The request's one transaction: committed as the endpoint returns, rolled back on error."""
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with maker() as session:
-        transaction = await session.begin()
+    async with maker() as session, session.begin():
+        yield session
+
+
+def shop_switch_sql(shop_id: int) -> str:
+    """`SHOP_SWITCH` with the shop id written in, for simple-query batches (no parameters)."""
+    return SHOP_SWITCH.replace("$1", f"'{int(shop_id)}'")
+
+
+@contextlib.asynccontextmanager
+async def shop_transaction(engine: AsyncEngine, shop_id: int) -> AsyncIterator[asyncpg.Connection]:
+    """A request's one transaction on the bare driver connection, confined to the shop.
+
+    For the hottest endpoints (a sale, a bill, the catalogue search), whose SQL is prebuilt:
+    no session, and BEGIN and the shop switch (rule 3) go in one round trip. Rule 1 holds as
+    for `get_session`: used as a function-scoped dependency, the commit happens before the
+    response is sent, and an error rolls everything back. A batch that ends with its own
+    COMMIT (the sale's last) leaves nothing to commit.
+    """
+    async with engine.connect() as pooled:
+        driver: asyncpg.Connection = (await pooled.get_raw_connection()).driver_connection
         try:
-            yield session
+            await driver.execute(f"BEGIN; SELECT {shop_switch_sql(shop_id)}")
+            yield driver
+            if driver.is_in_transaction():
+                await driver.execute("COMMIT")
         except BaseException:
-            await transaction.rollback()
+            await _roll_back(pooled, driver)
             raise
-        if not session.info.get(COMMITTED_BY_DRIVER):
-            await transaction.commit()
+
+
+async def _roll_back(pooled: AsyncConnection, driver: asyncpg.Connection) -> None:
+    """Roll back what is open; a connection that is gone or cannot roll back is dropped
+    from the pool (SQLAlchemy never saw these statements fail, so it cannot know)."""
+    if not driver.is_closed():
+        if not driver.is_in_transaction():
             return
-        try:
-            await transaction.commit()
-        except (SQLAlchemyError, OSError) as exc:
-            _log.warning("closing a committed request's empty transaction failed: %r", exc)
+        with contextlib.suppress(Exception):  # whatever broke, the request's error is raised
+            await driver.execute("ROLLBACK")
+            return
+    with contextlib.suppress(Exception):
+        await pooled.invalidate()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -114,6 +114,7 @@ _LOST_SERVER = (
     asyncpg.PostgresConnectionError,  # closed in the middle of an operation
     asyncpg.exceptions.OperatorInterventionError,  # shutting down, or starting up
     asyncpg.exceptions.InterfaceError,
+    asyncpg.InternalClientError,  # the connection left mid-operation by a lost server
 )
 
 
@@ -186,6 +187,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(asyncpg.PostgresError, driver_error)
     app.add_exception_handler(asyncpg.InterfaceError, driver_error)
+    app.add_exception_handler(asyncpg.InternalClientError, driver_error)
     app.add_exception_handler(OSError, connection_error)  # ConnectionError is an OSError
     app.add_exception_handler(TimeoutError, connection_error)
     # Anything else is caught by RequestIdMiddleware (outermost), which logs it with the

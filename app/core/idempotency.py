@@ -15,11 +15,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Header, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import driver_connection
 from app.core.errors import AppError, Conflict, InvalidInput
 from app.core.responses import respond
 
@@ -27,23 +29,22 @@ TTL = dt.timedelta(hours=24)
 TTL_S = int(TTL.total_seconds())
 _PRINTABLE = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,254}$")
 
-_CLAIM = text(
+_CLAIM = (
     "INSERT INTO idempotency_keys (shop_id, key, fingerprint, expires_at) "
-    "VALUES (:shop_id, :key, :fingerprint, now() + make_interval(secs => :ttl)) "
+    "VALUES ($1, $2, $3, now() + make_interval(secs => $4)) "
     "ON CONFLICT (shop_id, key) DO NOTHING RETURNING id"
 )
-_FIND = text(
+_FIND = (
     "SELECT id, fingerprint, status_code, response, expires_at < now() AS expired "
-    "FROM idempotency_keys WHERE shop_id = :shop_id AND key = :key FOR UPDATE"
+    "FROM idempotency_keys WHERE shop_id = $1 AND key = $2 FOR UPDATE"
 )
-_RECLAIM = text(
-    "UPDATE idempotency_keys SET fingerprint = :fingerprint, status_code = NULL, "
-    "response = NULL, created_at = now(), expires_at = now() + make_interval(secs => :ttl) "
-    "WHERE id = :id AND shop_id = :shop_id"
+_RECLAIM = (
+    "UPDATE idempotency_keys SET fingerprint = $3, status_code = NULL, "
+    "response = NULL, created_at = now(), expires_at = now() + make_interval(secs => $4) "
+    "WHERE id = $2 AND shop_id = $1"
 )
-_REMEMBER = text(
-    "UPDATE idempotency_keys SET status_code = :status_code, response = :response "
-    "WHERE id = :id AND shop_id = :shop_id"
+_REMEMBER = (
+    "UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE id = $2 AND shop_id = $1"
 )
 PURGE_GRACE = dt.timedelta(hours=1)
 _PURGE = text(
@@ -128,21 +129,26 @@ async def claim(session: AsyncSession, shop_id: int, key: str | None, print_: st
     """Reserve `key` for this request, or return the stored reply to replay."""
     if key is None:
         return Claim(record_id=None)
-    params = {"shop_id": shop_id, "key": key, "fingerprint": print_, "ttl": TTL_S}
-    inserted = await session.scalar(_CLAIM, params)
+    return await claim_on(await driver_connection(session), shop_id, key, print_)
+
+
+async def claim_on(connection: asyncpg.Connection, shop_id: int, key: str, print_: str) -> Claim:
+    """`claim` on a driver connection (the hot endpoints have no session)."""
+    inserted = await connection.fetchval(_CLAIM, shop_id, key, print_, TTL_S)
     if inserted is not None:
         return Claim(record_id=int(inserted))
-    row = (await session.execute(_FIND, params)).one()
-    if row.expired:
-        await session.execute(_RECLAIM, params | {"id": row.id})
-        return Claim(record_id=int(row.id))
-    if row.fingerprint != print_:
+    row = await connection.fetchrow(_FIND, shop_id, key)
+    assert row is not None  # the insert met this row, and a key is never deleted unexpired
+    if row["expired"]:
+        await connection.execute(_RECLAIM, shop_id, row["id"], print_, TTL_S)
+        return Claim(record_id=int(row["id"]))
+    if row["fingerprint"] != print_:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was used with a different request body; use a new key"
         )
-    if row.status_code is None:
+    if row["status_code"] is None:
         raise Conflict("A request with this Idempotency-Key is still being processed")
-    return Claim(record_id=int(row.id), replay_status=row.status_code, replay_body=row.response)
+    return Claim(int(row["id"]), replay_status=row["status_code"], replay_body=row["response"])
 
 
 async def remember(
@@ -151,10 +157,8 @@ async def remember(
     """Store the reply (already rendered JSON text) with the write it describes."""
     if claimed.record_id is None:
         return
-    await session.execute(
-        _REMEMBER,
-        {"id": claimed.record_id, "shop_id": shop_id, "status_code": status_code, "response": body},
-    )
+    connection = await driver_connection(session)
+    await connection.execute(_REMEMBER, shop_id, claimed.record_id, status_code, body)
 
 
 async def idempotent(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth import service as auth_service
 from app.config import ExtractionSettings
+from app.core.db import driver_connection
 from app.core.errors import ProviderUnavailable, RateLimited
 from app.core.pagination import MAX_LIMIT, Page
 from app.extraction import images, repository
@@ -124,7 +125,11 @@ async def load_catalogue(session: AsyncSession, shop_id: int) -> Catalogue:
     offset = 0
     while True:
         rows, total = await products.search(
-            session, shop_id, Page(limit=MAX_LIMIT, offset=offset), q=None, low_stock=False
+            await driver_connection(session),
+            shop_id,
+            Page(limit=MAX_LIMIT, offset=offset),
+            q=None,
+            low_stock=False,
         )
         names.extend((row.product_id, row.product_name) for row in rows)
         offset += MAX_LIMIT

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
+from app.auth.dependencies import OwnerDep, PrincipalDep, ShopConnectionDep, ShopSessionDep
 from app.core.idempotency import IdempotencyKeyDep, idempotent
 from app.core.openapi import AUTHED, BODY, WRITE, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
@@ -29,7 +29,7 @@ _CREATED = linked(
 
 @router.get("/", response_model=list[ProductRead], responses=error_responses(*AUTHED))
 async def list_products(
-    session: ShopSessionDep,
+    connection: ShopConnectionDep,
     principal: PrincipalDep,
     page: PageDep,
     request: Request,
@@ -40,7 +40,7 @@ async def list_products(
 ) -> DecimalJSONResponse:
     """The shop's live products, by name; `X-Total-Count` and `Link` carry pagination."""
     products, total = await service.search(
-        session, principal.shop_id, page, q=q, low_stock=low_stock
+        connection, principal.shop_id, page, q=q, low_stock=low_stock
     )
     return respond(for_role(principal, products), headers=page_headers(request, page, total))
 

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import driver_connection
 from app.core.errors import Duplicate, InvalidInput, NotFound
 from app.core.pagination import Page
 from app.models import Product
@@ -130,11 +130,11 @@ async def delete(session: AsyncSession, shop_id: int, product_id: int) -> Delete
 
 
 async def search(
-    session: AsyncSession, shop_id: int, page: Page, *, q: str | None, low_stock: bool
+    connection: asyncpg.Connection, shop_id: int, page: Page, *, q: str | None, low_stock: bool
 ) -> tuple[list[ProductRead], int]:
     key = name_key(q) if q else None
     rows, total = await repository.search(
-        await driver_connection(session), shop_id, page, query_key=key or None, low_stock=low_stock
+        connection, shop_id, page, query_key=key or None, low_stock=low_stock
     )
     # Built without validation: every value is a typed column of a product row.
     return [

@@ -17,7 +17,7 @@ import asyncpg
 from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import SHOP_SWITCH, execute_hearing
+from app.core.db import execute_hearing
 from app.core.pagination import Page, fetch_page
 from app.models import Product, Sale, SaleLine, SaleReturn, SaleReturnLine
 
@@ -132,13 +132,11 @@ SELECT id FROM sale
 """
 
 # The bill's number, then COMMIT, in one round trip. The counter upsert takes the shop's
-# bill-number row lock (and the numbered bill, its day's summary row): sent in one message
-# with the COMMIT, those locks are held for these statements and the commit's flush only,
-# never while the API waits for a reply or for its turn on the event loop. A simple-query
-# batch takes no parameters: every value put into it is an integer, the fiscal year checked
-# against its pattern, or a constant. The number comes back as a NOTICE (`app_notice`). The
-# batch ends by opening a new transaction, confined to the shop like the first, for the
-# request's session to close.
+# bill-number row lock: sent in one message with the COMMIT, the lock is held for these
+# statements and the commit's flush only, never while the API waits for a reply or for its
+# turn on the event loop. A simple-query batch takes no parameters: every value put into it
+# is an integer, the fiscal year checked against its pattern, or a constant. The number
+# comes back as a NOTICE (`app_notice`); the request's transaction ends here.
 _NUMBER_AND_COMMIT = """
 WITH counter AS (
     INSERT INTO bill_counters (shop_id, kind, fiscal_year, last_no)
@@ -158,8 +156,6 @@ WITH counter AS (
 )
 SELECT app_notice('{notice}' || sale.bill_no) FROM sale;
 COMMIT;
-BEGIN;
-SELECT {switch};
 """
 _NOTICE = "dukaan.bill_no="
 _FISCAL_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
@@ -344,7 +340,6 @@ async def number_and_commit(
         fiscal_year=fiscal_year,
         claim_id="NULL" if claim_id is None else int(claim_id),
         notice=_NOTICE,
-        switch=SHOP_SWITCH.replace("$1", f"'{int(shop_id)}'"),
     )
     (bill_no,) = await execute_hearing(connection, batch, _NOTICE)
     return bill_no

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
+from app.auth.dependencies import OwnerDep, PrincipalDep, ShopConnectionDep, ShopSessionDep
+from app.core.db import driver_connection
 from app.core.idempotency import IdempotencyKeyDep, fingerprint_post, idempotent
 from app.core.inputs import IsoDate
 from app.core.openapi import AUTHED, BODY, error_responses, link, linked
@@ -43,7 +44,7 @@ _CREATED = linked(
 )
 async def create_sale(
     data: SaleCreate,
-    session: ShopSessionDep,
+    connection: ShopConnectionDep,
     principal: PrincipalDep,
     idempotency_key: IdempotencyKeyDep,
 ) -> Response:
@@ -53,7 +54,7 @@ async def create_sale(
     Send an `Idempotency-Key` so a retried request cannot record the sale twice.
     """
     reply = await service.record_sale(
-        session,
+        connection,
         principal,
         data,
         idempotency_key=idempotency_key,
@@ -86,11 +87,11 @@ async def list_sales(
 
 @router.get("/{sale_id}", response_model=SaleDetail, responses=error_responses(*AUTHED, 404))
 async def get_sale(
-    sale_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
+    sale_id: IdPath, connection: ShopConnectionDep, principal: PrincipalDep
 ) -> DecimalJSONResponse:
     """One bill with its lines (cost and profit per line) and its customer."""
     return respond(
-        for_role(principal, await service.sale_detail(session, principal.shop_id, sale_id))
+        for_role(principal, await service.sale_detail(connection, principal.shop_id, sale_id))
     )
 
 
@@ -104,9 +105,8 @@ async def void_sale(
 ) -> DecimalJSONResponse:
     """Owners only: cancel a bill. Stock and udhaar are reversed by new ledger rows."""
     await returns.void_sale(session, principal.shop_id, sale_id, data.reason)
-    return respond(
-        for_role(principal, await service.sale_detail(session, principal.shop_id, sale_id))
-    )
+    detail = await service.sale_detail(await driver_connection(session), principal.shop_id, sale_id)
+    return respond(for_role(principal, detail))
 
 
 @router.post(

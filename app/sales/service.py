@@ -8,11 +8,11 @@ held for the shortest time.
 import datetime as dt
 from decimal import Decimal
 
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
 from app.core import idempotency
-from app.core.db import COMMITTED_BY_DRIVER, driver_connection
 from app.core.errors import InvalidInput, NotFound
 from app.core.idempotency import Reply
 from app.core.money import round_money
@@ -91,7 +91,7 @@ def settle_amounts(
 
 
 async def record_sale(
-    session: AsyncSession,
+    connection: asyncpg.Connection,
     principal: Principal,
     data: SaleCreate,
     *,
@@ -105,10 +105,9 @@ async def record_sale(
     bill, its lines, movements, udhaar, message and stored reply, numbering the bill last.
     """
     shop_id = principal.shop_id
-    shop = await auth_service.shop_settings(session, shop_id)
+    shop = await auth_service.shop_settings_on(connection, shop_id)
     sale_date = bill_date(data.transaction_date, shop.today(), "transaction_date")
     phone = party_phone(data.phone_no, shop.region)
-    connection = await driver_connection(session)
 
     async def take(key: str | None) -> repository.Taken:
         return await repository.take_for_sale(
@@ -134,7 +133,8 @@ async def record_sale(
     claim_id = taken.claim_id
     if not taken.claimed:
         # Another request used the key: replay its reply (or reclaim an expired key).
-        claimed = await idempotency.claim(session, shop_id, idempotency_key, fingerprint)
+        assert idempotency_key is not None  # only a key can be held by another request
+        claimed = await idempotency.claim_on(connection, shop_id, idempotency_key, fingerprint)
         if claimed.is_replay:
             return claimed.replay()
         taken, claim_id = await take(None), claimed.record_id
@@ -241,7 +241,6 @@ async def record_sale(
     bill_no = await repository.number_and_commit(
         connection, shop_id, sale_id, fiscal_year(sale_date), claim_id
     )
-    session.info[COMMITTED_BY_DRIVER] = True
     body = reply.replace(repository.SALE_ID_MARK, str(sale_id))
     return Reply(201, body.replace(repository.BILL_NO_MARK, bill_no))
 
@@ -293,9 +292,9 @@ async def get_sale(
     return sale
 
 
-async def sale_detail(session: AsyncSession, shop_id: int, sale_id: int) -> SaleDetail:
+async def sale_detail(connection: asyncpg.Connection, shop_id: int, sale_id: int) -> SaleDetail:
     """One bill with its lines and customer, read in one statement (the most read page)."""
-    row = await repository.detail(await driver_connection(session), shop_id, sale_id)
+    row = await repository.detail(connection, shop_id, sale_id)
     if row is None:
         raise NotFound(f"Sale {sale_id} not found")
     lines = zip(
