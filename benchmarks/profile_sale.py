@@ -214,6 +214,19 @@ def _instrument() -> None:
             trace.ops["asyncpg close of evicted statements"] += len(self._stmts_to_close)
         return await cleanup(self)
 
+    # The hot paths send prebuilt SQL straight to the driver (no adapter): one round trip per
+    # call, a simple-query batch (several statements, no parameters) when `execute` has none.
+    for name in ("fetch", "fetchrow", "fetchval", "execute"):
+        method = getattr(asyncpg.Connection, name)
+
+        def traced_driver(
+            self: Any, query: str, *args: Any, _method: Any = method, **kw: Any
+        ) -> Any:
+            batch = _method.__name__ == "execute" and not args
+            label = "driver batch (simple query)" if batch else "driver statement"
+            return timed(label, query, _method(self, query, *args, **kw))
+
+        setattr(asyncpg.Connection, name, traced_driver)
     asyncpg.Connection._get_statement = traced_get_statement
     asyncpg.Connection._cleanup_stmts = traced_cleanup
     connection._start_transaction = traced_start
@@ -226,22 +239,14 @@ def _instrument() -> None:
 # Functions of the sale path timed one by one (wall time, and the PostgreSQL waits inside).
 TIMED: list[tuple[str, str]] = [
     ("app.auth.dependencies", "read_token"),
-    ("app.auth.dependencies", "enter_shop"),
-    ("app.core.idempotency", "fingerprint"),
-    ("app.core.idempotency", "claim"),
-    ("app.core.idempotency", "remember"),
-    ("app.core.idempotency", "respond"),
+    ("app.core.idempotency", "fingerprint_post"),
+    ("app.core.idempotency", "claim_on"),
     ("app.sales.service", "record_sale"),
-    ("app.auth.service", "shop_settings"),
-    ("app.products.service", "for_bill"),
-    ("app.stock.service", "take_out"),
-    ("app.parties.service", "upsert_customer"),
-    ("app.sales.repository", "add_sale"),
-    ("app.sales.repository", "add_lines"),
-    ("app.stock.service", "record_movements"),
-    ("app.udhaar.service", "open_sale_credit"),
-    ("app.sales.repository", "assign_bill_no"),
-    ("app.notifications.service", "queue_bill"),
+    ("app.auth.service", "shop_settings_on"),
+    ("app.sales.repository", "take_for_sale"),
+    ("app.notifications.service", "sale_bill_text"),
+    ("app.sales.repository", "write_sale"),
+    ("app.sales.repository", "number_and_commit"),
 ]
 
 
