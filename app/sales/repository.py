@@ -1,10 +1,11 @@
 """Sale queries: bills, lines, returns, bill numbers. No business rules here.
 
-A new sale is two prebuilt statements sent straight to asyncpg (`take_for_sale`, then
-`write_sale`): the profile of issue 6 showed SQLAlchemy's statement building and a dozen
-round trips costing five times what PostgreSQL spent on the sale. Between them they touch
-the tables of other domains (the idempotency key, the customer, stock, udhaar, the outbox),
-but every rule still comes from those domains' services: this module only carries values.
+A new sale is three prebuilt round trips sent straight to asyncpg (`take_for_sale`,
+`write_sale`, then `number_and_commit`): the profile of issue 6 showed SQLAlchemy's statement
+building and a dozen round trips costing five times what PostgreSQL spent on the sale.
+Between them they touch the tables of other domains (the idempotency key, the customer,
+stock, udhaar, the outbox), but every rule still comes from those domains' services: this
+module only carries values.
 """
 
 import datetime as dt

@@ -98,11 +98,12 @@ async def record_sale(
     idempotency_key: str | None,
     fingerprint: str,
 ) -> Reply:
-    """The sale in two statements (see `app.sales.repository`); the reply as JSON text.
+    """The sale in three round trips (see `app.sales.repository`); the reply as JSON text.
 
     The first claims the Idempotency-Key, takes the stock and upserts the customer; the
     rules are then checked here (any failure rolls all of it back); the second writes the
-    bill, its lines, movements, udhaar, message and stored reply, numbering the bill last.
+    bill, its lines, movements, udhaar, message and stored reply; the third numbers the
+    bill and commits, so the shop's counter lock lives only inside that one message.
     """
     shop_id = principal.shop_id
     shop = await auth_service.shop_settings_on(connection, shop_id)
