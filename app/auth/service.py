@@ -171,14 +171,7 @@ async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
     shop = await repository.shop(session, shop_id)
     if shop is None:
         raise NotFound("This shop no longer exists")
-    return ShopSettings(
-        shop_id=shop.id,
-        name=shop.name,
-        region=shop.region,
-        timezone=shop.timezone,
-        allow_negative_stock=shop.allow_negative_stock,
-        **_message_settings(shop),
-    )
+    return _settings_of_row({column.key: getattr(shop, column.key) for column in Shop.__table__.c})
 
 
 async def update_shop(session: AsyncSession, shop_id: int, data: ShopUpdate) -> ShopRead:

@@ -92,7 +92,9 @@ def _allowed_methods(request: Request) -> str:
 
 async def integrity_error(request: Request, exc: Exception) -> DecimalJSONResponse:
     """A constraint the service did not pre-check (usually a race): a 409, not a 500."""
-    _log.warning("integrity error", extra={"path": request.url.path, "error": str(exc.__cause__)})
+    _log.warning(
+        "integrity error", extra={"path": request.url.path, "error": str(exc.__cause__ or exc)}
+    )
     return DecimalJSONResponse(
         {"detail": "The change conflicts with existing data; reload and retry", "code": "conflict"},
         status_code=409,

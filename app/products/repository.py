@@ -83,20 +83,19 @@ _COLUMNS = (
     "id, name, price_purchase, price_sale, quantity, unit, barcode, reorder_level, "
     "count(*) OVER () AS total"
 )
-_SEARCH = f"""
-SELECT {_COLUMNS}
-FROM search_products($1) WITH ORDINALITY AS m
-WHERE m.shop_id = $2 AND m.archived_at IS NULL AND (NOT $3 OR m.quantity <= m.reorder_level)
-ORDER BY m.ordinality
-LIMIT $4 OFFSET $5
-"""  # noqa: S608 - constants only
 _LIST = f"""
 SELECT {_COLUMNS}
 FROM products AS p
-WHERE p.shop_id = $2 AND p.archived_at IS NULL AND (NOT $3 OR p.quantity <= p.reorder_level)
-  AND $1::text IS NULL
+WHERE p.shop_id = $1 AND p.archived_at IS NULL AND (NOT $2 OR p.quantity <= p.reorder_level)
 ORDER BY p.name_key, p.id
-LIMIT $4 OFFSET $5
+LIMIT $3 OFFSET $4
+"""  # noqa: S608 - constants only
+_SEARCH = f"""
+SELECT {_COLUMNS}
+FROM search_products($5) WITH ORDINALITY AS m
+WHERE m.shop_id = $1 AND m.archived_at IS NULL AND (NOT $2 OR m.quantity <= m.reorder_level)
+ORDER BY m.ordinality
+LIMIT $3 OFFSET $4
 """  # noqa: S608 - constants only
 
 
@@ -114,14 +113,21 @@ async def search(
     'tata salt 1kg' and a typo like 'tata slat' still finds it. Returns the page's rows
     (columns of `_COLUMNS`) and the total.
     """
-    args = (query_key, shop_id, low_stock)
-    rows = await connection.fetch(_SEARCH if query_key else _LIST, *args, page.limit, page.offset)
+    query, matching = (_SEARCH, (query_key,)) if query_key else (_LIST, ())
+
+    async def fetch(limit: int, offset: int) -> list[asyncpg.Record]:
+        rows: list[asyncpg.Record] = await connection.fetch(
+            query, shop_id, low_stock, limit, offset, *matching
+        )
+        return rows
+
+    rows = await fetch(page.limit, page.offset)
     if rows:
         return rows, int(rows[0]["total"])
     if page.offset == 0:
         return [], 0
-    # A page past the end has no row to carry the count: count the whole set.
-    counted = await connection.fetch(_SEARCH if query_key else _LIST, *args, 1, 0)
+    # A page past the end has no row to carry the count: the first page's row carries it.
+    counted = await fetch(1, 0)
     return [], int(counted[0]["total"]) if counted else 0
 
 

@@ -148,9 +148,9 @@ async def record_sale(
         StockLine(product_id=p.id, change=-line.quantity, reason="sale")
         for line, p in zip(data.products, resolved, strict=True)
     ]
-    short = sorted({p.id: p for p in resolved if p.after is None}.items())
+    short = [p for p in resolved if p.after is None]
     if short:
-        _, product = short[0]
+        product = min(short, key=lambda p: p.id)  # the first short product, as locked
         requested = sum((-s.change for s in stock_lines if s.product_id == product.id), Decimal(0))
         raise stock.shortage(product.id, product.name, product.quantity, requested)
 
