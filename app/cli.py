@@ -1,10 +1,14 @@
 """The `dukaan` command: serve the API, send messages, run migrations."""
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
 import time
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any
 
 import typer
 import uvicorn
@@ -13,12 +17,57 @@ from rich.console import Console
 from app.config import Settings, get_settings
 from app.core import migrate as migrations
 from app.core import production
-from app.core.embedded import ensure_database, start_server
+from app.core.embedded import ensure_database, start_server, stop_server
+from app.core.http_protocol import HeaderTimeoutProtocol
 from app.core.logging import configure_logging
 from app.notifications import dispatcher
 
 cli = typer.Typer(help="Dukaan Sahaayak: the backend of a shop's books.", no_args_is_help=True)
 console = Console(stderr=True)
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+_embedded_servers: list[Any] = []
+"""Embedded PostgreSQL servers this process started (or attached to), to let go of on exit."""
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGINT, raised where the process was, so the way out runs `finally` blocks."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stops_embedded_database_on_signals() -> Iterator[None]:
+    """Stop the embedded PostgreSQL this process started, however the block ends.
+
+    Uvicorn handles SIGTERM/SIGINT itself, shuts down gracefully, restores the handlers it
+    found and raises the signal again. With the default handler SIGTERM then killed the
+    process on the spot: the library's atexit cleanup never ran, PostgreSQL kept running and
+    its handle file kept a dead pid. The handler installed here turns that (and a signal
+    during start-up or migrations) into an exception; the database is stopped and only then
+    is the signal raised again with its usual effect, so the exit status still tells.
+    """
+    previous = {signum: signal.signal(signum, _raise_stopped) for signum in _STOP_SIGNALS}
+    received: int | None = None
+    try:
+        yield
+    except _Stopped as stopped:
+        received = stopped.signum
+    finally:
+        for signum in _STOP_SIGNALS:  # a second Ctrl+C must not cut the shutdown short
+            signal.signal(signum, signal.SIG_IGN)
+        while _embedded_servers:
+            stop_server(_embedded_servers.pop())
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received is not None:
+        signal.raise_signal(received)
 
 
 def _resolve_database_url() -> str:
@@ -31,6 +80,7 @@ def _resolve_database_url() -> str:
         return settings.db.url
     started = time.perf_counter()
     server = start_server(settings.db.data_dir)
+    _embedded_servers.append(server)
     url = ensure_database(server)
     os.environ["DATABASE_URL"] = url
     get_settings.cache_clear()
@@ -45,7 +95,8 @@ def _resolve_database_url() -> str:
 def migrate() -> None:
     """Apply database migrations up to the newest."""
     configure_logging(get_settings().server.log_level)
-    migrations.upgrade(_resolve_database_url())
+    with _stops_embedded_database_on_signals():
+        migrations.upgrade(_resolve_database_url())
     console.print(f"[green]Database at migration[/] {migrations.head_revision()}")
 
 
@@ -68,23 +119,29 @@ def serve(
     settings = get_settings()
     configure_logging(settings.server.log_level)
     _refuse_unsafe_production(settings)
-    url = _resolve_database_url()
-    migrations.upgrade(url)
-    bind_host = host or settings.server.host
-    bind_port = port or settings.server.port
-    console.print(
-        f"[bold]Dukaan Sahaayak[/] on http://{bind_host}:{bind_port}  "
-        f"(docs: http://{bind_host}:{bind_port}/docs)"
-    )
-    uvicorn.run(
-        "app.main:app",
-        host=bind_host,
-        port=bind_port,
-        workers=workers or settings.server.workers,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-    )
+    with _stops_embedded_database_on_signals():
+        url = _resolve_database_url()
+        migrations.upgrade(url)
+        bind_host = host or settings.server.host
+        bind_port = port or settings.server.port
+        console.print(
+            f"[bold]Dukaan Sahaayak[/] on http://{bind_host}:{bind_port}  "
+            f"(docs: http://{bind_host}:{bind_port}/docs)"
+        )
+        proxies = settings.server.forwarded_allow_ips
+        uvicorn.run(
+            "app.main:app",
+            host=bind_host,
+            port=bind_port,
+            workers=workers or settings.server.workers,
+            log_config=None,
+            access_log=False,
+            # X-Forwarded-For/-Proto only from the proxies configured; none by default, so a
+            # client cannot choose the address that login limits count it under.
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies,
+            http=HeaderTimeoutProtocol,  # closes connections that never finish their headers
+        )
 
 
 @cli.command()
@@ -95,21 +152,22 @@ def worker() -> None:
     """
     configure_logging(get_settings().server.log_level)
     _refuse_unsafe_production(get_settings())
-    url = _resolve_database_url()
-    migrations.upgrade(url)
-    settings = get_settings()
     log = logging.getLogger("dukaan.worker")
+    with _stops_embedded_database_on_signals():
+        url = _resolve_database_url()
+        migrations.upgrade(url)
+        settings = get_settings()
 
-    async def run() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
-        await dispatcher.work(settings, url, stop)
+        async def run() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in _STOP_SIGNALS:  # once sending, a signal ends the loop gracefully
+                loop.add_signal_handler(signum, stop.set)
+            await dispatcher.work(settings, url, stop)
 
-    log.info("worker started", extra={"pid": os.getpid()})
-    asyncio.run(run())
-    log.info("worker stopped", extra={"pid": os.getpid()})
+        log.info("worker started", extra={"pid": os.getpid()})
+        asyncio.run(run())
+        log.info("worker stopped", extra={"pid": os.getpid()})
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ Settings are grouped by concern; each group reads its own environment names, so 
 the seed used (`DATABASE_URL`, ...) are honoured exactly and no `GROUP__KEY` syntax is needed.
 """
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -28,12 +29,50 @@ class DatabaseSettings(BaseSettings):
 
 
 class AuthSettings(BaseSettings):
+    """Tokens, sessions, password hashing and the limits on logins and registrations."""
+
     model_config = _ENV
 
     secret_key: str | None = Field(default=None, validation_alias="DUKAAN_SECRET_KEY")
-    token_minutes: int = Field(default=720, ge=1, validation_alias="ACCESS_TOKEN_MINUTES")
-    login_max_failures: int = Field(default=5, ge=1, validation_alias="LOGIN_MAX_FAILURES")
+    token_minutes: int = Field(
+        default=30,
+        ge=1,
+        validation_alias="ACCESS_TOKEN_MINUTES",
+        description="Life of an access token; the app renews it with its refresh token",
+    )
+    refresh_token_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        validation_alias="REFRESH_TOKEN_DAYS",
+        description="A session unused (never refreshed) this long ends; each refresh renews it",
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        validation_alias="LOGIN_MAX_FAILURES",
+        description="Login attempts per phone and client address within the window",
+    )
+    login_max_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        validation_alias="LOGIN_MAX_FAILURES_PER_ADDRESS",
+        description="Failed login attempts per client address (any phone) within the window",
+    )
     login_window_s: int = Field(default=900, ge=1, validation_alias="LOGIN_WINDOW_SECONDS")
+    register_max_per_hour: int = Field(
+        default=20,
+        ge=0,
+        validation_alias="REGISTER_MAX_PER_HOUR",
+        description="Shop registrations per client address and hour; 0 is off",
+    )
+    password_hash_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        validation_alias="PASSWORD_HASH_THREADS",
+        description="Password hashes (argon2) computed at once per worker, off the event loop",
+    )
 
 
 class ServerSettings(BaseSettings):
@@ -61,6 +100,19 @@ class ServerSettings(BaseSettings):
         validation_alias="DOCS_ENABLED",
         description="Serve /docs, /redoc and /openapi.json; default: on except in production",
     )
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias="FORWARDED_ALLOW_IPS",
+        description="Proxies (IPs or CIDR networks, comma-separated; '*' any) whose "
+        "X-Forwarded-For/-Proto are believed; empty: none, the peer is the client",
+    )
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        validation_alias="HEADER_TIMEOUT_SECONDS",
+        description="A connection that has not sent a whole request head this long is closed",
+    )
 
     @property
     def serve_docs(self) -> bool:
@@ -72,6 +124,26 @@ class ServerSettings(BaseSettings):
         """Accept `CORS_ORIGINS=https://a.example,https://b.example` as well as a JSON list."""
         if isinstance(value, str) and not value.lstrip().startswith("["):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("forwarded_allow_ips", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _ip_or_network(cls, value: list[str]) -> list[str]:
+        """Uvicorn compares peers to these as addresses; a host name would never match."""
+        for item in value:
+            if item == "*":
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"'{item}' is not an IP address or network (CIDR)") from exc
         return value
 
     @field_validator("cors_origins")

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.core import handlers, production
@@ -23,7 +24,7 @@ from app.core.middleware import (
 )
 from app.core.ratelimit import WriteRateLimitMiddleware
 from app.core.responses import DecimalJSONResponse
-from app.core.security import load_or_create_secret
+from app.core.security import load_or_create_secret, set_hash_threads
 from app.drafts.router import router as drafts_router
 from app.extraction.router import router as extraction_router
 from app.notifications.dispatcher import inline_dispatcher
@@ -59,6 +60,7 @@ def _database_url(settings: Settings) -> str:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     production.check(settings)
+    set_hash_threads(settings.auth.password_hash_threads)
     docs = settings.server.serve_docs
 
     @asynccontextmanager
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         udhaar_router,
         notifications_router,
         webhooks_router,
+        audit_router,
     ):
         app.include_router(router)
     tolerate_trailing_slashes(app.router)

@@ -51,6 +51,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/purchases/drafts/{draft_id}/confirm"): {},
     ("post", "/api/udhaar/sales/{udhar_id}/send_sms/"): {},
     ("post", "/api/udhaar/purchases/{udhar_id}/send_sms/"): {},
+    ("patch", "/api/auth/users/{user_id}"): {"active": False},
+    ("post", "/api/auth/users/{user_id}/password"): {"new_password": "taken-over-1"},
 }
 """A valid body per writing route, so a refusal is the 404 of ownership, not a 422."""
 
@@ -80,6 +82,7 @@ def _object_for(path: str, param: str) -> str:
         "sales_id": "sale",
         "purchase_id": "purchase",
         "draft_id": "draft",
+        "user_id": "user",
     }
     if param not in known:
         pytest.fail(f"{path}: add a factory for '{param}' to tests/test_cross_shop_matrix.py")
@@ -122,6 +125,7 @@ async def _objects(client, shop: ShopSession) -> dict[str, int]:
         "sale_udhaar": sale_udhaar["udhar_id"],
         "purchase_udhaar": purchase_udhaar["udhar_id"],
         "draft": draft.json()["draft_id"],
+        "user": shop.user_id,
     }
 
 
@@ -140,6 +144,7 @@ async def _snapshot(client, shop: ShopSession, ids: dict[str, int]) -> list[Any]
         f"/api/vendors/{ids['vendor']}/statement",
         f"/api/purchases/drafts/{ids['draft']}",
         "/api/notifications/outbox",
+        "/api/auth/users",
     ]
     return [exact(await client.get(path, headers=shop.headers)) for path in paths]
 

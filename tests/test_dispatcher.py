@@ -394,7 +394,7 @@ async def test_the_inline_dispatcher_sends_from_the_api_process(database_url, tm
     assert sent.to == f"+91{phone}"
 
 
-async def test_housekeeping_purges_old_keys_and_login_failures_and_scans_reminders(
+async def test_housekeeping_purges_old_keys_and_login_counters_and_scans_reminders(
     shop, app, make_dispatcher, monkeypatch
 ):
     scans: list[dt.datetime] = []
@@ -406,14 +406,17 @@ async def test_housekeeping_purges_old_keys_and_login_failures_and_scans_reminde
     monkeypatch.setattr(reminders, "queue_due_reminders", fake_scan)
     await execute(
         app,
-        "INSERT INTO idempotency_keys (shop_id, key, fingerprint, expires_at) VALUES "
-        "(:s, 'old', 'f', now() - interval '2 hours'), (:s, 'new', 'f', now() + interval '1 hour')",
+        "INSERT INTO idempotency_keys (shop_id, user_id, key, fingerprint, expires_at) VALUES "
+        "(:s, :u, 'old', 'f', now() - interval '2 hours'), "
+        "(:s, :u, 'new', 'f', now() + interval '1 hour')",
         s=shop.shop_id,
+        u=shop.user_id,
     )
     await execute(
         app,
-        "INSERT INTO login_failures (key, failed_at) VALUES "
-        "('phone:+911', now() - interval '2 days'), ('phone:+912', now())",
+        "INSERT INTO auth_counters (key, hits, window_ends) VALUES "
+        "('login:+911', 3, now() - interval '1 second'), "
+        "('login:+912', 3, now() + interval '1 hour')",
     )
     dispatcher = make_dispatcher(REMINDER_SCAN_SECONDS=0.05, DISPATCH_POLL_SECONDS=0.02)
 
@@ -429,4 +432,5 @@ async def test_housekeeping_purges_old_keys_and_login_failures_and_scans_reminde
     assert len(scans) >= 2
     keys = "SELECT string_agg(key, ',') FROM idempotency_keys WHERE shop_id = :s"
     assert await scalar(app, keys, s=shop.shop_id) == "new"
-    assert await scalar(app, "SELECT string_agg(key, ',') FROM login_failures") == "phone:+912"
+    counters = "SELECT string_agg(key, ',') FROM auth_counters WHERE key LIKE 'login:%'"
+    assert await scalar(app, counters) == "login:+912"

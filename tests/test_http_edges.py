@@ -1,12 +1,13 @@
-"""The edges every client meets: errors, request ids, body limits, slashes, CORS, probes."""
+"""The edges every client meets: errors, request ids, body limits, slashes, CORS, probes,
+media types and the links in replies."""
 
 import httpx
 import pytest
 from pydantic import ValidationError
 
-from app.config import ServerSettings
+from app.config import MessagingSettings, ServerSettings
 from app.main import create_app
-from tests.conftest import make_settings
+from tests.conftest import create_product, make_settings, register_shop, unique_phone
 
 
 async def test_unknown_route_is_a_json_404(client):
@@ -108,3 +109,127 @@ async def test_a_chunked_body_is_cut_off_at_the_limit(client, shop):
     )
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
+
+
+# A JSON endpoint told the body is something else answers 415, not a 422 about the fields.
+
+_NOT_JSON = [
+    ("text/plain", b'{"product_name": "Salt", "price_purchase": 1, "price_sale": 2}'),
+    ("application/x-www-form-urlencoded", b"product_name=Salt&price_purchase=1&price_sale=2"),
+    ("multipart/form-data; boundary=x", b"--x--\r\n"),
+    (None, b'{"product_name": "Salt", "price_purchase": 1, "price_sale": 2}'),
+]
+
+
+@pytest.mark.parametrize(("content_type", "body"), _NOT_JSON, ids=lambda v: str(v)[:20])
+async def test_a_json_body_sent_as_something_else_is_415(client, shop, content_type, body):
+    headers = dict(shop.headers)
+    if content_type:
+        headers["Content-Type"] = content_type
+    response = await client.post("/api/products/", content=body, headers=headers)
+    assert response.status_code == 415, response.text
+    assert response.json()["code"] == "unsupported_media_type"
+    assert "application/json" in response.json()["detail"]
+    assert (await client.get("/api/products/", headers=shop.headers)).json() == []
+
+
+async def test_json_with_a_charset_or_a_json_suffix_is_accepted(client, shop):
+    for content_type in ("application/json; charset=utf-8", "application/vnd.dukaan+json"):
+        response = await client.post(
+            "/api/products/",
+            content=f'{{"product_name": "{content_type}", "price_purchase": 1, "price_sale": 2}}',
+            headers=shop.headers | {"Content-Type": content_type},
+        )
+        assert response.status_code == 201, response.text
+
+
+async def test_every_json_operation_refuses_a_body_that_is_not_json(client, shop):
+    schema = (await client.get("/openapi.json")).json()
+    checked = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" not in content:
+                continue
+            url = "".join(part if not part.startswith("{") else "1" for part in _split(path))
+            response = await client.request(
+                method,
+                url,
+                content=b"{}",
+                headers=shop.headers | {"Content-Type": "text/plain"},
+            )
+            assert response.status_code == 415, (method, path, response.text)
+            checked.append((method, path))
+    assert ("post", "/api/sales/") in checked and ("post", "/api/auth/register") in checked
+
+
+def _split(path: str) -> list[str]:
+    """`/api/x/{id}/y` -> ['/api/x/', '{id}', '/y']."""
+    parts, rest = [], path
+    while "{" in rest:
+        before, _, after = rest.partition("{")
+        name, _, rest = after.partition("}")
+        parts += [before, "{" + name + "}"]
+    return [*parts, rest]
+
+
+async def test_a_form_endpoint_still_takes_its_form(client, shop):
+    response = await client.post(
+        "/api/auth/token", data={"username": shop.phone, "password": "chai-biscuit-1"}
+    )
+    assert response.status_code == 200, response.text
+
+
+# Links in replies never come from the request's Host header.
+
+
+async def test_the_next_page_link_ignores_a_forged_host(client, shop):
+    for index in range(3):
+        await create_product(client, shop, product_name=f"Item {index}")
+    response = await client.get(
+        "/api/products/?limit=2&q=item",
+        headers=shop.headers | {"Host": "evil.example:666"},
+    )
+    assert response.headers["link"] == '</api/products/?limit=2&q=item&offset=2>; rel="next"'
+
+
+async def test_the_next_page_link_uses_the_public_base_url(database_url, tmp_path):
+    settings = make_settings(
+        database_url,
+        tmp_path,
+        messaging=MessagingSettings(PUBLIC_BASE_URL="https://books.example.in/", DISPATCHER="off"),
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            shop = await register_shop(http)
+            for index in range(3):
+                await http.post(
+                    "/api/customers/",
+                    json={"customer_name": f"C{index}", "phone_no": unique_phone()},
+                    headers=shop.headers,
+                )
+            response = await http.get(
+                "/api/customers/?limit=1", headers=shop.headers | {"Host": "evil.example"}
+            )
+    assert response.headers["link"] == (
+        '<https://books.example.in/api/customers/?limit=1&offset=1>; rel="next"'
+    )
+
+
+async def test_ready_hides_the_migration_in_production(database_url, tmp_path):
+    settings = make_settings(database_url, tmp_path)
+    settings.server.env = "production"
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            response = await http.get("/api/ready")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "migration": None,
+        "expected_migration": None,
+    }

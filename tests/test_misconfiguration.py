@@ -2,6 +2,7 @@
 refuses development-only settings instead of starting with them."""
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -9,7 +10,7 @@ import httpx
 import pytest
 
 from app.config import AuthSettings, DatabaseSettings, ServerSettings, Settings
-from app.core.production import UnsafeConfiguration
+from app.core.production import UnsafeConfiguration, problems
 from app.main import create_app
 from tests.conftest import TEST_SECRET
 
@@ -51,6 +52,23 @@ def _production(tmp_path, secret: str | None, **server) -> Settings:
 def test_production_refuses_a_missing_or_weak_secret(tmp_path, secret, problem):
     with pytest.raises(UnsafeConfiguration, match=problem):
         create_app(_production(tmp_path, secret))
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["a" * 32, "ab" * 32, "abcd" * 16, "0123456789abcdef" * 4, "Kirana2026!" * 5],
+    ids=["one-char", "two-chars", "short-cycle", "hex-cycle", "repeated-word"],
+)
+def test_production_refuses_a_long_but_guessable_secret(tmp_path, secret):
+    with pytest.raises(UnsafeConfiguration, match="guessable"):
+        create_app(_production(tmp_path, secret))
+
+
+def test_production_takes_a_random_secret(tmp_path):
+    for secret in (secrets.token_urlsafe(32), secrets.token_hex(32), TEST_SECRET):
+        settings = _production(tmp_path, secret)
+        assert problems(settings) == []
+        create_app(settings)  # does not raise
 
 
 def test_cors_wildcard_is_refused_everywhere():

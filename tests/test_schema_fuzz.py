@@ -53,13 +53,13 @@ STATEFUL_SCENARIOS = 40  # per suite
 STATEFUL_MAX_STEPS = 6
 # The two shops the fixture registers, in this order, into an empty database.
 SHOPS = {
-    "shop_a": Principal(user_id=1, shop_id=1, role="owner"),
-    "shop_b": Principal(user_id=2, shop_id=2, role="owner"),
+    "shop_a": Principal(user_id=1, shop_id=1, role="owner", session_id=1),
+    "shop_b": Principal(user_id=2, shop_id=2, role="owner", session_id=2),
 }
 
 
 def phone_numbers() -> st.SearchStrategy[str]:
-    """`format: phone`: an Indian mobile number as people type it (API.md), 10 to 41 characters.
+    """`format: phone`: an Indian mobile number as typed (docs/api.md), 10 to 41 characters.
 
     `9812345678`, `098123 45678`, `+91 98123   45678`: spaces between the groups (any number,
     as careless typing leaves them) let the generator reach the documented `maxLength` and
@@ -81,7 +81,7 @@ def fresh_idempotency_key(case: schemathesis.Case) -> None:
     """Give a valid `Idempotency-Key` a suffix no other request has.
 
     A key means "this one logical request": sent again with another body it is a 422
-    `idempotency_key_reused` (API.md), which is right, but the generator cannot know which
+    `idempotency_key_reused` (docs/api.md), which is right, but the generator cannot know which
     keys it already spent. Invalid keys are left as generated, to be refused.
     """
     key = case.headers.get("Idempotency-Key") if case.headers else None
@@ -130,9 +130,11 @@ def _wfc_document() -> dict[str, Any]:
 
 # `positive_data_acceptance` expects a schema-valid request to succeed. These operations also
 # answer a schema-valid request with a 422 when it breaks a rule about the shop's data or the
-# request as a whole, which API.md makes a 422 and a JSON schema cannot state. Everything else
+# request as a whole, which docs/api.md makes a 422 and a JSON schema cannot state. Everything else
 # the schema can state, it does (ranges, decimal places, formats, strict types, nullability).
 _SEMANTIC_422 = {
+    # `current_password` must be the caller's password.
+    "POST /api/auth/password",
     # A known time zone; message templates with text and only known `{placeholders}`.
     "PATCH /api/auth/shop",
     # Lines name products the shop has; `total_amount` equals the computed total; paid <= total;
@@ -151,6 +153,7 @@ _SEMANTIC_422 = {
     "GET /api/customers/{party_id}/statement",
     "GET /api/vendors/{party_id}/statement",
     "GET /api/reports/profit-loss",
+    "GET /api/audit/",
     # Pay at most what is owed, on an entry that is still open.
     "POST /api/udhaar/sales/{udhar_id}/payments",
     "POST /api/udhaar/purchases/{udhar_id}/payments",
@@ -168,10 +171,13 @@ def _operation_overrides() -> list[dict[str, Any]]:
         return {"positive_data_acceptance": {"expected-statuses": [*_ACCEPTED, *codes]}}
 
     return [
+        # Logging out would end the session the fuzzer authenticates with; tested on its own
+        # (tests/test_auth_sessions.py).
+        {"include-name": ["POST /api/auth/logout"], "enabled": False},
         {"include-name": sorted(_SEMANTIC_422), "checks": accepting("422")},
         {"include-name": sorted(_IMAGE_UPLOADS), "checks": accepting("415", "422")},
         # `DELETE /api/udhaar/{side}/{id}` settles the entry by recording a payment of the
-        # whole balance; the entry stays, readable as `settled` (API.md: nothing that money
+        # whole balance; the entry stays, readable as `settled` (docs/api.md: nothing that money
         # depends on is hard-deleted). So a read after it is not a use after free.
         {
             "include-name": [
@@ -360,3 +366,45 @@ async def test_what_the_fuzzer_found_stays_fixed(
         headers=shop.headers,
     )
     assert response.status_code == 422, response.text
+
+
+NOT_AN_ID = ["%0A", "%20", "abc", "-1", "1.5", "99999999999999999999", "1%0A", "%201", "1_0"]
+
+
+def _operations_with_path_parameters(app: FastAPI) -> list[tuple[str, str, list[str]]]:
+    operations = []
+    for path, item in app.openapi()["paths"].items():
+        for method, operation in item.items():
+            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+            if names:
+                operations.append((method.upper(), path, names))
+    return operations
+
+
+async def test_a_path_id_that_is_not_an_integer_is_404_or_422_on_every_route(
+    client: httpx.AsyncClient, shop: ShopSession, app: FastAPI
+) -> None:
+    """Found by the fuzzer: `GET /api/customers/%0A` answered 200 with the customer list.
+
+    Route patterns end in `$`, which also matches before a final newline, so the list route
+    served it; and lax integers read `1%0A`, `1.5` or ` 1` as ids. Every path parameter of
+    every operation, given each of these, is a JSON 404 or 422, never a 2xx or a 5xx.
+    """
+    await client.post(
+        "/api/customers/",
+        json={"customer_name": "A", "phone_no": "9812345678"},
+        headers=shop.headers,
+    )
+    operations = _operations_with_path_parameters(app)
+    assert len(operations) >= 20
+    wrong = []
+    for method, path, names in operations:
+        for name in names:
+            for bad in NOT_AN_ID:
+                url = path
+                for other in names:
+                    url = url.replace(f"{{{other}}}", bad if other == name else "1")
+                response = await client.request(method, url, headers=shop.headers, json={})
+                if response.status_code not in (404, 422) or "code" not in response.json():
+                    wrong.append(f"{method} {url}: {response.status_code} {response.text[:80]}")
+    assert wrong == []

@@ -10,7 +10,7 @@ from tests.conftest import create_product
 
 # Tables that hold shop_id but are deliberately global: a user logs in by phone before any
 # shop is known, so users.phone is unique across shops (RLS still applies to the app role).
-GLOBAL_TABLES_WITH_SHOP_ID = {"users"}
+GLOBAL_TABLES_WITH_SHOP_ID = {"users", "auth_sessions"}
 
 
 def test_every_table_with_shop_id_is_a_tenant_table_or_a_known_exception():

@@ -43,3 +43,40 @@ async def test_writes_past_the_limit_get_429_with_retry_after(limited):
 async def test_the_default_limit_does_not_get_in_a_shops_way(client, shop):
     statuses = {(await _customer(client, shop, n)).status_code for n in range(30)}
     assert statuses == {201}
+
+
+async def test_the_allowance_is_the_users_however_the_header_is_spelled(limited):
+    """Issue 12: `bearer`, `BEARER` and double spaces each got a fresh allowance."""
+    shop = await register_shop(limited)
+    second_login = await limited.post(
+        "/api/auth/token", data={"username": shop.phone, "password": "chai-biscuit-1"}
+    )
+    spellings = [
+        f"Bearer {shop.token}",
+        f"bearer {shop.token}",
+        f"BEARER  {shop.token}",
+        f"Bearer {second_login.json()['access_token']}",  # another session of the same user
+    ]
+    statuses = []
+    for n, header in enumerate(spellings):
+        response = await limited.post(
+            "/api/customers/",
+            json={"customer_name": f"C{n}", "phone_no": f"98765{n:05d}"},
+            headers={"Authorization": header},
+        )
+        statuses.append(response.status_code)
+    assert statuses == [201, 201, 201, 429]
+
+
+async def test_an_unverifiable_token_is_left_to_the_endpoint(limited):
+    statuses = [
+        (
+            await limited.post(
+                "/api/customers/",
+                json={"customer_name": "C", "phone_no": "9876500001"},
+                headers={"Authorization": f"Bearer forged-{n}"},
+            )
+        ).status_code
+        for n in range(5)
+    ]
+    assert statuses == [401] * 5

@@ -1,4 +1,11 @@
-"""The caller's identity and the shop-scoped session every tenant endpoint uses.
+"""The caller's identity and the sessions authenticated endpoints use.
+
+A token's signature is not enough: its login session may have been revoked, its user
+deactivated or given another role since. The database checks that with the shop switch
+(`ShopSessionDep`, `ShopConnectionDep`: no extra round trip), or on its own for the account
+endpoints that run on the system session (`AccountSessionDep`). An endpoint that takes the
+principal must take one of the three; `tests/test_auth_sessions.py` walks the routes to
+make sure.
 
 Dependencies are `async def` even when they do not await: FastAPI runs a plain `def`
 dependency in a thread pool, a hand-off that cost about 5% of a sale's CPU in the profile.
@@ -44,12 +51,24 @@ PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 async def get_shop_session(session: SessionDep, principal: PrincipalDep) -> AsyncSession:
-    """The request's transaction, confined by row-level security to the caller's shop."""
-    await service.enter_shop(session, principal.shop_id)
+    """The request's transaction, confined by row-level security to the caller's shop, once
+    the caller's login session is known to be live."""
+    await service.enter_shop(session, principal)
     return session
 
 
 ShopSessionDep = Annotated[AsyncSession, Depends(get_shop_session)]
+
+
+async def get_account_session(session: SessionDep, principal: PrincipalDep) -> AsyncSession:
+    """The request's transaction on the system session (not confined to a shop: account
+    endpoints check things across shops, such as a phone's uniqueness), once the caller's
+    login session is known to be live."""
+    await service.check_session(session, principal)
+    return session
+
+
+AccountSessionDep = Annotated[AsyncSession, Depends(get_account_session)]
 
 
 async def get_shop_connection(
@@ -57,7 +76,7 @@ async def get_shop_connection(
 ) -> AsyncIterator[asyncpg.Connection]:
     """The request's transaction on the bare driver connection, confined to the caller's shop
     (the hot endpoints; see `app.core.db.shop_transaction`)."""
-    async with shop_transaction(request.app.state.engine, principal.shop_id) as connection:
+    async with shop_transaction(request.app.state.engine, principal) as connection:
         yield connection
 
 
@@ -71,3 +90,26 @@ async def require_owner(principal: PrincipalDep) -> Principal:
 
 
 OwnerDep = Annotated[Principal, Depends(require_owner)]
+
+
+_DEVICE_MAX = 200
+
+
+async def get_device(request: Request) -> str:
+    """What identifies the caller's device: `X-Device-ID` when the app sends one, else the
+    User-Agent. A login from a device the user never used is an audit event."""
+    headers = request.headers
+    device = headers.get("x-device-id") or headers.get("user-agent") or "unknown"
+    printable = "".join(char for char in device if char.isprintable())
+    return " ".join(printable.split())[:_DEVICE_MAX] or "unknown"
+
+
+DeviceDep = Annotated[str, Depends(get_device)]
+
+
+async def get_client_address(request: Request) -> str:
+    """The peer's address (uvicorn substitutes `X-Forwarded-For` only from trusted proxies)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddressDep = Annotated[str, Depends(get_client_address)]

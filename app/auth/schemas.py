@@ -1,5 +1,6 @@
 """Request and response models of /api/auth."""
 
+import datetime as dt
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
@@ -171,9 +172,58 @@ class UserRead(BaseModel):
     role: Literal["owner", "staff"]
 
 
+class StaffMember(UserRead):
+    active: bool = Field(description="A deactivated user can neither log in nor use old tokens")
+    created_at: dt.datetime
+
+
+class UserUpdate(BaseModel):
+    """An owner changes a user's role or (de)activates them; effective from their next request."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"active": False}, {"role": "owner"}]}
+    )
+
+    role: Literal["owner", "staff"] | None = None
+    active: bool | None = Field(default=None, strict=True)
+
+
+class PasswordReset(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"new_password": "counter-two-b"}]})
+
+    new_password: Password
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"current_password": "old-password", "new_password": "a-new-password"}]
+        }
+    )
+
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    new_password: Password
+
+
+class RefreshIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"refresh_token": "q0v3b1...the refresh_token issued"}]}
+    )
+
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class MessageOut(BaseModel):
+    msg: str
+
+
 class TokenOut(BaseModel):
-    access_token: str
+    access_token: str = Field(description="Send as `Authorization: Bearer <access_token>`")
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    refresh_token: str = Field(
+        description="Single-use: `POST /api/auth/refresh` exchanges it for a new pair"
+    )
+    expires_in: int = Field(description="Seconds until the access token expires")
 
 
 class RegisterOut(TokenOut):

@@ -1,4 +1,7 @@
-"""Registration, login with a failed-login limit, and who-am-I."""
+"""Registration, login, who-am-I, the shop's settings, and staff management.
+
+Login sessions, tokens and attempt limits are in `app.auth.sessions`.
+"""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -6,27 +9,38 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import repository
+from app.audit import service as audit
+from app.auth import repository, sessions
 from app.auth.schemas import (
     MeOut,
     MessageSettings,
+    PasswordChange,
+    PasswordReset,
     RegisterIn,
     RegisterOut,
     ShopRead,
     ShopUpdate,
     StaffCreate,
+    StaffMember,
     TokenOut,
     UserRead,
+    UserUpdate,
 )
 from app.config import AuthSettings, ShopDefaults
-from app.core.errors import Duplicate, NotFound, RateLimited, Unauthorized
+from app.core.errors import Conflict, Duplicate, InvalidInput, NotFound, Unauthorized
 from app.core.phone import InvalidPhone, to_e164
-from app.core.security import Principal, Role, hash_password, issue_token, verify_password
+from app.core.security import Principal, Role, hash_password, verify_password
 from app.models import Shop, User
 
 BAD_CREDENTIALS = "Incorrect phone number or password"
+DEACTIVATED = "This account has been deactivated; ask the shop owner"
+USER_ADDED = "user_added"
+USER_ROLE_CHANGED = "user_role_changed"
+USER_DEACTIVATED = "user_deactivated"
+USER_REACTIVATED = "user_reactivated"
+USER_PASSWORD_RESET = "user_password_reset"  # noqa: S105 - an audit action name
 
 
 def _shop_read(shop: Shop) -> ShopRead:
@@ -48,6 +62,17 @@ def _user_read(user: User) -> UserRead:
     return UserRead(user_id=user.id, name=user.name, phone_no=user.phone, role=user.role)
 
 
+def _staff_member(user: User) -> StaffMember:
+    return StaffMember(
+        user_id=user.id,
+        name=user.name,
+        phone_no=user.phone,
+        role=user.role,
+        active=user.active,
+        created_at=user.created_at,
+    )
+
+
 async def _add_login(
     session: AsyncSession, shop_id: int, *, name: str, phone: str, password: str, role: Role
 ) -> User:
@@ -59,7 +84,7 @@ async def _add_login(
         shop_id=shop_id,
         name=name,
         phone=phone,
-        password_hash=hash_password(password),
+        password_hash=await hash_password(password),
         role=role,
     )
 
@@ -68,11 +93,12 @@ async def register(
     session: AsyncSession,
     data: RegisterIn,
     *,
+    device: str,
     defaults: ShopDefaults,
     secret: str,
     auth: AuthSettings,
 ) -> RegisterOut:
-    """A new shop with its owner; the reply carries a token so the app can start at once."""
+    """A new shop with its owner; the reply carries tokens so the app can start at once."""
     shop = await repository.add_shop(
         session, name=data.shop_name, region=defaults.region, timezone=defaults.timezone
     )
@@ -84,8 +110,35 @@ async def register(
         password=data.password,
         role="owner",
     )
-    token = issue_token(Principal(user.id, shop.id, "owner"), secret, auth.token_minutes)
-    return RegisterOut(access_token=token, shop=_shop_read(shop), user=_user_read(user))
+    tokens = await sessions.open_session(
+        session, user, device=device, secret=secret, auth=auth, audit_new_device=False
+    )
+    return RegisterOut(**tokens.model_dump(), shop=_shop_read(shop), user=_user_read(user))
+
+
+async def resume_registration(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    shop_id: int,
+    device: str,
+    secret: str,
+    auth: AuthSettings,
+) -> RegisterOut:
+    """The reply to a replayed registration: the shop and owner it created, with the tokens of
+    a new session (the first reply's tokens are never stored, so a replay cannot leak them).
+
+    Only reached with the same key and body, password included (the fingerprint is an HMAC
+    of it), so the caller has proved they know the owner's password.
+    """
+    found = await repository.user_and_shop(session, user_id, shop_id)
+    if found is None or not found[0].active:
+        raise Unauthorized("This registration's account is no longer active")
+    user, shop = found
+    tokens = await sessions.open_session(
+        session, user, device=device, secret=secret, auth=auth, audit_new_device=False
+    )
+    return RegisterOut(**tokens.model_dump(), shop=_shop_read(shop), user=_user_read(user))
 
 
 async def add_staff(session: AsyncSession, principal: Principal, data: StaffCreate) -> UserRead:
@@ -98,7 +151,128 @@ async def add_staff(session: AsyncSession, principal: Principal, data: StaffCrea
         password=data.password,
         role="staff",
     )
+    await audit.record(
+        session,
+        shop_id=principal.shop_id,
+        user_id=principal.user_id,
+        action=USER_ADDED,
+        entity="user",
+        entity_id=user.id,
+        before=None,
+        after={"name": user.name, "phone_no": user.phone, "role": user.role},
+    )
     return _user_read(user)
+
+
+async def list_users(session: AsyncSession, shop_id: int) -> list[StaffMember]:
+    return [_staff_member(user) for user in await repository.users_of_shop(session, shop_id)]
+
+
+async def _shop_user(session: AsyncSession, user_id: int, shop_id: int) -> User:
+    user = await repository.user_in_shop(session, user_id, shop_id)
+    if user is None:
+        raise NotFound(f"User {user_id} not found")
+    return user
+
+
+async def update_user(
+    session: AsyncSession, owner: Principal, user_id: int, data: UserUpdate
+) -> StaffMember:
+    """Change a user's role or activation. The shop always keeps an active owner: the caller
+    is one and cannot demote or deactivate themselves, and staff changes in a shop are
+    serialised, so two owners cannot demote each other at the same moment."""
+    await repository.lock_shop(session, owner.shop_id)
+    me = await _shop_user(session, owner.user_id, owner.shop_id)
+    if not me.active or me.role != "owner":  # changed by a request that got the lock first
+        raise Unauthorized(sessions.SESSION_GONE)
+    user = me if user_id == me.id else await _shop_user(session, user_id, owner.shop_id)
+    if user is me and data.active is False:
+        raise Conflict(
+            "You cannot deactivate your own account: the shop must keep an active owner",
+            field="active",
+        )
+    if user is me and data.role == "staff":
+        raise Conflict(
+            "You cannot demote yourself: make another user owner, who can then change your role",
+            field="role",
+        )
+    before = {"role": user.role, "active": user.active}
+    changes = {
+        name: value
+        for name, value in data.model_dump(exclude_none=True).items()
+        if before[name] != value
+    }
+    if not changes:
+        return _staff_member(user)
+    await repository.update_user(session, user.id, changes)
+    if changes.get("active") is False:
+        # Reactivation must not bring old logins back to life.
+        await sessions.end_user_sessions(session, user.id)
+    if "role" in changes:
+        await _record(session, owner, USER_ROLE_CHANGED, user, before["role"], changes["role"])
+    if "active" in changes:
+        action = USER_REACTIVATED if changes["active"] else USER_DEACTIVATED
+        await _record(session, owner, action, user, before["active"], changes["active"])
+    await session.refresh(user)
+    return _staff_member(user)
+
+
+async def _record(
+    session: AsyncSession, owner: Principal, action: str, user: User, before: object, after: object
+) -> None:
+    name = "role" if action == USER_ROLE_CHANGED else "active"
+    await audit.record(
+        session,
+        shop_id=owner.shop_id,
+        user_id=owner.user_id,
+        action=action,
+        entity="user",
+        entity_id=user.id,
+        before={name: before},
+        after={name: after},
+    )
+
+
+async def reset_password(
+    session: AsyncSession, owner: Principal, user_id: int, data: PasswordReset
+) -> None:
+    """An owner sets another user's password; that user's sessions all end."""
+    if user_id == owner.user_id:
+        raise Conflict("Change your own password with POST /api/auth/password", field="user_id")
+    user = await _shop_user(session, user_id, owner.shop_id)
+    await repository.update_user(
+        session, user.id, {"password_hash": await hash_password(data.new_password)}
+    )
+    ended = await sessions.end_user_sessions(session, user.id)
+    await audit.record(
+        session,
+        shop_id=owner.shop_id,
+        user_id=owner.user_id,
+        action=USER_PASSWORD_RESET,
+        entity="user",
+        entity_id=user.id,
+        before=None,
+        after={"sessions_ended": ended},
+    )
+
+
+async def change_password(
+    session: AsyncSession, principal: Principal, data: PasswordChange
+) -> None:
+    """The caller changes their own password; their other sessions end, this one goes on.
+
+    A wrong `current_password` is a 422 naming it (not a 401: the token is fine, and a 401
+    would make the app drop it).
+    """
+    user = await _shop_user(session, principal.user_id, principal.shop_id)
+    if not await verify_password(data.current_password, user.password_hash):
+        raise InvalidInput(
+            "current_password is not this account's password", loc=("body", "current_password")
+        )
+    await repository.update_user(
+        session, user.id, {"password_hash": await hash_password(data.new_password)}
+    )
+    await sessions.end_user_sessions(session, user.id, keep=principal.session_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +310,13 @@ class ShopSettings:
 _LOADED_SETTINGS = "dukaan.shop_settings"
 
 
-async def enter_shop(session: AsyncSession, shop_id: int) -> None:
-    """Confine the request's transaction to the shop (RLS), loading its settings on the way.
+async def enter_shop(session: AsyncSession, principal: Principal) -> None:
+    """Confine the request's transaction to the caller's shop (RLS) and check their login
+    session, loading the shop's settings on the way, in one round trip.
 
     The settings are kept in the session for `shop_settings` (None: the shop is gone).
     """
-    row = await repository.enter_shop_and_load(session, shop_id)
+    row = await repository.enter_shop_and_load(session, principal)
     session.info[_LOADED_SETTINGS] = None if row is None else _settings_of_row(row)
 
 
@@ -154,6 +329,11 @@ def _settings_of_row(row: dict[str, Any]) -> ShopSettings:
         allow_negative_stock=row["allow_negative_stock"],
         **{name: row[name] for name in MessageSettings.model_fields},
     )
+
+
+async def check_session(session: AsyncSession, principal: Principal) -> None:
+    """Refuse a token whose session has ended, on a session without a shop switch."""
+    await repository.check_session(session, principal)
 
 
 async def shop_settings_on(connection: asyncpg.Connection, shop_id: int) -> ShopSettings:
@@ -174,54 +354,43 @@ async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
     return _settings_of_row({column.key: getattr(shop, column.key) for column in Shop.__table__.c})
 
 
-async def update_shop(session: AsyncSession, shop_id: int, data: ShopUpdate) -> ShopRead:
+async def update_shop(
+    session: AsyncSession, shop_id: int, data: ShopUpdate, *, user_id: int | None
+) -> ShopRead:
+    shop = await repository.shop(session, shop_id)
+    if shop is None:
+        raise NotFound("This shop no longer exists")
+    old = _shop_read(shop).model_dump()
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if "shop_name" in changes:
         changes["name"] = changes.pop("shop_name")
     if changes:
         await repository.update_shop(session, shop_id, changes)
-    shop = await repository.shop(session, shop_id)
-    if shop is None:
-        raise NotFound("This shop no longer exists")
     await session.refresh(shop)
-    return _shop_read(shop)
-
-
-class LoginLimiter:
-    """Counts failed logins per phone and per client address in PostgreSQL.
-
-    Failures are written in their own short transaction: the login itself answers 401, which
-    rolls the request's transaction back, and the count must survive that. Being in the
-    database, the count holds across workers and machines.
-    """
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: AuthSettings) -> None:
-        self._sessions = sessions
-        self._max = settings.login_max_failures
-        self._window = dt.timedelta(seconds=settings.login_window_s)
-
-    async def check(self, session: AsyncSession, keys: list[str], now: dt.datetime) -> None:
-        counts = await repository.failures_since(session, keys, now - self._window)
-        blocked = [oldest for count, oldest in counts.values() if count >= self._max]
-        if blocked:
-            retry_after = (min(blocked) + self._window - now).total_seconds()
-            raise RateLimited(
-                "Too many failed logins; try again later", retry_after_s=int(retry_after) + 1
-            )
-
-    async def record_failure(self, keys: list[str], now: dt.datetime) -> None:
-        async with self._sessions.begin() as session:
-            await repository.prune_failures(session, keys, now - self._window)
-            await repository.add_failures(session, keys, now)
+    updated = _shop_read(shop)
+    before, after = audit.changes(old, updated.model_dump())
+    if after:
+        await audit.record(
+            session,
+            shop_id=shop_id,
+            user_id=user_id,
+            action=audit.SHOP_SETTINGS_CHANGED,
+            entity="shop",
+            entity_id=shop_id,
+            before=before,
+            after=after,
+        )
+    return updated
 
 
 async def login(
     session: AsyncSession,
-    limiter: LoginLimiter,
+    limiter: sessions.AttemptLimiter,
     *,
     username: str,
     password: str,
     client_address: str,
+    device: str,
     defaults: ShopDefaults,
     secret: str,
     auth: AuthSettings,
@@ -230,16 +399,14 @@ async def login(
         phone = to_e164(username, defaults.region)
     except InvalidPhone:
         phone = username.strip()[:40]
-    keys = [f"phone:{phone}", f"ip:{client_address}"[:80]]
-    now = dt.datetime.now(dt.UTC)
-    await limiter.check(session, keys, now)
+    await limiter.login_attempt(phone, client_address)
     user = await repository.user_by_phone(session, phone)
-    if not verify_password(password, user.password_hash if user else None) or user is None:
-        await limiter.record_failure(keys, now)
+    if not await verify_password(password, user.password_hash if user else None) or user is None:
         raise Unauthorized(BAD_CREDENTIALS)
-    await repository.clear_failures(session, keys[0])
-    principal = Principal(user.id, user.shop_id, user.role)  # type: ignore[arg-type]
-    return TokenOut(access_token=issue_token(principal, secret, auth.token_minutes))
+    if not user.active:
+        raise Unauthorized(DEACTIVATED)
+    await limiter.login_succeeded(session, phone, client_address)
+    return await sessions.open_session(session, user, device=device, secret=secret, auth=auth)
 
 
 async def me(session: AsyncSession, principal: Principal) -> MeOut:

@@ -1,6 +1,6 @@
 """The database engine, the per-request session, and the tenant context.
 
-Rule 1 of ARCHITECTURE.md lives here: one transaction per request, committed in one place
+Rule 1 of docs/architecture.md lives here: one transaction per request, committed in one place
 (`get_session`, a function-scoped dependency, so the commit happens before the response is
 sent and a failed commit never becomes a 200). Services only `flush()`.
 
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import DatabaseSettings
+from app.core.security import ROLES, Principal
 
 APP_ROLE = "dukaan_app"
 """The role every request runs as; it has no BYPASSRLS and owns nothing."""
@@ -37,6 +38,33 @@ select-list SQL taking the shop id as text in `$1`. Select them alone (`enter_sh
 alongside other columns in the same round trip (the auth dependency also loads the shop's
 row with them). Sent as driver SQL: no statement building on every request's first step.
 """
+
+
+SESSION_ENDED = "DK401"
+"""The SQLSTATE `auth_session_check` raises when a token's session was revoked or expired, its
+user deactivated, or its role no longer the user's; rendered as a 401 (`app.core.handlers`)."""
+
+SESSION_CHECK = "auth_session_check($3, $4, $2, $5)"
+"""Select-list SQL checking the caller's login session, to ride along with `SHOP_SWITCH` (and
+the shop id as bigint in `$2`): session id `$3`, user id `$4`, role `$5`."""
+
+
+def session_check_params(principal: Principal) -> tuple[int, int, str]:
+    """The values of `SESSION_CHECK`'s `$3, $4, $5`."""
+    return principal.session_id, principal.user_id, principal.role
+
+
+def session_check_sql(principal: Principal) -> str:
+    """`auth_session_check(...)` with the token's values written in, for simple-query batches.
+
+    Every value comes from a verified token: integers, and a role from `ROLES`.
+    """
+    if principal.role not in ROLES:
+        raise ValueError(f"unknown role {principal.role!r}")
+    return (
+        f"auth_session_check({int(principal.session_id)}, {int(principal.user_id)}, "
+        f"{int(principal.shop_id)}, '{principal.role}')"
+    )
 
 
 def async_url(url: str) -> URL:
@@ -129,11 +157,14 @@ def shop_switch_sql(shop_id: int) -> str:
 
 
 @contextlib.asynccontextmanager
-async def shop_transaction(engine: AsyncEngine, shop_id: int) -> AsyncIterator[asyncpg.Connection]:
-    """A request's one transaction on the bare driver connection, confined to the shop.
+async def shop_transaction(
+    engine: AsyncEngine, principal: Principal
+) -> AsyncIterator[asyncpg.Connection]:
+    """A request's one transaction on the bare driver connection, confined to the caller's shop.
 
     For the hottest endpoints (a sale, a bill, the catalogue search), whose SQL is prebuilt:
-    no session, and BEGIN and the shop switch (rule 3) go in one round trip. Rule 1 holds as
+    no session, and BEGIN, the shop switch (rule 3) and the check of the caller's login
+    session (`SESSION_ENDED` when it fails) go in one round trip. Rule 1 holds as
     for `get_session`: used as a function-scoped dependency, the commit happens before the
     response is sent, and an error rolls everything back. A batch that ends with its own
     COMMIT (the sale's last) leaves nothing to commit.
@@ -141,7 +172,10 @@ async def shop_transaction(engine: AsyncEngine, shop_id: int) -> AsyncIterator[a
     async with engine.connect() as pooled:
         driver: asyncpg.Connection = (await pooled.get_raw_connection()).driver_connection
         try:
-            await driver.execute(f"BEGIN; SELECT {shop_switch_sql(shop_id)}")
+            await driver.execute(
+                f"BEGIN; SELECT {shop_switch_sql(principal.shop_id)}, "
+                f"{session_check_sql(principal)}"
+            )
             yield driver
             if driver.is_in_transaction():
                 await driver.execute("COMMIT")

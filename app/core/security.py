@@ -1,4 +1,5 @@
-"""Password hashing (argon2) and signed bearer tokens (JWT, HS256 pinned, `exp` required)."""
+"""Password hashing (argon2, off the event loop) and signed bearer tokens (JWT, HS256 pinned,
+`exp` required), which name the login session (`sid`) the database checks on every request."""
 
 import datetime as dt
 import functools
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import jwt
+from anyio import CapacityLimiter, to_thread
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
@@ -24,12 +26,27 @@ _hasher = PasswordHash((Argon2Hasher(),))
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+# An argon2 hash takes ~80 ms of CPU; computed on the event loop it stalls every request of
+# the worker (issue 12: four clients registering in a loop pushed /api/health past 1 s). So
+# hashes run in worker threads (argon2 releases the GIL), at most this many at once: more
+# would only queue in the OS instead of here.
+_HASHING = CapacityLimiter(2)
 
 
-def verify_password(password: str, password_hash: str | None) -> bool:
-    return _hasher.verify(password, password_hash or _DUMMY_HASH) and password_hash is not None
+def set_hash_threads(threads: int) -> None:
+    """How many passwords one worker process hashes at once (`PASSWORD_HASH_THREADS`)."""
+    _HASHING.total_tokens = threads
+
+
+async def hash_password(password: str) -> str:
+    return await to_thread.run_sync(_hasher.hash, password, limiter=_HASHING)
+
+
+async def verify_password(password: str, password_hash: str | None) -> bool:
+    matches = await to_thread.run_sync(
+        _hasher.verify, password, password_hash or _DUMMY_HASH, limiter=_HASHING
+    )
+    return matches and password_hash is not None
 
 
 class InvalidToken(Exception):
@@ -38,11 +55,14 @@ class InvalidToken(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the user, their shop and their role, as signed into the token."""
+    """Who is calling: the user, their shop, their role and their login session, as signed
+    into the token. The signature proves what the token said when issued; whether the session
+    is still live and the role still held is checked by the database with the shop switch."""
 
     user_id: int
     shop_id: int
     role: Role
+    session_id: int
 
 
 def issue_token(principal: Principal, secret: str, minutes: int) -> str:
@@ -51,6 +71,7 @@ def issue_token(principal: Principal, secret: str, minutes: int) -> str:
         "sub": str(principal.user_id),
         "shop": principal.shop_id,
         "role": principal.role,
+        "sid": principal.session_id,
         "iat": now,
         "exp": now + dt.timedelta(minutes=minutes),
     }
@@ -78,12 +99,20 @@ def _verified(token: str, secret: str) -> tuple[Principal, int]:
     """
     try:
         claims = jwt.decode(
-            token, secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub", "shop"]}
+            token,
+            secret,
+            algorithms=[_ALGORITHM],
+            options={"require": ["exp", "sub", "shop", "sid"]},
         )
         role = claims.get("role")
         if role not in ROLES:
             raise InvalidToken("unknown role")
-        principal = Principal(user_id=int(claims["sub"]), shop_id=int(claims["shop"]), role=role)
+        principal = Principal(
+            user_id=int(claims["sub"]),
+            shop_id=int(claims["shop"]),
+            role=role,
+            session_id=int(claims["sid"]),
+        )
         return principal, int(claims["exp"])
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise InvalidToken(str(exc)) from exc

@@ -1,4 +1,4 @@
-"""The SQL that makes PostgreSQL enforce tenancy (ARCHITECTURE rule 3), used by migrations.
+"""The SQL that makes PostgreSQL enforce tenancy (docs/architecture.md rule 3), used by migrations.
 
 Requests run as `APP_ROLE` with `app.shop_id` set (see `app.core.db.enter_shop`); a policy for
 that role admits only the current shop's rows. The migrating (owning) role keeps a policy

@@ -1,8 +1,10 @@
 """What a staff login may not see: what the shop paid for its goods, and its profit.
 
 Owners see everything. For staff, cost and profit fields of a reply are blanked (null)
-rather than removed, so one response schema serves both roles. Endpoints that are about
-costs as a whole (purchase bills, profit reports) are refused to staff instead.
+rather than removed, so one response schema serves both roles. A model whose other fields
+also tell what the shop paid (a purchase draft's totals) names them in a `STAFF_HIDDEN`
+class variable. Endpoints that are about costs as a whole (purchase bills, purchase drafts,
+profit reports) are refused to staff instead.
 """
 
 from collections.abc import Awaitable, Sequence
@@ -17,9 +19,8 @@ Shown = TypeVar("Shown", bound=BaseModel | Sequence[BaseModel])
 
 
 def _blank(model: BaseModel) -> BaseModel:
-    changes: dict[str, object] = {
-        name: None for name in COST_FIELDS if name in type(model).model_fields
-    }
+    hidden = COST_FIELDS | getattr(type(model), "STAFF_HIDDEN", frozenset())
+    changes: dict[str, object] = {name: None for name in hidden if name in type(model).model_fields}
     for name in type(model).model_fields:
         value = getattr(model, name)
         if isinstance(value, BaseModel):

@@ -2,6 +2,10 @@
 
 Included in the app *before* the purchases router: `/api/purchases/{purchase_id}` would
 otherwise claim `/api/purchases/drafts` (and answer a 422 for a non-numeric id).
+
+Roles, as for purchase bills: staff may record purchases, so they may upload, correct and
+confirm a draft (replies with the costs blanked), but reading drafts (their lines' costs and
+the vendor's bill photo) is the owner's: 403 for staff.
 """
 
 import hashlib
@@ -9,12 +13,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Form, Query, Request, Response, status
 
-from app.auth.dependencies import PrincipalDep, ShopSessionDep
+from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
 from app.core.idempotency import IdempotencyKeyDep, idempotent
 from app.core.openapi import AUTHED, BODY, PHONE, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
+from app.core.visibility import for_role, shown
 from app.drafts import service
 from app.drafts.schemas import (
     DraftConfirm,
@@ -68,38 +73,42 @@ async def create_draft(
     )
     return await idempotent(
         session,
-        principal.shop_id,
+        principal,
         idempotency_key,
         "/api/purchases/drafts",
         fingerprint,
-        lambda: service.create_draft(
-            session,
+        lambda: shown(
             principal,
-            photo,
-            settings,
-            vendor_phone=vendor_phone,
-            vendor_name=vendor_name,
+            service.create_draft(
+                session,
+                principal,
+                photo,
+                settings,
+                vendor_phone=vendor_phone,
+                vendor_name=vendor_name,
+            ),
         ),
     )
 
 
-@router.get("", response_model=list[DraftSummary], responses=error_responses(*AUTHED))
+@router.get("", response_model=list[DraftSummary], responses=error_responses(*AUTHED, 403))
 async def list_drafts(
     session: ShopSessionDep,
-    principal: PrincipalDep,
+    principal: OwnerDep,
     page: PageDep,
     request: Request,
     draft_status: Annotated[Literal["open", "confirmed"] | None, Query(alias="status")] = None,
 ) -> DecimalJSONResponse:
-    """The shop's drafts, newest first."""
+    """The shop's drafts, newest first. Owners only."""
     rows, total = await service.list_drafts(session, principal.shop_id, page, status=draft_status)
     return respond(rows, headers=page_headers(request, page, total))
 
 
-@router.get("/{draft_id}", response_model=DraftRead, responses=error_responses(*AUTHED, 404))
+@router.get("/{draft_id}", response_model=DraftRead, responses=error_responses(*AUTHED, 403, 404))
 async def get_draft(
-    draft_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
+    draft_id: IdPath, session: ShopSessionDep, principal: OwnerDep
 ) -> DecimalJSONResponse:
+    """One draft with its lines. Owners only."""
     return respond(await service.draft_detail(session, principal.shop_id, draft_id))
 
 
@@ -107,8 +116,11 @@ async def get_draft(
 async def update_draft(
     draft_id: IdPath, data: DraftUpdate, session: ShopSessionDep, principal: PrincipalDep
 ) -> DecimalJSONResponse:
-    """Correct an open draft: vendor, phone, date, and (all of) its lines. Confirmed -> 409."""
-    return respond(await service.update_draft(session, principal.shop_id, draft_id, data))
+    """Correct an open draft: vendor, phone, date, and (all of) its lines. Confirmed -> 409.
+
+    Staff may correct a draft; their reply has the costs blanked."""
+    draft = await service.update_draft(session, principal.shop_id, draft_id, data)
+    return respond(for_role(principal, draft))
 
 
 @router.get(
@@ -116,13 +128,13 @@ async def update_draft(
     response_class=Response,
     responses={
         200: {"content": {kind: {} for kind in _IMAGE_TYPES}, "description": "The bill photo"},
-        **error_responses(*AUTHED, 404),
+        **error_responses(*AUTHED, 403, 404),
     },
 )
 async def get_draft_image(
-    draft_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
+    draft_id: IdPath, session: ShopSessionDep, principal: OwnerDep
 ) -> Response:
-    """The photo the draft was read from, as uploaded."""
+    """The photo the draft was read from, as uploaded. Owners only."""
     data, media_type = await service.draft_image(session, principal.shop_id, draft_id)
     return Response(content=data, media_type=media_type)
 
@@ -147,9 +159,9 @@ async def confirm_draft(
     payment = data or DraftConfirm()
     return await idempotent(
         session,
-        principal.shop_id,
+        principal,
         idempotency_key,
         f"/api/purchases/drafts/{draft_id}/confirm",
         payment,
-        lambda: service.confirm_draft(session, principal, draft_id, payment),
+        lambda: shown(principal, service.confirm_draft(session, principal, draft_id, payment)),
     )

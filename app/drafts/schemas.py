@@ -1,7 +1,7 @@
 """Request and response models of /api/purchases/drafts."""
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -25,6 +25,10 @@ ProductName = Annotated[
 
 
 class DraftLineRead(BaseModel):
+    # What the line says the shop paid: blanked for staff (app.core.visibility), with
+    # `price_purchase`; the raw text holds the rates as read.
+    STAFF_HIDDEN: ClassVar[frozenset[str]] = frozenset({"line_total", "raw_text"})
+
     line_no: int
     product_id: int | None = Field(description="The shop's product, when matched or chosen")
     product_name: str
@@ -43,6 +47,8 @@ class DraftLineRead(BaseModel):
 
 
 class DraftRead(BaseModel):
+    STAFF_HIDDEN: ClassVar[frozenset[str]] = frozenset({"bill_total", "lines_total"})
+
     draft_id: int
     status: DraftStatus
     engine: Literal["gemini", "ocr"]
@@ -50,7 +56,9 @@ class DraftRead(BaseModel):
     phone_no: str | None = Field(description="The vendor's phone (E.164); needed to confirm")
     bill_date: dt.date | None
     bill_total: Number | None = Field(description="The total printed on the bill, if read")
-    lines_total: Number = Field(description="Sum of quantity x rate over lines with a rate")
+    lines_total: Number | None = Field(
+        description="Sum of quantity x rate over lines with a rate (null for staff logins)"
+    )
     warnings: list[str]
     purchase_id: int | None = Field(description="Set once the draft is confirmed")
     image_url: str
@@ -133,10 +141,12 @@ class DraftConfirm(BaseModel):
 
 
 class DraftConfirmed(BaseModel):
+    STAFF_HIDDEN: ClassVar[frozenset[str]] = frozenset({"total_amount"})
+
     msg: str = "Purchase recorded"
     draft_id: int
     purchase_id: int
-    total_amount: Number
+    total_amount: Number | None = Field(description="The purchase's total (null for staff)")
 
 
 class DraftFingerprint(BaseModel):

@@ -1,5 +1,6 @@
 """Every ORM model, imported here so Alembic and the schema tests see the whole metadata."""
 
+from app.models.audit import AuditEntry
 from app.models.base import Base, TenantModel, tenant_tables
 from app.models.bill import (
     PAYMENT_MODES,
@@ -17,20 +18,22 @@ from app.models.outbox import DailyUsage, MessageQuota, Notification
 from app.models.party import Customer, Vendor
 from app.models.product import MOVEMENT_REASONS, UNITS, Product, StockMovement
 from app.models.report import DailySales
-from app.models.shop import LoginFailure, Shop, User
+from app.models.shop import AuthCounter, AuthSession, RefreshToken, Shop, User
 from app.models.udhaar import UdhaarEntry, UdhaarPayment, UdhaarSettlement
 
 __all__ = [
     "MOVEMENT_REASONS",
     "PAYMENT_MODES",
     "UNITS",
+    "AuditEntry",
+    "AuthCounter",
+    "AuthSession",
     "Base",
     "BillCounter",
     "Customer",
     "DailySales",
     "DailyUsage",
     "IdempotencyRecord",
-    "LoginFailure",
     "MessageQuota",
     "Notification",
     "Product",
@@ -38,6 +41,7 @@ __all__ = [
     "PurchaseDraft",
     "PurchaseDraftLine",
     "PurchaseLine",
+    "RefreshToken",
     "Sale",
     "SaleLine",
     "SaleReturn",

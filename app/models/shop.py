@@ -1,7 +1,10 @@
-"""Shops (the tenants), their users, and failed-login counters. None of these is a tenant table.
+"""Shops (the tenants), their users, login sessions with their refresh tokens, and the
+counters that limit logins and registrations. None of these is a tenant table.
 
 `users.phone` is unique across the deployment (a phone number logs in without naming a shop),
 so `users` is looked up before any shop is known, by the auth service's system session.
+Sessions are checked on every request by the database function `auth_session_check` (see
+migration 0010), which runs with the shop switch as its owner, so they need no row security.
 """
 
 import datetime as dt
@@ -16,6 +19,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     false,
+    func,
     text,
     true,
 )
@@ -66,15 +70,50 @@ class User(Base):
     phone: Mapped[str] = mapped_column(String(20), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
     created_at: Mapped[CreatedAt]
 
 
-class LoginFailure(Base):
-    """One row per failed login, keyed `phone:<e164>` or `ip:<address>`; old rows are pruned."""
+class AuthSession(Base):
+    """One login on one device: the family of its refresh tokens, and what every access token
+    issued in it names (`sid`). Revoked (logout, password change, reuse of a rotated refresh
+    token, deactivation) or expired, it admits no request."""
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "failed_at"),)
+    __tablename__ = "auth_sessions"
+    __table_args__ = (Index("ix_auth_sessions_user_id_device", "user_id", "device"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80))
-    failed_at: Mapped[dt.datetime]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id", ondelete="RESTRICT"), index=True)
+    device: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[CreatedAt]
+    refreshed_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class RefreshToken(Base):
+    """A refresh token, stored as the SHA-256 of its text; used once, then rotated."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[CreatedAt]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class AuthCounter(Base):
+    """A fixed-window counter per key (`login:<phone>|<address>`, `login-ip:<address>`,
+    `register:<address>`), counted by one atomic upsert; rows past their window are pruned."""
+
+    __tablename__ = "auth_counters"
+    __table_args__ = (Index("ix_auth_counters_window_ends", "window_ends"),)
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    window_ends: Mapped[dt.datetime]

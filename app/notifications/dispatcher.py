@@ -1,6 +1,6 @@
 """The outbox dispatcher: sends what committed, retries what may still work, gives up clearly.
 
-ARCHITECTURE rule 6. A round (`run_once`) claims a batch of due rows in one short
+docs/architecture.md rule 6. A round (`run_once`) claims a batch of due rows in one short
 transaction (`delivery.claim_due`: `FOR UPDATE SKIP LOCKED`, a lease, the attempt counted),
 charges the shops' daily quotas (rows over a shop's cap wait for its next midnight), sends
 the rest concurrently (bounded by `DISPATCH_CONCURRENCY`), and records each outcome in its

@@ -2,7 +2,8 @@
 
 - queue today's automatic udhaar reminders (`reminders.queue_due_reminders`, all shops);
 - delete idempotency keys long expired;
-- delete failed-login rows older than the login window (they no longer count).
+- delete login/registration counters whose window has passed (they no longer count), and
+  refresh tokens past their expiry (they can no longer be used, nor replayed).
 
 Every job is safe to run from several dispatchers at once: reminders are de-duplicated by a
 unique key, and deleting what another dispatcher already deleted deletes nothing. One job
@@ -22,17 +23,24 @@ from app.notifications import reminders
 
 _log = logging.getLogger("dukaan.dispatcher")
 
-_PURGE_LOGIN_FAILURES = text(
-    "DELETE FROM login_failures WHERE id IN (SELECT id FROM login_failures "
-    "WHERE failed_at < now() - make_interval(secs => :window_s) LIMIT :limit)"
+_PURGE_AUTH_COUNTERS = text(
+    "DELETE FROM auth_counters WHERE key IN (SELECT key FROM auth_counters "
+    "WHERE window_ends < now() LIMIT :limit)"
+)
+_PURGE_REFRESH_TOKENS = text(
+    "DELETE FROM refresh_tokens WHERE id IN (SELECT id FROM refresh_tokens "
+    "WHERE expires_at < now() LIMIT :limit)"
 )
 PURGE_LIMIT = 10_000
 
 
-async def purge_login_failures(session: AsyncSession, window_s: float) -> int:
-    result = await session.execute(
-        _PURGE_LOGIN_FAILURES, {"window_s": window_s, "limit": PURGE_LIMIT}
-    )
+async def purge_auth_counters(session: AsyncSession) -> int:
+    result = await session.execute(_PURGE_AUTH_COUNTERS, {"limit": PURGE_LIMIT})
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def purge_refresh_tokens(session: AsyncSession) -> int:
+    result = await session.execute(_PURGE_REFRESH_TOKENS, {"limit": PURGE_LIMIT})
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -44,7 +52,8 @@ async def run_housekeeping(
     jobs: dict[str, Callable[[AsyncSession], Awaitable[int]]] = {
         "reminders_queued": lambda s: reminders.queue_due_reminders(s, now),
         "idempotency_keys_purged": lambda s: idempotency.purge_expired(s, limit=PURGE_LIMIT),
-        "login_failures_purged": lambda s: purge_login_failures(s, settings.auth.login_window_s),
+        "auth_counters_purged": purge_auth_counters,
+        "refresh_tokens_purged": purge_refresh_tokens,
     }
     for name, job in jobs.items():
         try:

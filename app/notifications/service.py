@@ -1,4 +1,4 @@
-"""Writing messages into the outbox, inside the business transaction (ARCHITECTURE rule 6).
+"""Writing messages into the outbox, inside the business transaction (docs/architecture.md rule 6).
 
 Nothing is sent here: a rolled-back bill leaves no row, so it sends nothing, and the
 dispatcher delivers what committed. Every message goes through `queue()`, which applies the

@@ -103,7 +103,7 @@ async def create_customer(
     """
     return await idempotent(
         session,
-        principal.shop_id,
+        principal,
         idempotency_key,
         "/api/customers/",
         data,
@@ -185,7 +185,7 @@ async def create_vendor(
     """
     return await idempotent(
         session,
-        principal.shop_id,
+        principal,
         idempotency_key,
         "/api/vendors/",
         data,

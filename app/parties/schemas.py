@@ -92,7 +92,10 @@ class VendorUpdate(BaseModel):
 class VendorRead(BaseModel):
     vend_id: int
     vendor_name: str = Field(description="Empty when a purchase created them without a name")
-    phone_no: str = Field(examples=["+919988776655"], description="E.164")
+    phone_no: str | None = Field(
+        examples=["+919988776655"],
+        description="E.164; null for the shop's walk-in vendor (cash purchases without a phone)",
+    )
     balance: Number = Field(
         examples=[_BALANCE_EXAMPLE], description="What the shop owes the vendor (udhaar)"
     )

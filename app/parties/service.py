@@ -15,6 +15,7 @@ from app.auth import service as auth_service
 from app.core.errors import Duplicate, InvalidInput, NotFound
 from app.core.pagination import Page
 from app.core.phone import InvalidPhone, to_e164
+from app.core.text import clean_text
 from app.notifications.service import Recipient
 from app.parties import repository
 from app.parties.repository import Side
@@ -31,6 +32,10 @@ from app.parties.schemas import (
 from app.udhaar import service as udhaar_service
 
 DEFAULT_REGION = "IN"
+WALK_IN_VENDOR = "Walk-in"
+# The walk-in vendor's phone: no real one is empty (E.164 starts with '+'), and the shop-wide
+# unique phone makes it one row per shop, created by the first cash purchase without a phone.
+_NO_PHONE = ""
 _LABELS: dict[Side, str] = {"customer": "Customer", "vendor": "Vendor"}
 _ID_FIELDS: dict[Side, str] = {"customer": "cust_id", "vendor": "vend_id"}
 # A search that looks like (part of) a phone number: digits with the usual separators.
@@ -41,10 +46,11 @@ _NON_DIGITS = re.compile(r"\D")
 def clean_name(name: str | None) -> str:
     """'  sunita   Verma ' -> 'sunita Verma'; None -> '' (a party may have no name yet).
 
-    Clipped to the column's width: a name that arrives through a bill is stored rather than
-    failing the whole bill, and the API's own schemas already refuse longer names.
+    Normalised like every name (`app.core.text.clean_text`: NFKC, invisible characters
+    dropped). Clipped to the column's width: a name that arrives through a bill is stored
+    rather than failing the whole bill, and the API's own schemas already refuse longer names.
     """
-    return " ".join((name or "").split())[:NAME_MAX]
+    return clean_text(name or "")[:NAME_MAX]
 
 
 async def shop_region(session: AsyncSession, shop_id: int) -> str:
@@ -109,8 +115,11 @@ async def _get(
 async def _by_phone(
     session: AsyncSession, side: Side, shop_id: int, raw_phone: str
 ) -> tuple[PartyRef, Decimal]:
-    query_name = f"{side}_phone_no"
-    phone = await normalise_phone(session, shop_id, raw_phone, loc=("query", query_name))
+    try:
+        phone = to_e164(raw_phone, await shop_region(session, shop_id))
+    except InvalidPhone:
+        # A partial or mistyped number names nobody: the same 404 as an unknown phone.
+        raise NotFound(f"No {side} with phone {raw_phone.strip()}", phone_no=None) from None
     party = await repository.by_phone(session, side, shop_id, phone)
     if party is None:
         raise NotFound(f"No {side} with phone {phone}", phone_no=phone)
@@ -123,7 +132,7 @@ def _search_terms(q: str | None) -> tuple[str | None, str | None]:
     A phone-like search matches digits inside stored numbers; its leading zeros are the
     trunk prefix people type ('098123') and are not part of the E.164 form.
     """
-    text = " ".join((q or "").split())
+    text = clean_text(q or "")
     if not text:
         return None, None
     if _PHONE_LIKE.match(text):
@@ -237,7 +246,7 @@ async def customer_refs(
 
 def _vendor(party: PartyRef, balance: Decimal) -> VendorRead:
     return VendorRead(
-        vend_id=party.id, vendor_name=party.name, phone_no=party.phone, balance=balance
+        vend_id=party.id, vendor_name=party.name, phone_no=party.phone or None, balance=balance
     )
 
 
@@ -278,6 +287,15 @@ async def upsert_vendor(
     For the purchases code; concurrency-safe like `upsert_customer`.
     """
     return await repository.upsert(session, "vendor", shop_id, name=clean_name(name), phone=phone)
+
+
+async def walk_in_vendor(session: AsyncSession, shop_id: int) -> PartyRef:
+    """The shop's walk-in vendor: who a cash purchase without a phone is recorded against.
+
+    A purchase row needs a vendor (sales record a walk-in customer as none); this one has no
+    phone, so it is never sent a bill and never found by a phone lookup. Created on first use.
+    """
+    return await repository.upsert(session, "vendor", shop_id, name=WALK_IN_VENDOR, phone=_NO_PHONE)
 
 
 async def vendor_refs(

@@ -60,7 +60,7 @@ async def create_product(
     """Add a product; its opening quantity is recorded in the stock ledger."""
     return await idempotent(
         session,
-        principal.shop_id,
+        principal,
         idempotency_key,
         "/api/products/",
         data,
@@ -76,14 +76,21 @@ async def get_product(
     return respond(for_role(principal, service.to_read(product)))
 
 
-@router.put("/{product_id}", response_model=ProductRead, responses=error_responses(*BODY, 404, 409))
+@router.put(
+    "/{product_id}", response_model=ProductRead, responses=error_responses(*BODY, 403, 404, 409)
+)
 async def update_product(
     product_id: IdPath, data: ProductUpdate, session: ShopSessionDep, principal: PrincipalDep
 ) -> DecimalJSONResponse:
-    """Change any fields; a new `quantity` is recorded as a stock adjustment."""
-    return respond(
-        for_role(principal, await service.update(session, principal.shop_id, product_id, data))
+    """Change any fields; a new `quantity` is recorded as a stock adjustment.
+
+    `price_purchase` (the cost) is the owner's: staff sending it get 403 `forbidden`.
+    """
+    service.refuse_owner_only_changes(principal.role, data)
+    updated = await service.update(
+        session, principal.shop_id, product_id, data, user_id=principal.user_id
     )
+    return respond(for_role(principal, updated))
 
 
 @router.delete(

@@ -8,18 +8,42 @@ from typing import Generic, Protocol, TypeVar
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import Duplicate, InvalidInput, NotFound
+from app.audit import service as audit
+from app.core.errors import Duplicate, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Page
+from app.core.security import Role
+from app.core.text import clean_text, text_key
 from app.models import Product
 from app.products import repository
 from app.products.schemas import DeletedOut, ProductCreate, ProductRead, ProductUpdate
 from app.stock import service as stock_service
 from app.stock.schemas import StockMovementRead
 
+OWNER_ONLY_FIELDS = ("price_purchase",)
+"""What staff may not change on a product: its moving-average cost, which the owner's profit
+figures are computed from. Name, selling price, unit, barcode, reorder level and a counted
+quantity are the counter's to keep right."""
+
+
+def refuse_owner_only_changes(role: Role, data: ProductUpdate) -> None:
+    """A staff edit that names an owner-only field is a 403 naming that field."""
+    if role == "owner":
+        return
+    for name in OWNER_ONLY_FIELDS:
+        if name in data.model_fields_set:
+            raise Forbidden(
+                f"Only the shop owner can change {name} (the product's cost)", field=name
+            )
+
+
+NAME_KEY_MAX = 200
+"""The width of `products.name_key` (case-folding can lengthen a name: `ß` -> `ss`)."""
+
 
 def name_key(name: str) -> str:
-    """'  Tata  SALT ' and 'tata salt' are one product: case and spacing are ignored."""
-    return " ".join(name.split()).casefold()
+    """'  Tata  SALT ' and 'tata salt' are one product: case, spacing, full-width forms and
+    invisible characters (U+200B, ...) are ignored (`app.core.text.text_key`)."""
+    return text_key(name)[:NAME_KEY_MAX]
 
 
 def to_read(product: Product, quantity: Decimal | None = None) -> ProductRead:
@@ -66,7 +90,7 @@ async def create(session: AsyncSession, shop_id: int, data: ProductCreate) -> Pr
         session,
         Product(
             shop_id=shop_id,
-            name=" ".join(data.product_name.split()),
+            name=clean_text(data.product_name),
             name_key=key,
             price_purchase=data.price_purchase,
             price_sale=data.price_sale,
@@ -80,10 +104,19 @@ async def create(session: AsyncSession, shop_id: int, data: ProductCreate) -> Pr
     return to_read(product, quantity)
 
 
+_AUDITED_PRICES = ("price_sale", "price_purchase")
+
+
 async def update(
-    session: AsyncSession, shop_id: int, product_id: int, data: ProductUpdate
+    session: AsyncSession,
+    shop_id: int,
+    product_id: int,
+    data: ProductUpdate,
+    *,
+    user_id: int | None,
 ) -> ProductRead:
-    await get_live(session, shop_id, product_id)
+    product = await get_live(session, shop_id, product_id)
+    old_prices = {name: getattr(product, name) for name in _AUDITED_PRICES}
     changes = data.model_dump(exclude_unset=True, exclude={"quantity"})
     values: dict[str, object] = {}
     if "product_name" in changes:
@@ -96,7 +129,7 @@ async def update(
             barcode=None,
             except_id=product_id,
         )
-        values["name"] = " ".join(changes.pop("product_name").split())
+        values["name"] = clean_text(changes.pop("product_name"))
         values["name_key"] = key
     if changes.get("barcode") is not None:
         await _check_unique(
@@ -112,10 +145,31 @@ async def update(
         await repository.update_fields(session, shop_id, product_id, values)
     if data.quantity is not None:
         await stock_service.adjust_to(
-            session, shop_id, product_id, data.quantity, note="Counted stock set via API"
+            session,
+            shop_id,
+            product_id,
+            data.quantity,
+            note="Counted stock set via API",
+            user_id=user_id,
         )
     session.expire_all()
-    return to_read(await get_live(session, shop_id, product_id))
+    product = await get_live(session, shop_id, product_id)
+    # Compared as stored (NUMERIC(14,2)), so `30` over `30.00` is no change.
+    price_before, price_after = audit.changes(
+        old_prices, {name: getattr(product, name) for name in _AUDITED_PRICES}
+    )
+    if price_after:
+        await audit.record(
+            session,
+            shop_id=shop_id,
+            user_id=user_id,
+            action=audit.PRODUCT_PRICE_CHANGED,
+            entity="product",
+            entity_id=product_id,
+            before=price_before,
+            after=price_after,
+        )
+    return to_read(product)
 
 
 async def delete(session: AsyncSession, shop_id: int, product_id: int) -> DeletedOut:
@@ -224,7 +278,7 @@ async def create_for_purchase(
         session,
         Product(
             shop_id=shop_id,
-            name=" ".join(name.split()),
+            name=clean_text(name),
             name_key=name_key(name),
             price_purchase=price_purchase,
             price_sale=price_sale,

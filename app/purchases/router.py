@@ -40,7 +40,7 @@ async def create_purchase(
     """Record a purchase: vendor (by phone), stock in, moving-average cost, vendor udhaar."""
     return await idempotent(
         session,
-        principal.shop_id,
+        principal,
         idempotency_key,
         "/api/purchases/",
         data,
@@ -79,8 +79,29 @@ async def get_purchase(
     responses=error_responses(*BODY, 403, 404, 409),
 )
 async def void_purchase(
-    purchase_id: IdPath, data: VoidIn, session: ShopSessionDep, principal: OwnerDep
-) -> DecimalJSONResponse:
-    """Owners only: cancel a purchase; its stock leaves and the vendor udhaar is reversed."""
-    await service.void_purchase(session, principal.shop_id, purchase_id, data.reason)
-    return respond(await service.purchase_detail(session, principal.shop_id, purchase_id))
+    purchase_id: IdPath,
+    data: VoidIn,
+    session: ShopSessionDep,
+    principal: OwnerDep,
+    idempotency_key: IdempotencyKeyDep,
+) -> Response:
+    """Owners only: cancel a purchase; its stock leaves and the vendor udhaar is reversed.
+
+    Voiding twice is a 409; a retry with the same Idempotency-Key replays the first reply.
+    """
+
+    async def void() -> PurchaseDetail:
+        await service.void_purchase(
+            session, principal.shop_id, purchase_id, data.reason, user_id=principal.user_id
+        )
+        return await service.purchase_detail(session, principal.shop_id, purchase_id)
+
+    return await idempotent(
+        session,
+        principal,
+        idempotency_key,
+        f"/api/purchases/{purchase_id}/void",
+        data,
+        void,
+        status_code=status.HTTP_200_OK,
+    )

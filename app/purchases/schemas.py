@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.inputs import IsoDate
-from app.core.money import Money, Number
+from app.core.money import BillTotal, Money, Number
 from app.core.openapi import PHONE
 from app.sales.schemas import MAX_LINES, BillLineRef, OptionalText, PaymentMode
 
@@ -41,18 +41,25 @@ class PurchaseCreate(BaseModel):
     )
 
     vendor_name: OptionalText | None = None
-    phone_no: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, max_length=32),
-        Field(json_schema_extra=PHONE),
-    ]
+    phone_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = (
+        Field(
+            default=None,
+            description="Vendor's phone; may be omitted or blank for a purchase paid in full "
+            "(recorded against the shop's walk-in vendor), required for one on udhaar",
+            json_schema_extra=PHONE,
+        )
+    )
     products: list[PurchaseLineIn] = Field(min_length=1, max_length=MAX_LINES)
     transaction_date: IsoDate | None = None
     bill_paid: bool = Field(default=True, strict=True)
     amount_paid: Money | None = None
     payment_mode: PaymentMode | None = None
     payment_due_date: IsoDate | None = None
-    total_amount: Money | None = None
+    total_amount: BillTotal | None = Field(
+        default=None,
+        description="Optional check: any number (rounded half-up to paise) that equals the "
+        "computed total within 0.01",
+    )
 
 
 class PurchaseCreated(BaseModel):
@@ -82,7 +89,7 @@ class PurchaseLineOut(BaseModel):
 class VendorBrief(BaseModel):
     vend_id: int
     vendor_name: str
-    phone_no: str
+    phone_no: str | None = Field(description="E.164; null for the walk-in vendor")
 
 
 class PurchaseDetail(PurchaseSummary):

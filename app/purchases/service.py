@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import service as audit
 from app.auth import service as auth_service
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.money import round_money
+from app.core.money import quantity_within_range
 from app.core.pagination import Page
 from app.core.security import Principal
 from app.models import Product, Purchase
@@ -26,7 +27,15 @@ from app.purchases.schemas import (
     PurchaseSummary,
     VendorBrief,
 )
-from app.sales.service import DEFAULT_CREDIT_DAYS, bill_date, party_phone, settle_amounts
+from app.sales.service import (
+    DEFAULT_CREDIT_DAYS,
+    bill_date,
+    bill_quantity,
+    bill_sum,
+    line_amounts,
+    party_phone,
+    settle_amounts,
+)
 from app.stock import service as stock
 from app.stock.service import StockLine
 from app.udhaar import service as udhaar
@@ -58,6 +67,22 @@ async def _resolve_or_create(
     return resolved
 
 
+def _check_stock_room(lines: list[PurchaseLineIn], resolved: list[Product]) -> None:
+    """A 422 naming the line whose quantity would take its product's stock past NUMERIC(14,3).
+
+    Read from the rows just loaded; a concurrent bill that moves the same product in between
+    is caught by the database (SQLSTATE 22003, also a 422).
+    """
+    stock_after: dict[int, Decimal] = {}
+    for index, (line, product) in enumerate(zip(lines, resolved, strict=True)):
+        after = stock_after.get(product.id, product.quantity) + line.quantity
+        stock_after[product.id] = quantity_within_range(
+            after,
+            f"stock of '{product.name}' after this purchase",
+            ("body", "products", index, "quantity"),
+        )
+
+
 async def record_purchase(
     session: AsyncSession, principal: Principal, data: PurchaseCreate
 ) -> PurchaseCreated:
@@ -65,22 +90,30 @@ async def record_purchase(
     shop = await auth_service.shop_settings(session, shop_id)
     purchase_date = bill_date(data.transaction_date, shop.today(), "transaction_date")
     phone = party_phone(data.phone_no, shop.region)
-    if phone is None:
-        raise InvalidInput("phone_no is required for a purchase", loc=("body", "phone_no"))
-    line_totals = [round_money(line.quantity * line.price_purchase) for line in data.products]
-    total = sum(line_totals, Decimal("0.00"))
+    quantities = [line.quantity for line in data.products]
+    line_totals = line_amounts(
+        quantities, [line.price_purchase for line in data.products], "line total"
+    )
+    total = bill_sum(line_totals, "bill total")
+    total_quantity = bill_quantity(quantities)
     paid = settle_amounts(
         total,
         bill_paid=data.bill_paid,
         amount_paid=data.amount_paid,
         claimed_total=data.total_amount,
     )
+    if phone is None and total > paid:
+        raise InvalidInput(
+            "phone_no is required for a purchase on udhaar (not paid in full)",
+            loc=("body", "phone_no"),
+        )
     if data.payment_due_date is not None and data.payment_due_date < purchase_date:
         raise InvalidInput(
             "payment_due_date is before the bill date", loc=("body", "payment_due_date")
         )
 
     resolved = await _resolve_or_create(session, shop_id, data.products)
+    _check_stock_room(data.products, resolved)
     applied = await stock.receive(
         session,
         shop_id,
@@ -89,7 +122,11 @@ async def record_purchase(
             for line, p in zip(data.products, resolved, strict=True)
         ],
     )
-    vendor = await parties.upsert_vendor(session, shop_id, phone, data.vendor_name)
+    vendor = (
+        await parties.walk_in_vendor(session, shop_id)
+        if phone is None
+        else await parties.upsert_vendor(session, shop_id, phone, data.vendor_name)
+    )
     purchase_id = await repository.add_purchase(
         session,
         {
@@ -97,7 +134,7 @@ async def record_purchase(
             "vendor_id": vendor.id,
             "purchase_date": purchase_date,
             "total_amount": total,
-            "total_quantity": sum((line.quantity for line in data.products), Decimal(0)),
+            "total_quantity": total_quantity,
             "amount_paid": paid,
             "payment_mode": data.payment_mode or ("cash" if paid > 0 else "credit"),
             "created_by": principal.user_id,
@@ -138,21 +175,22 @@ async def record_purchase(
             entry_date=purchase_date,
             due_date=due_date,
         )
-    await notifications.queue_bill(
-        session,
-        shop,
-        vendor_recipient(vendor),
-        template="purchase_bill",
-        reference=f"purchase:{purchase_id}",
-        bill_no=purchase_bill_no(purchase_id),
-        items=[
-            BillItem(p.name, line.quantity, line_total)
-            for line, p, line_total in zip(data.products, resolved, line_totals, strict=True)
-        ],
-        total=total,
-        paid=paid,
-        due_date=due_date,
-    )
+    if phone is not None:  # a walk-in vendor has no phone to send the bill to
+        await notifications.queue_bill(
+            session,
+            shop,
+            vendor_recipient(vendor),
+            template="purchase_bill",
+            reference=f"purchase:{purchase_id}",
+            bill_no=purchase_bill_no(purchase_id),
+            items=[
+                BillItem(p.name, line.quantity, line_total)
+                for line, p, line_total in zip(data.products, resolved, line_totals, strict=True)
+            ],
+            total=total,
+            paid=paid,
+            due_date=due_date,
+        )
     return PurchaseCreated(purchase_id=purchase_id, total_amount=total)
 
 
@@ -196,7 +234,9 @@ async def purchase_detail(session: AsyncSession, shop_id: int, purchase_id: int)
             )
             for line, name in lines
         ],
-        vendor=VendorBrief(vend_id=vendor.id, vendor_name=vendor.name, phone_no=vendor.phone),
+        vendor=VendorBrief(
+            vend_id=vendor.id, vendor_name=vendor.name, phone_no=vendor.phone or None
+        ),
     )
 
 
@@ -215,7 +255,9 @@ async def list_purchases(
     return [_summary(row) for row in rows], total
 
 
-async def void_purchase(session: AsyncSession, shop_id: int, purchase_id: int, reason: str) -> None:
+async def void_purchase(
+    session: AsyncSession, shop_id: int, purchase_id: int, reason: str, *, user_id: int | None
+) -> None:
     """Take the bill's goods back out of stock and cancel the vendor's udhaar.
 
     The moving-average cost is left as it is: later sales were priced on it, and unwinding
@@ -224,6 +266,7 @@ async def void_purchase(session: AsyncSession, shop_id: int, purchase_id: int, r
     purchase = await get_purchase(session, shop_id, purchase_id, lock=True)
     if purchase.status == "void":
         raise Conflict(f"Purchase {purchase_id} is already void")
+    before = {"status": purchase.status, "void_reason": purchase.void_reason}
     shop = await auth_service.shop_settings(session, shop_id)
     lines = await repository.lines_with_names(session, shop_id, purchase_id)
     await stock.put_back(
@@ -239,3 +282,13 @@ async def void_purchase(session: AsyncSession, shop_id: int, purchase_id: int, r
         session, shop_id, purchase_id=purchase_id, kind="void", amount=None, on=shop.today()
     )
     await repository.mark_void(session, shop_id, purchase_id, reason)
+    await audit.record(
+        session,
+        shop_id=shop_id,
+        user_id=user_id,
+        action=audit.PURCHASE_VOIDED,
+        entity="purchase",
+        entity_id=purchase_id,
+        before=before,
+        after={"status": "void", "void_reason": reason},
+    )

@@ -20,7 +20,7 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _iso_day_text(value: object) -> object:
     """Refuse anything but `YYYY-MM-DD` text before Pydantic parses the date.
 
-    Pydantic alone also accepts `2026-11-25T00:00:00`; API.md promises plain ISO dates, and a
+    Pydantic alone also accepts `2026-11-25T00:00:00`; docs/api.md promises plain ISO dates, and a
     timestamp here would hide a client bug (which time zone was meant?), so it is a 422.
     """
     if isinstance(value, str) and not _ISO_DAY.fullmatch(value):

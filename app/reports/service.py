@@ -1,9 +1,9 @@
 """Profit-and-loss rules: which sales count, how a net profit becomes a record, report ranges.
 
-A sale's net profit is its stored profit (rate - cost at the time of sale, ARCHITECTURE rule 7)
-minus, for each of its returns, (amount - cost). Void sales have no profit and no loss: they
-are left out everywhere, and asking for one is a 404 as if it did not exist. Reads only; this
-module never writes.
+A sale's net profit is its stored profit (rate - cost at the time of sale: rule 7 of
+docs/architecture.md) minus, for each of its returns, (amount - cost). Void sales have no
+profit and no loss: they are left out everywhere, and asking for one is a 404 as if it did not
+exist. Reads only; this module never writes.
 """
 
 import datetime as dt
@@ -46,7 +46,7 @@ async def list_records(
 async def record_of_sale(session: AsyncSession, shop_id: int, sale_id: int) -> ProfitLossRecord:
     net = await repository.net_profit_of(session, shop_id, sale_id)
     if net is None:
-        # Unknown, another shop's and void look the same: no existence leaks (API.md).
+        # Unknown, another shop's and void look the same: no existence leaks (docs/api.md).
         raise NotFound(f"No profit and loss for sale {sale_id}: no such sale, or it is void")
     return to_record(sale_id, net)
 

@@ -31,7 +31,7 @@ SALE_ID_MARK = f'"{SALE_ID_MARK_VALUE}"'
 reply is rendered with the string `SALE_ID_MARK_VALUE` as its id, then the quoted string is
 replaced by the number."""
 
-# One statement, in this order of effect: claim the Idempotency-Key (when there is one; if
+# One statement, in this order of effect: claim the caller's Idempotency-Key (if any; if
 # another request holds it, nothing else happens and `claimed` is false); lock the named
 # products in id order and take the stock (refusing to go below zero unless allowed); upsert
 # the customer by phone. Every product found comes back, with its quantity before and after
@@ -39,10 +39,10 @@ replaced by the number."""
 # lines and tells which product is short.
 _TAKE_FOR_SALE = """
 WITH claim AS (
-    INSERT INTO idempotency_keys (shop_id, key, fingerprint, expires_at)
-    SELECT $1, $2::text, $3::text, now() + make_interval(secs => $4::int)
+    INSERT INTO idempotency_keys (shop_id, user_id, key, fingerprint, expires_at)
+    SELECT $1, $11, $2::text, $3::text, now() + make_interval(secs => $4::int)
     WHERE $2::text IS NOT NULL
-    ON CONFLICT (shop_id, key) DO NOTHING
+    ON CONFLICT (shop_id, user_id, key) DO NOTHING
     RETURNING id
 ), go AS (
     SELECT $2::text IS NULL OR EXISTS (SELECT FROM claim) AS ok
@@ -217,6 +217,7 @@ async def take_for_sale(
     connection: asyncpg.Connection,
     shop_id: int,
     *,
+    user_id: int,
     key: str | None,
     fingerprint: str,
     key_ttl_s: int,
@@ -239,6 +240,7 @@ async def take_for_sale(
         allow_negative,
         phone,
         customer_name,
+        user_id,
     )
     assert row is not None  # the statement always yields its one row
     ids = row["ids"] or []
@@ -423,6 +425,18 @@ async def lines_with_names(
     if lock:
         query = query.with_for_update(of=SaleLine)
     return list((await session.execute(query)).all())
+
+
+async def stock_levels(
+    session: AsyncSession, shop_id: int, product_ids: list[int]
+) -> dict[int, Decimal]:
+    """The products' quantities in stock now (a read: stock writes its own table)."""
+    rows = await session.execute(
+        select(Product.id, Product.quantity).where(
+            Product.shop_id == shop_id, Product.id.in_(product_ids)
+        )
+    )
+    return {row.id: row.quantity for row in rows}
 
 
 async def mark_void(session: AsyncSession, shop_id: int, sale_id: int, reason: str) -> None:

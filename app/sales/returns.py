@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import service as audit
 from app.auth import service as auth_service
 from app.core.errors import Conflict, InvalidInput
-from app.core.money import round_money
+from app.core.money import quantity_within_range, round_money
 from app.sales import repository
 from app.sales.schemas import ReturnCreated, ReturnIn
 from app.sales.service import get_sale
@@ -20,10 +21,13 @@ from app.stock.service import StockLine
 from app.udhaar import service as udhaar
 
 
-async def void_sale(session: AsyncSession, shop_id: int, sale_id: int, reason: str) -> None:
+async def void_sale(
+    session: AsyncSession, shop_id: int, sale_id: int, reason: str, *, user_id: int | None
+) -> None:
     sale = await get_sale(session, shop_id, sale_id, lock=True)
     if sale.status == "void":
         raise Conflict(f"Sale {sale_id} is already void")
+    before = {"status": sale.status, "void_reason": sale.void_reason}
     shop = await auth_service.shop_settings(session, shop_id)
     lines = await repository.lines_with_names(session, shop_id, sale_id, lock=True)
     back = [
@@ -37,10 +41,32 @@ async def void_sale(session: AsyncSession, shop_id: int, sale_id: int, reason: s
         session, shop_id, sale_id=sale_id, kind="void", amount=None, on=shop.today()
     )
     await repository.mark_void(session, shop_id, sale_id, reason)
+    await audit.record(
+        session,
+        shop_id=shop_id,
+        user_id=user_id,
+        action=audit.SALE_VOIDED,
+        entity="sale",
+        entity_id=sale_id,
+        before=before,
+        after={"status": "void", "void_reason": reason},
+    )
+
+
+async def _check_stock_room(session: AsyncSession, shop_id: int, data: ReturnIn) -> None:
+    """A 422 naming the line whose goods would take the product's stock past NUMERIC(14,3)."""
+    after = await repository.stock_levels(session, shop_id, [w.product_id for w in data.products])
+    for index, wanted in enumerate(data.products):
+        after[wanted.product_id] += wanted.quantity
+        quantity_within_range(
+            after[wanted.product_id],
+            f"stock of product {wanted.product_id} after this return",
+            ("body", "products", index, "quantity"),
+        )
 
 
 async def return_goods(
-    session: AsyncSession, shop_id: int, sale_id: int, data: ReturnIn
+    session: AsyncSession, shop_id: int, sale_id: int, data: ReturnIn, *, user_id: int | None
 ) -> ReturnCreated:
     sale = await get_sale(session, shop_id, sale_id, lock=True)
     if sale.status == "void":
@@ -69,6 +95,7 @@ async def return_goods(
                 loc=("body", "products", index, "quantity"),
             )
 
+    await _check_stock_room(session, shop_id, data)
     by_id = {line.id: line for line in lines}
     amounts = {lid: round_money(q * by_id[lid].rate) for lid, q in taken.items()}
     costs = {lid: round_money(q * by_id[lid].cost_price) for lid, q in taken.items()}
@@ -114,10 +141,28 @@ async def return_goods(
         ],
     )
     await repository.add_returned(session, shop_id, taken)
-    return ReturnCreated(
+    created = ReturnCreated(
         return_id=return_id,
         sale_id=sale_id,
         amount=amount,
         udhaar_reduced=reduced,
         refund_amount=refund,
     )
+    await audit.record(
+        session,
+        shop_id=shop_id,
+        user_id=user_id,
+        action=audit.SALE_RETURNED,
+        entity="sale",
+        entity_id=sale_id,
+        after={
+            "return_id": return_id,
+            "amount": amount,
+            "udhaar_reduced": reduced,
+            "refund_amount": refund,
+            "products": [
+                {"product_id": by_id[lid].product_id, "quantity": q} for lid, q in taken.items()
+            ],
+        },
+    )
+    return created

@@ -101,12 +101,34 @@ async def get_sale(
     responses=error_responses(*BODY, 403, 404, 409),
 )
 async def void_sale(
-    sale_id: IdPath, data: VoidIn, session: ShopSessionDep, principal: OwnerDep
-) -> DecimalJSONResponse:
-    """Owners only: cancel a bill. Stock and udhaar are reversed by new ledger rows."""
-    await returns.void_sale(session, principal.shop_id, sale_id, data.reason)
-    detail = await service.sale_detail(await driver_connection(session), principal.shop_id, sale_id)
-    return respond(for_role(principal, detail))
+    sale_id: IdPath,
+    data: VoidIn,
+    session: ShopSessionDep,
+    principal: OwnerDep,
+    idempotency_key: IdempotencyKeyDep,
+) -> Response:
+    """Owners only: cancel a bill. Stock and udhaar are reversed by new ledger rows.
+
+    Voiding twice is a 409; a retry with the same Idempotency-Key replays the first reply.
+    """
+
+    async def void() -> SaleDetail:
+        await returns.void_sale(
+            session, principal.shop_id, sale_id, data.reason, user_id=principal.user_id
+        )
+        connection = await driver_connection(session)
+        detail = await service.sale_detail(connection, principal.shop_id, sale_id)
+        return for_role(principal, detail)
+
+    return await idempotent(
+        session,
+        principal,
+        idempotency_key,
+        f"/api/sales/{sale_id}/void",
+        data,
+        void,
+        status_code=status.HTTP_200_OK,
+    )
 
 
 @router.post(
@@ -125,9 +147,11 @@ async def return_goods(
     """Goods brought back: stock in at the cost they left at; udhaar reduced first, then refund."""
     return await idempotent(
         session,
-        principal.shop_id,
+        principal,
         idempotency_key,
         f"/api/sales/{sale_id}/returns",
         data,
-        lambda: returns.return_goods(session, principal.shop_id, sale_id, data),
+        lambda: returns.return_goods(
+            session, principal.shop_id, sale_id, data, user_id=principal.user_id
+        ),
     )

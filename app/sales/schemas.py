@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.inputs import NAMES_A_PRODUCT, NOT_BLANK, BodyId, IsoDate
-from app.core.money import Money, Number, PositiveQuantity
+from app.core.money import BillTotal, Money, Number, PositiveQuantity
 from app.core.openapi import PHONE
 
 PaymentMode = Literal["cash", "upi", "card", "credit"]
@@ -85,8 +85,10 @@ class SaleCreate(BaseModel):
     amount_paid: Money | None = Field(default=None, description="Paid now; the rest is udhaar")
     payment_mode: PaymentMode | None = None
     payment_due_date: IsoDate | None = None
-    total_amount: Money | None = Field(
-        default=None, description="Optional check: must equal the computed total within 0.01"
+    total_amount: BillTotal | None = Field(
+        default=None,
+        description="Optional check: any number (rounded half-up to paise) that equals the "
+        "computed total within 0.01",
     )
 
 

@@ -15,7 +15,7 @@ from app.auth import service as auth_service
 from app.core import idempotency
 from app.core.errors import InvalidInput, NotFound
 from app.core.idempotency import Reply
-from app.core.money import round_money
+from app.core.money import money_within_range, quantity_within_range, round_money
 from app.core.pagination import Page
 from app.core.responses import dumps
 from app.core.security import Principal
@@ -66,6 +66,30 @@ def party_phone(raw: str | None, region: str) -> str | None:
     return parties.phone_in_region(raw, region)
 
 
+def line_amounts(quantities: list[Decimal], prices: list[Decimal], what: str) -> list[Decimal]:
+    """`quantity x price` per line, rounded to paise.
+
+    A line whose amount does not fit NUMERIC(14,2) is a 422 naming that line's quantity and
+    the limit (each input can be valid while their product is not).
+    """
+    return [
+        money_within_range(round_money(q * p), what, ("body", "products", index, "quantity"))
+        for index, (q, p) in enumerate(zip(quantities, prices, strict=True))
+    ]
+
+
+def bill_sum(amounts: list[Decimal], what: str) -> Decimal:
+    """The bill's total of its lines' amounts; past NUMERIC(14,2) it is a 422 on `products`."""
+    return money_within_range(sum(amounts, Decimal("0.00")), what, ("body", "products"))
+
+
+def bill_quantity(quantities: list[Decimal]) -> Decimal:
+    """The bill's total quantity; past NUMERIC(14,3) it is a 422 on `products`."""
+    return quantity_within_range(
+        sum(quantities, Decimal(0)), "total quantity", ("body", "products")
+    )
+
+
 def settle_amounts(
     total: Decimal,
     *,
@@ -114,6 +138,7 @@ async def record_sale(
         return await repository.take_for_sale(
             connection,
             shop_id,
+            user_id=principal.user_id,
             key=key,
             fingerprint=fingerprint,
             key_ttl_s=idempotency.TTL_S,
@@ -135,7 +160,7 @@ async def record_sale(
     if not taken.claimed:
         # Another request used the key: replay its reply (or reclaim an expired key).
         assert idempotency_key is not None  # only a key can be held by another request
-        claimed = await idempotency.claim_on(connection, shop_id, idempotency_key, fingerprint)
+        claimed = await idempotency.claim_on(connection, principal, idempotency_key, fingerprint)
         if claimed.is_replay:
             return claimed.replay()
         taken, claim_id = await take(None), claimed.record_id
@@ -158,10 +183,10 @@ async def record_sale(
         line.rate if line.rate is not None else p.price_sale
         for line, p in zip(data.products, resolved, strict=True)
     ]
-    line_totals = [
-        round_money(line.quantity * rate) for line, rate in zip(data.products, rates, strict=True)
-    ]
-    total = sum(line_totals, Decimal("0.00"))
+    quantities = [line.quantity for line in data.products]
+    line_totals = line_amounts(quantities, rates, "line total")
+    total = bill_sum(line_totals, "bill total")
+    total_quantity = bill_quantity(quantities)
     paid = settle_amounts(
         total,
         bill_paid=data.bill_paid,
@@ -182,11 +207,8 @@ async def record_sale(
         due_date = due_date or sale_date + dt.timedelta(days=DEFAULT_CREDIT_DAYS)
 
     # The cost is read from the locked row: the moving average at the moment of the sale.
-    line_costs = [
-        round_money(line.quantity * p.price_purchase)
-        for line, p in zip(data.products, resolved, strict=True)
-    ]
-    total_cost = sum(line_costs, Decimal("0.00"))
+    line_costs = line_amounts(quantities, [p.price_purchase for p in resolved], "line cost")
+    total_cost = bill_sum(line_costs, "bill cost")
     customer = taken.customer
     message = None
     if customer is not None:
@@ -217,7 +239,7 @@ async def record_sale(
         customer_id=customer.id if customer else None,
         total=total,
         total_cost=total_cost,
-        total_quantity=sum((line.quantity for line in data.products), Decimal(0)),
+        total_quantity=total_quantity,
         paid=paid,
         payment_mode=data.payment_mode or ("cash" if paid > 0 else "credit"),
         created_by=principal.user_id,

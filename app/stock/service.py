@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import service as audit
 from app.core.errors import AppError
 from app.core.pagination import Page
 from app.stock import repository
@@ -31,9 +32,16 @@ async def record_opening(
 
 
 async def adjust_to(
-    session: AsyncSession, shop_id: int, product_id: int, counted: Decimal, note: str | None = None
+    session: AsyncSession,
+    shop_id: int,
+    product_id: int,
+    counted: Decimal,
+    note: str | None = None,
+    *,
+    user_id: int | None,
 ) -> Decimal:
-    """Set the quantity to what was counted, recording the difference as an adjustment.
+    """Set the quantity to what was counted, recording the difference as an adjustment
+    (and, in the audit log, who changed it from what).
 
     The row is locked first, so a concurrent sale cannot slip between the read and the write.
     """
@@ -50,6 +58,16 @@ async def adjust_to(
         reason="adjustment",
         balance_after=balance,
         note=note,
+    )
+    await audit.record(
+        session,
+        shop_id=shop_id,
+        user_id=user_id,
+        action=audit.STOCK_ADJUSTED,
+        entity="product",
+        entity_id=product_id,
+        before={"quantity": current},
+        after={"quantity": balance},
     )
     return balance
 

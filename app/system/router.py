@@ -3,7 +3,7 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.errors import DatabaseUnavailable
@@ -21,8 +21,8 @@ class Health(BaseModel):
 class Ready(BaseModel):
     status: str
     database: str
-    migration: str | None
-    expected_migration: str | None
+    migration: str | None = Field(description="The database's migration; null in production")
+    expected_migration: str | None = Field(description="This code's migration; null in production")
 
 
 @router.get("/health", response_model=Health)
@@ -46,10 +46,12 @@ async def ready(request: Request) -> DecimalJSONResponse:
         current = await current_revision(request.app.state.engine)
     except (SQLAlchemyError, DBAPIError, OSError) as exc:
         raise DatabaseUnavailable() from exc
+    # The migration id dates the code that runs here; in production that is nobody's business.
+    reveal = request.app.state.settings.server.env != "production"
     body = Ready(
         status="ok" if current == expected else "migrations_pending",
         database="ok",
-        migration=current,
-        expected_migration=expected,
+        migration=current if reveal else None,
+        expected_migration=expected if reveal else None,
     )
     return respond(body, status_code=200 if current == expected else 503)

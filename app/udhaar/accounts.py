@@ -367,7 +367,7 @@ async def statement(
     ref: CustomerRef | VendorRef = (
         CustomerRef(cust_id=party.id, customer_name=party.name, phone_no=party.phone)
         if kind == "sale"
-        else VendorRef(vend_id=party.id, vendor_name=party.name, phone_no=party.phone)
+        else VendorRef(vend_id=party.id, vendor_name=party.name, phone_no=party.phone or None)
     )
     return Statement(
         party=ref,

@@ -108,7 +108,7 @@ def _side_routes(kind: EntryKind) -> None:
     ) -> Response:
         return await idempotent(
             session,
-            principal.shop_id,
+            principal,
             idempotency_key,
             f"{base}/",
             data,
@@ -129,7 +129,7 @@ def _side_routes(kind: EntryKind) -> None:
     ) -> Response:
         return await idempotent(
             session,
-            principal.shop_id,
+            principal,
             idempotency_key,
             f"{base}/{udhar_id}/payments",
             data,
@@ -143,9 +143,20 @@ def _side_routes(kind: EntryKind) -> None:
         return respond(SettledMessage(msg=message))
 
     async def send_sms(
-        udhar_id: IdPath, session: ShopSessionDep, principal: PrincipalDep
-    ) -> DecimalJSONResponse:
-        return respond(await accounts.send_reminder(session, principal.shop_id, kind, udhar_id))
+        udhar_id: IdPath,
+        session: ShopSessionDep,
+        principal: PrincipalDep,
+        idempotency_key: IdempotencyKeyDep,
+    ) -> Response:
+        return await idempotent(
+            session,
+            principal,
+            idempotency_key,
+            f"{base}/{udhar_id}/send_sms/",
+            None,
+            lambda: accounts.send_reminder(session, principal.shop_id, kind, udhar_id),
+            status_code=status.HTTP_200_OK,
+        )
 
     tag: list[str | Enum] = [f"udhaar ({segment})"]
     router.add_api_route(
@@ -215,7 +226,7 @@ def _side_routes(kind: EntryKind) -> None:
         summary=f"Send a reminder about {segment} udhaar now",
         description="Queues the message in the outbox (delivery status is on the "
         "notification). 409 when settled or the party opted out; 429 over the shop's daily "
-        "message cap.",
+        "message cap. Takes `Idempotency-Key`: a retry with the same key queues nothing more.",
         operation_id=f"remind_{segment}_udhaar",
         tags=tag,
     )
@@ -235,7 +246,7 @@ def _party_routes(kind: EntryKind) -> None:
     ) -> Response:
         return await idempotent(
             session,
-            principal.shop_id,
+            principal,
             idempotency_key,
             f"/api/{party}s/{party_id}/payments",
             data,

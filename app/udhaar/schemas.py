@@ -56,7 +56,7 @@ class CustomerRef(BaseModel):
 class VendorRef(BaseModel):
     vend_id: int
     vendor_name: str
-    phone_no: str
+    phone_no: str | None = Field(description="E.164; null for the walk-in vendor")
 
 
 class _EntryOut(BaseModel):

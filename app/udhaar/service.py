@@ -1,7 +1,7 @@
 """Udhaar rules: credit opened by bills, reversed by voids and returns, and party balances.
 
 An entry's balance is its amount minus its settlement rows; nothing is overwritten (rule 4 of
-ARCHITECTURE.md). This module only `flush()`es through its repository; it never commits.
+docs/architecture.md). This module only `flush()`es through its repository; it never commits.
 The party-facing side (payments, statements, /api/udhaar) is in `accounts.py`.
 """
 

@@ -1,0 +1,1 @@
+"""The audit log domain: who changed what, when, before and after."""
