@@ -15,12 +15,12 @@ import uvicorn
 from rich.console import Console
 
 from app.config import Settings, get_settings
-from app.core import migrate as migrations
 from app.core import production
-from app.core.embedded import ensure_database, start_server, stop_server
-from app.core.http_protocol import HeaderTimeoutProtocol
 from app.core.logging import configure_logging
+from app.db import migrate as migrations
+from app.db.embedded import ensure_database, start_server, stop_server
 from app.notifications import dispatcher
+from app.web.http_protocol import HeaderTimeoutProtocol
 
 cli = typer.Typer(help="Dukaan Sahaayak: the backend of a shop's books.", no_args_is_help=True)
 console = Console(stderr=True)

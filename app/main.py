@@ -13,18 +13,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
-from app.core import handlers, production
-from app.core.db import create_engine, create_sessionmaker
-from app.core.embedded import ensure_database, start_server
+from app.core import production
 from app.core.logging import configure_logging
-from app.core.middleware import (
-    BodyLimitMiddleware,
-    RequestIdMiddleware,
-    tolerate_trailing_slashes,
-)
-from app.core.ratelimit import WriteRateLimitMiddleware
 from app.core.responses import DecimalJSONResponse
 from app.core.security import load_or_create_secret, set_hash_threads
+from app.db.embedded import ensure_database, start_server
+from app.db.session import create_engine, create_sessionmaker
 from app.drafts.router import router as drafts_router
 from app.extraction.router import router as extraction_router
 from app.notifications.dispatcher import inline_dispatcher
@@ -37,6 +31,13 @@ from app.reports.router import router as reports_router
 from app.sales.router import router as sales_router
 from app.system.router import router as system_router
 from app.udhaar.router import router as udhaar_router
+from app.web import handlers
+from app.web.middleware import (
+    BodyLimitMiddleware,
+    RequestIdMiddleware,
+    tolerate_trailing_slashes,
+)
+from app.web.ratelimit import WriteRateLimitMiddleware
 
 _log = logging.getLogger("dukaan")
 

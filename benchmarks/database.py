@@ -87,7 +87,7 @@ def provision(data_dir: Path) -> Iterator[Database]:
                 asyncio.run(_drop(external, app_name, pgbench_name))
         return
 
-    from app.core.embedded import ensure_database, server_url, start_server
+    from app.db.embedded import ensure_database, server_url, start_server
 
     server = start_server(data_dir, delete_on_exit=True)
     try:

@@ -29,8 +29,8 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from app.core import migrate
-from app.core.embedded import ensure_database, start_server
+from app.db import migrate
+from app.db.embedded import ensure_database, start_server
 from tests.fakes.twilio import FakeTwilio
 
 ROOT = Path(__file__).resolve().parents[1]

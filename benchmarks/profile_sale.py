@@ -239,8 +239,8 @@ def _instrument() -> None:
 # Functions of the sale path timed one by one (wall time, and the PostgreSQL waits inside).
 TIMED: list[tuple[str, str]] = [
     ("app.auth.dependencies", "read_token"),
-    ("app.core.idempotency", "fingerprint_post"),
-    ("app.core.idempotency", "claim_on"),
+    ("app.idempotency.service", "fingerprint_post"),
+    ("app.idempotency.service", "claim_on"),
     ("app.sales.service", "record_sale"),
     ("app.auth.service", "shop_settings_on"),
     ("app.sales.repository", "take_for_sale"),
@@ -832,7 +832,7 @@ def main() -> None:
             tempfile.TemporaryDirectory(prefix="dukaan-trace-") as tmp,
             database.provision(Path(tmp)) as db,
         ):
-            from app.core import migrate
+            from app.db import migrate
 
             migrate.upgrade(db.app_url)
             report["trace"] = asyncio.run(

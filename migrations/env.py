@@ -7,7 +7,7 @@ from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.core.db import async_url
+from app.db.session import async_url
 from app.models import Base
 
 _MIGRATION_LOCK = 4_242_001

@@ -24,8 +24,8 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from app.config import AuthSettings, DatabaseSettings, MessagingSettings, ServerSettings, Settings
-from app.core import migrate
-from app.core.embedded import start_server
+from app.db import migrate
+from app.db.embedded import start_server
 from app.main import create_app
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"

@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, DateTime, Row, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Text
 
-from app.core.pagination import Page, fetch_rows
+from app.core.pagination import Page
+from app.db.paging import fetch_rows
 from app.models import Shop
 from app.models.audit import AuditEntry
 

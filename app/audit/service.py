@@ -3,7 +3,7 @@
 `record` is called by other domains' services inside the change's own transaction (it
 flushes, never commits), so a change that fails leaves no row and a row never outlives a
 rolled-back change. `record_on_connection` does the same on a bare driver connection (the
-hot paths of `app.core.db.shop_transaction`). The request id comes from the logging context.
+hot paths of `app.db.session.shop_transaction`). The request id comes from the logging context.
 
 Money inside `before`/`after` stays exact: `Decimal` values are written as JSON numbers from
 their decimal text and read back as `Decimal`.

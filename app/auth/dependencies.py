@@ -4,7 +4,7 @@ A token's signature is not enough: its login session may have been revoked, its 
 deactivated or given another role since. The database checks that with the shop switch
 (`ShopSessionDep`, `ShopConnectionDep`: no extra round trip), or on its own for the account
 endpoints that run on the system session (`AccountSessionDep`). An endpoint that takes the
-principal must take one of the three; `tests/test_auth_sessions.py` walks the routes to
+principal must take one of the three; `tests/auth/test_sessions_and_refresh.py` walks the routes to
 make sure.
 
 Dependencies are `async def` even when they do not await: FastAPI runs a plain `def`
@@ -20,9 +20,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2Pas
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service
-from app.core.db import SessionDep, shop_transaction
 from app.core.errors import Forbidden, Unauthorized
 from app.core.security import InvalidToken, Principal, read_token
+from app.db.session import SessionDep, shop_transaction
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 # The same `Authorization: Bearer <token>` header, also documented as plain HTTP bearer auth
@@ -75,7 +75,7 @@ async def get_shop_connection(
     request: Request, principal: PrincipalDep
 ) -> AsyncIterator[asyncpg.Connection]:
     """The request's transaction on the bare driver connection, confined to the caller's shop
-    (the hot endpoints; see `app.core.db.shop_transaction`)."""
+    (the hot endpoints; see `app.db.session.shop_transaction`)."""
     async with shop_transaction(request.app.state.engine, principal) as connection:
         yield connection
 

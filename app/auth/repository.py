@@ -9,8 +9,8 @@ import asyncpg
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import SESSION_CHECK, SHOP_SWITCH, session_check_params
 from app.core.security import Principal
+from app.db.session import SESSION_CHECK, SHOP_SWITCH, session_check_params
 from app.models import AuthSession, RefreshToken, Shop, User
 
 
@@ -64,7 +64,7 @@ async def enter_shop_and_load(session: AsyncSession, principal: Principal) -> di
     """Confine the transaction to the caller's shop, check their login session, and read the
     shop's row, in one round trip.
 
-    The switch of `app.core.db.SHOP_SWITCH`, with the session check (`SESSION_CHECK`, which
+    The switch of `app.db.session.SHOP_SWITCH`, with the session check (`SESSION_CHECK`, which
     raises when the session has ended) and the shop's settings riding along. The shop is LEFT
     JOINed to a one-row VALUES so the switch happens even for a shop that no longer exists
     (then None is returned); never may a request go on under the owner role.

@@ -1,7 +1,7 @@
 """HTTP endpoints of /api/auth: parse, call the service, shape the response.
 
 Every reply here carries `Cache-Control: no-store` (tokens and accounts must not be cached;
-`app.core.middleware`). Account endpoints run on the system session (`AccountSessionDep`),
+`app.web.middleware`). Account endpoints run on the system session (`AccountSessionDep`),
 which checks the caller's login session; the owner-only ones also need `OwnerDep`.
 """
 
@@ -36,8 +36,12 @@ from app.auth.schemas import (
     UserRead,
     UserUpdate,
 )
-from app.core.db import SessionDep, SessionMakerDep
-from app.core.idempotency import (
+from app.core.openapi import AUTHED, BODY, WRITE, error_responses
+from app.core.pagination import IdPath
+from app.core.responses import DecimalJSONResponse, respond
+from app.core.routing import DecimalRoute
+from app.db.session import SessionDep, SessionMakerDep
+from app.idempotency.service import (
     BEFORE_A_SHOP,
     IdempotencyKeyDep,
     Reply,
@@ -46,10 +50,6 @@ from app.core.idempotency import (
     idempotent,
     remember,
 )
-from app.core.openapi import AUTHED, BODY, WRITE, error_responses
-from app.core.pagination import IdPath
-from app.core.responses import DecimalJSONResponse, respond
-from app.core.routing import DecimalRoute
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=DecimalRoute)
 

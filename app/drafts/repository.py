@@ -6,7 +6,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.pagination import Page, fetch_page
+from app.core.pagination import Page
+from app.db.paging import fetch_page
 from app.models import PurchaseDraft, PurchaseDraftLine
 
 

@@ -14,12 +14,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Form, Query, Request, Response, status
 
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
-from app.core.idempotency import IdempotencyKeyDep, idempotent
+from app.auth.visibility import for_role, shown
 from app.core.openapi import AUTHED, BODY, PHONE, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
-from app.core.visibility import for_role, shown
 from app.drafts import service
 from app.drafts.schemas import (
     DraftConfirm,
@@ -30,6 +29,7 @@ from app.drafts.schemas import (
     DraftUpdate,
 )
 from app.extraction.dependencies import BillPhotoDep, ExtractionSettingsDep
+from app.idempotency.service import IdempotencyKeyDep, idempotent
 
 router = APIRouter(
     prefix="/api/purchases/drafts", tags=["purchase drafts"], route_class=DecimalRoute

@@ -25,7 +25,7 @@ ProductName = Annotated[
 
 
 class DraftLineRead(BaseModel):
-    # What the line says the shop paid: blanked for staff (app.core.visibility), with
+    # What the line says the shop paid: blanked for staff (app.auth.visibility), with
     # `price_purchase`; the raw text holds the rates as read.
     STAFF_HIDDEN: ClassVar[frozenset[str]] = frozenset({"line_total", "raw_text"})
 

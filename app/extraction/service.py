@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth import service as auth_service
 from app.config import ExtractionSettings
-from app.core.db import driver_connection
 from app.core.errors import ProviderUnavailable, RateLimited
 from app.core.pagination import MAX_LIMIT, Page
+from app.db.session import driver_connection
 from app.extraction import images, repository
 from app.extraction.gemini_engine import GeminiEngine
 from app.extraction.matching import Catalogue

@@ -3,7 +3,7 @@
 A tenant table (every table holding one shop's data) subclasses `TenantModel`: it gets
 `shop_id BIGINT NOT NULL` and `id BIGINT` identity, and its primary key is `(shop_id, id)`.
 Foreign keys between tenant tables must include `shop_id`; unique constraints must start
-with it. `tests/test_tenancy_schema.py` walks this metadata and fails on any breach.
+with it. `tests/db/test_tenancy.py` walks this metadata and fails on any breach.
 """
 
 import datetime as dt

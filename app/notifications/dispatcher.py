@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import MessagingSettings, Settings
-from app.core.db import create_engine, create_sessionmaker
+from app.db.session import create_engine, create_sessionmaker
 from app.integrations.console import ConsoleChannel
 from app.integrations.messaging import MessageChannel, SendFailed
 from app.integrations.twilio import TwilioConnection, TwilioSMS, TwilioWhatsApp

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
-from app.core import idempotency
+from app.idempotency import service as idempotency
 from app.notifications import reminders
 
 _log = logging.getLogger("dukaan.dispatcher")

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.pagination import Page, fetch_page
+from app.core.pagination import Page
+from app.db.paging import fetch_page
 from app.models import MessageQuota, Notification
 
 

@@ -13,9 +13,9 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 
 from app.config import Settings
-from app.core.db import SessionDep
 from app.core.errors import Forbidden
 from app.core.openapi import error_responses
+from app.db.session import SessionDep
 from app.integrations.twilio.webhooks import (
     STATUS_CALLBACK_PATH,
     error_code,

@@ -12,7 +12,8 @@ from sqlalchemy import Boolean, case, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.pagination import Page, fetch_rows
+from app.core.pagination import Page
+from app.db.paging import fetch_rows
 from app.models import Customer, Vendor
 from app.parties.schemas import PartyRef
 

@@ -5,11 +5,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import PrincipalDep, ShopSessionDep
-from app.core.idempotency import IdempotencyKeyDep, idempotent
 from app.core.openapi import AUTHED, BODY, PHONE, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
+from app.idempotency.service import IdempotencyKeyDep, idempotent
 from app.parties import service
 from app.parties.schemas import (
     CustomerCreate,

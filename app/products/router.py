@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopConnectionDep, ShopSessionDep
-from app.core.idempotency import IdempotencyKeyDep, idempotent
+from app.auth.visibility import for_role, shown
 from app.core.openapi import AUTHED, BODY, WRITE, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
-from app.core.visibility import for_role, shown
+from app.idempotency.service import IdempotencyKeyDep, idempotent
 from app.products import service
 from app.products.schemas import DeletedOut, ProductCreate, ProductRead, ProductUpdate
 from app.stock.schemas import StockMovementRead

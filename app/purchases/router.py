@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopSessionDep
-from app.core.idempotency import IdempotencyKeyDep, idempotent
 from app.core.inputs import IsoDate
 from app.core.openapi import AUTHED, BODY, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
+from app.idempotency.service import IdempotencyKeyDep, idempotent
 from app.purchases import service
 from app.purchases.schemas import PurchaseCreate, PurchaseCreated, PurchaseDetail, PurchaseSummary
 from app.sales.schemas import VoidIn

@@ -18,8 +18,9 @@ import asyncpg
 from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.db import execute_hearing
-from app.core.pagination import Page, fetch_page
+from app.core.pagination import Page
+from app.db.paging import fetch_page
+from app.db.session import execute_hearing
 from app.models import Product, Sale, SaleLine, SaleReturn, SaleReturnLine
 
 BILL_NO_MARK = "\ue000"

@@ -5,14 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import OwnerDep, PrincipalDep, ShopConnectionDep, ShopSessionDep
-from app.core.db import driver_connection
-from app.core.idempotency import IdempotencyKeyDep, fingerprint_post, idempotent
+from app.auth.visibility import for_role
 from app.core.inputs import IsoDate
 from app.core.openapi import AUTHED, BODY, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
-from app.core.visibility import for_role
+from app.db.session import driver_connection
+from app.idempotency.service import IdempotencyKeyDep, fingerprint_post, idempotent
 from app.sales import returns, service
 from app.sales.schemas import (
     ReturnCreated,

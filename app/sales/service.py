@@ -12,14 +12,14 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
-from app.core import idempotency
+from app.auth.visibility import for_role
 from app.core.errors import InvalidInput, NotFound
-from app.core.idempotency import Reply
 from app.core.money import money_within_range, quantity_within_range, round_money
 from app.core.pagination import Page
 from app.core.responses import dumps
 from app.core.security import Principal
-from app.core.visibility import for_role
+from app.idempotency import service as idempotency
+from app.idempotency.service import Reply
 from app.models import Sale
 from app.notifications import service as notifications
 from app.notifications.service import Recipient

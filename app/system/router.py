@@ -7,9 +7,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from app.core.errors import DatabaseUnavailable
-from app.core.migrate import current_revision, head_revision
 from app.core.openapi import ErrorBody
 from app.core.responses import DecimalJSONResponse, respond
+from app.db.migrate import current_revision, head_revision
 
 router = APIRouter(prefix="/api", tags=["system"])
 

@@ -10,12 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import PrincipalDep, ShopSessionDep
-from app.core.idempotency import IdempotencyKeyDep, idempotent
 from app.core.inputs import IsoDate
 from app.core.openapi import AUTHED, BODY, WRITE, error_responses, link, linked
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
+from app.idempotency.service import IdempotencyKeyDep, idempotent
 from app.udhaar import accounts
 from app.udhaar.repository import EntryKind
 from app.udhaar.schemas import (

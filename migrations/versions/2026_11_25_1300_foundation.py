@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.core.tenancy import CREATE_APP_ROLE, grant_to_app, isolate
+from app.db.tenancy import CREATE_APP_ROLE, grant_to_app, isolate
 
 revision: str = "0001_foundation"
 down_revision: str | None = None

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.core.tenancy import grant_to_app, isolate
+from app.db.tenancy import grant_to_app, isolate
 
 revision: str = "0002_bills"
 down_revision: str | None = "0001_foundation"

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from app.core.tenancy import grant_to_app, isolate
+from app.db.tenancy import grant_to_app, isolate
 
 revision: str = "0003_messages"
 down_revision: str | None = "0002_bills"

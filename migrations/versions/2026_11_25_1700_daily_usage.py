@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.core.tenancy import grant_to_app, isolate
+from app.db.tenancy import grant_to_app, isolate
 
 revision: str = "0005_daily_usage"
 down_revision: str | None = "0004_drafts"

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from app.core.db import APP_ROLE
+from app.db.session import APP_ROLE
 
 revision: str = "0006_search"
 down_revision: str | None = "0005_daily_usage"

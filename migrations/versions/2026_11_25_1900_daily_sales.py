@@ -40,7 +40,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from alembic import op
 
-from app.core.tenancy import grant_to_app, isolate
+from app.db.tenancy import grant_to_app, isolate
 
 revision: str = "0007_daily_sales"
 down_revision: str | None = "0006_search"

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from app.core.tenancy import grant_to_app, isolate
+from app.db.tenancy import grant_to_app, isolate
 
 revision: str = "0011_audit_log"
 down_revision: str | None = "0010_auth_sessions"

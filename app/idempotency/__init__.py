@@ -1,0 +1,1 @@
+"""Idempotent creating POSTs: keys claimed, replies stored and replayed (docs/api.md)."""
