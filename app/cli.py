@@ -20,6 +20,7 @@ from app.core.logging import configure_logging
 from app.db import migrate as migrations
 from app.db.embedded import ensure_database, start_server, stop_server
 from app.notifications import dispatcher
+from app.udhaar import reminders as udhaar_reminders
 from app.web.http_protocol import HeaderTimeoutProtocol
 
 cli = typer.Typer(help="Dukaan Sahaayak: the backend of a shop's books.", no_args_is_help=True)
@@ -163,7 +164,7 @@ def worker() -> None:
             loop = asyncio.get_running_loop()
             for signum in _STOP_SIGNALS:  # once sending, a signal ends the loop gracefully
                 loop.add_signal_handler(signum, stop.set)
-            await dispatcher.work(settings, url, stop)
+            await dispatcher.work(settings, url, stop, udhaar_reminders.PERIODIC_JOBS)
 
         log.info("worker started", extra={"pid": os.getpid()})
         asyncio.run(run())

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.audit.router import router as audit_router
+from app.auth.audit_router import router as audit_router
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
 from app.core import production
@@ -30,6 +30,8 @@ from app.purchases.router import router as purchases_router
 from app.reports.router import router as reports_router
 from app.sales.router import router as sales_router
 from app.system.router import router as system_router
+from app.udhaar import reminders as udhaar_reminders
+from app.udhaar import service as udhaar_service
 from app.udhaar.router import router as udhaar_router
 from app.web import handlers
 from app.web.middleware import (
@@ -73,7 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _log.info("started", extra={"env": settings.server.env})
         try:
             # DISPATCHER=inline sends the outbox from this process; stopped before the pool.
-            async with inline_dispatcher(app.state.sessionmaker, settings):
+            async with inline_dispatcher(
+                app.state.sessionmaker, settings, udhaar_reminders.PERIODIC_JOBS
+            ):
                 yield
         finally:
             await engine.dispose()
@@ -89,6 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
+    # A party's balance is udhaar's; the parties domain, below udhaar, is handed the reader.
+    app.state.party_balances = udhaar_service.balances
     handlers.install(app)
     if settings.server.cors_origins:
         app.add_middleware(

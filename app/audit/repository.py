@@ -16,6 +16,7 @@ from sqlalchemy.types import Text
 
 from app.core.pagination import Page
 from app.db.paging import fetch_rows
+from app.db.sql import Sql
 from app.models import Shop
 from app.models.audit import AuditEntry
 
@@ -25,10 +26,11 @@ _INSERT = text(
     "VALUES (:shop_id, :user_id, :action, :entity, :entity_id, "
     "CAST(:before AS jsonb), CAST(:after AS jsonb), :request_id)"
 )
-_INSERT_DRIVER = (
+_INSERT_DRIVER = Sql(
     "INSERT INTO audit_log "
     "(shop_id, user_id, action, entity, entity_id, before, after, request_id) "
-    "VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::jsonb, $8)"
+    "VALUES (:shop_id, :user_id, :action, :entity, :entity_id, :before::text::jsonb, "
+    ":after::text::jsonb, :request_id)"
 )
 
 
@@ -37,17 +39,7 @@ async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
 
 
 async def insert_on_connection(connection: asyncpg.Connection, values: dict[str, Any]) -> None:
-    await connection.execute(
-        _INSERT_DRIVER,
-        values["shop_id"],
-        values["user_id"],
-        values["action"],
-        values["entity"],
-        values["entity_id"],
-        values["before"],
-        values["after"],
-        values["request_id"],
-    )
+    await connection.execute(_INSERT_DRIVER.text, *_INSERT_DRIVER.bind(values))
 
 
 def _shop_midnight(shop_id: int, day: dt.date) -> ColumnElement[dt.datetime]:

@@ -10,7 +10,8 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import Principal
-from app.db.session import SESSION_CHECK, SHOP_SWITCH, session_check_params
+from app.db.session import SESSION_CHECK, SHOP_SWITCH, session_check_values
+from app.db.sql import Sql
 from app.models import AuthSession, RefreshToken, Shop, User
 
 
@@ -54,9 +55,9 @@ async def user_and_shop(
 
 
 # Constants only; the shop id and the token's values are bound.
-_ENTER_AND_LOAD = (
+_ENTER_AND_LOAD = Sql(
     f"SELECT {SHOP_SWITCH}, {SESSION_CHECK}, shop.* FROM (VALUES (1)) AS one (x) "  # noqa: S608
-    "LEFT JOIN (SELECT * FROM shops WHERE id = $2) AS shop ON true"
+    "LEFT JOIN (SELECT * FROM shops WHERE id = :shop_id) AS shop ON true"
 )
 
 
@@ -71,26 +72,30 @@ async def enter_shop_and_load(session: AsyncSession, principal: Principal) -> di
     """
     connection = await session.connection()
     result = await connection.exec_driver_sql(
-        _ENTER_AND_LOAD,
-        (str(principal.shop_id), principal.shop_id, *session_check_params(principal)),
+        _ENTER_AND_LOAD.text,
+        _ENTER_AND_LOAD.args(shop_key=str(principal.shop_id), **session_check_values(principal)),
     )
     row = dict(result.one()._mapping)
     return None if row["id"] is None else row
 
 
-_CHECK_SESSION = "SELECT auth_session_check($1, $2, $3, $4)"
+_CHECK_SESSION = Sql(f"SELECT {SESSION_CHECK}")
 
 
 async def check_session(session: AsyncSession, principal: Principal) -> None:
     """Raise (`SESSION_ENDED`) unless the caller's login session is live; for the endpoints that
     run on the system session and so have no shop switch to ride on."""
     connection = await session.connection()
-    session_id, user_id, role = session_check_params(principal)
-    await connection.exec_driver_sql(_CHECK_SESSION, (session_id, user_id, principal.shop_id, role))
+    await connection.exec_driver_sql(
+        _CHECK_SESSION.text, _CHECK_SESSION.bind(session_check_values(principal))
+    )
+
+
+_SHOP = Sql("SELECT * FROM shops WHERE id = :shop_id")
 
 
 async def shop_row(connection: asyncpg.Connection, shop_id: int) -> dict[str, Any] | None:
-    row = await connection.fetchrow("SELECT * FROM shops WHERE id = $1", shop_id)
+    row = await connection.fetchrow(_SHOP.text, *_SHOP.args(shop_id=shop_id))
     return None if row is None else dict(row)
 
 
@@ -258,3 +263,25 @@ async def forgive(session: AsyncSession, *, clear: str, take_back: str) -> None:
     """After a good login: drop the `clear` counter, and take this attempt back from the
     `take_back` counter (it was counted before the password was known to be right)."""
     await session.execute(_FORGIVE, {"clear": clear, "take_back": take_back})
+
+
+_PURGE_COUNTERS = text(
+    "DELETE FROM auth_counters WHERE key IN (SELECT key FROM auth_counters "
+    "WHERE window_ends < now() LIMIT :limit)"
+)
+_PURGE_REFRESH_TOKENS = text(
+    "DELETE FROM refresh_tokens WHERE id IN (SELECT id FROM refresh_tokens "
+    "WHERE expires_at < now() LIMIT :limit)"
+)
+
+
+async def purge_counters(session: AsyncSession, limit: int) -> int:
+    """Delete up to `limit` login/registration counters whose window has passed."""
+    result = await session.execute(_PURGE_COUNTERS, {"limit": limit})
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def purge_refresh_tokens(session: AsyncSession, limit: int) -> int:
+    """Delete up to `limit` refresh tokens past their expiry."""
+    result = await session.execute(_PURGE_REFRESH_TOKENS, {"limit": limit})
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -14,9 +14,9 @@ from pydantic import (
 )
 
 from app.core.inputs import JSON_INTEGER, NOT_BLANK
+from app.core.message_templates import Language, TemplateError, TemplateName, check_template
 from app.core.openapi import PHONE
 from app.core.phone import InvalidPhone, to_e164
-from app.notifications.templates import Language, TemplateError, TemplateName, check_template
 
 
 def _phone(value: str) -> str:

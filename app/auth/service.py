@@ -415,3 +415,14 @@ async def me(session: AsyncSession, principal: Principal) -> MeOut:
         raise NotFound("This account no longer exists")
     user, shop = found
     return MeOut(user=_user_read(user), shop=_shop_read(shop))
+
+
+async def purge_expired_counters(session: AsyncSession, *, limit: int) -> int:
+    """Delete login/registration counters whose window has passed (they no longer count);
+    for the dispatcher's housekeeping, in a system session. Returns how many."""
+    return await repository.purge_counters(session, limit)
+
+
+async def purge_expired_refresh_tokens(session: AsyncSession, *, limit: int) -> int:
+    """Delete refresh tokens past their expiry (they can no longer be used, nor replayed)."""
+    return await repository.purge_refresh_tokens(session, limit)

@@ -4,7 +4,7 @@ Money is `NUMERIC(14,2)` in PostgreSQL and `Decimal` here, end to end. Quantitie
 `NUMERIC(14,3)`. Incoming JSON numbers are parsed from their decimal text (see
 `app.core.routing`), so a value with more places than allowed is refused, never rounded;
 the one exception is a bill's optional `total_amount` check (`BillTotal`). Computed amounts
-and quantities are checked against the columns' range here (`money_within_range`).
+and quantities are checked against the columns' range in `app.bills.limits`.
 
 The OpenAPI schema says exactly what these accept: a JSON number within range and on the
 grid (`multipleOf`), or the same as plain decimal text (`"10.50"`, no sign, exponent or
@@ -17,8 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
-
-from app.core.errors import InvalidInput
 
 MONEY_PLACES = Decimal("0.01")
 QUANTITY_PLACES = Decimal("0.001")
@@ -89,32 +87,37 @@ Quantity = Annotated[Decimal, *_exact(3)]
 PositiveQuantity = Annotated[Decimal, *_exact(3, positive=True)]
 
 
-def round_money(value: Decimal) -> Decimal:
-    """Round half-up to paise: the one rounding rule the API documents."""
-    return value.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
+_PERCENT_TEXT = r"0*([0-9]{1,2}(\.[0-9]{1,2})?|100(\.0{1,2})?)"
+_PERCENT = re.compile(_PERCENT_TEXT)
 
 
-def _within(value: Decimal, limit: Decimal, what: str, loc: tuple[str | int, ...]) -> Decimal:
-    if abs(value) > limit:
-        raise InvalidInput(
-            f"{what} {value} exceeds the maximum {limit}", loc=loc, limit=limit, value=value
-        )
+def _percent_text(value: object) -> object:
+    if isinstance(value, bool) or (isinstance(value, str) and not _PERCENT.fullmatch(value)):
+        raise ValueError("expected a percentage from 0 to 100 with at most 2 decimal places")
     return value
 
 
-def money_within_range(value: Decimal, what: str, loc: tuple[str | int, ...]) -> Decimal:
-    """A computed amount (line total, bill total, cost) that must fit NUMERIC(14,2).
+Percent = Annotated[
+    Decimal,
+    Field(ge=0, le=100, max_digits=5, decimal_places=2, allow_inf_nan=False),
+    BeforeValidator(_percent_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.01},
+                {"type": "string", "pattern": f"^({_PERCENT_TEXT})$"},
+            ]
+        },
+        mode="validation",
+    ),
+    WithJsonSchema({"type": "number"}, mode="serialization"),
+]
+"""A percentage from 0 to 100 with at most two places (`12.5` is 12.5%)."""
 
-    Each input can be valid while their product is not (2 x 999999999999.99): such a bill is
-    a 422 naming the field at `loc` and the limit, checked before anything is written.
-    """
-    return _within(value, MAX_MONEY, what, loc)
 
-
-def quantity_within_range(value: Decimal, what: str, loc: tuple[str | int, ...]) -> Decimal:
-    """A computed quantity (a stock level after a bill, a bill's total) that must fit
-    NUMERIC(14,3); a 422 naming `loc` and the limit otherwise."""
-    return _within(value, MAX_QUANTITY, what, loc)
+def round_money(value: Decimal) -> Decimal:
+    """Round half-up to paise: the one rounding rule the API documents."""
+    return value.quantize(MONEY_PLACES, rounding=ROUND_HALF_UP)
 
 
 # Plain decimal text of any length: what a client's float arithmetic writes, as text.

@@ -2,6 +2,8 @@
 
 import phonenumbers
 
+from app.core.errors import InvalidInput
+
 
 class InvalidPhone(ValueError):
     pass
@@ -16,3 +18,14 @@ def to_e164(raw: str, region: str = "IN") -> str:
     if not phonenumbers.is_valid_number(parsed):
         raise InvalidPhone(f"'{raw}' is not a valid phone number for region {region}")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_in_region(
+    raw: str, region: str, *, loc: tuple[str | int, ...] = ("body", "phone_no")
+) -> str:
+    """A phone as typed -> E.164 in `region` (the shop's); an invalid one is a 422 naming `loc`."""
+    try:
+        return to_e164(raw, region)
+    except InvalidPhone as exc:
+        where = ".".join(str(part) for part in loc)
+        raise InvalidInput(f"Invalid input - {where}: {exc}", loc=loc) from exc

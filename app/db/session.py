@@ -27,14 +27,17 @@ from sqlalchemy.ext.asyncio import (
 
 from app.config import DatabaseSettings
 from app.core.security import ROLES, Principal
+from app.db.sql import Sql
 
 APP_ROLE = "dukaan_app"
 """The role every request runs as; it has no BYPASSRLS and owns nothing."""
 
 
-SHOP_SWITCH = f"set_config('role', '{APP_ROLE}', true), set_config('app.shop_id', $1, true)"
+SHOP_SWITCH = (
+    f"set_config('role', '{APP_ROLE}', true), set_config('app.shop_id', :shop_key::text, true)"
+)
 """The two transaction-local settings that confine a transaction to one shop (rule 3), as
-select-list SQL taking the shop id as text in `$1`. Select them alone (`enter_shop`) or
+select-list SQL taking the shop id as text in `:shop_key`. Select them alone (`enter_shop`) or
 alongside other columns in the same round trip (the auth dependency also loads the shop's
 row with them). Sent as driver SQL: no statement building on every request's first step.
 """
@@ -44,27 +47,25 @@ SESSION_ENDED = "DK401"
 """The SQLSTATE `auth_session_check` raises when a token's session was revoked or expired, its
 user deactivated, or its role no longer the user's; rendered as a 401 (`app.web.handlers`)."""
 
-SESSION_CHECK = "auth_session_check($3, $4, $2, $5)"
-"""Select-list SQL checking the caller's login session, to ride along with `SHOP_SWITCH` (and
-the shop id as bigint in `$2`): session id `$3`, user id `$4`, role `$5`."""
+SESSION_CHECK = "auth_session_check(:session_id, :user_id, :shop_id, :role)"
+"""Select-list SQL checking the caller's login session, to ride along with `SHOP_SWITCH`."""
 
 
-def session_check_params(principal: Principal) -> tuple[int, int, str]:
-    """The values of `SESSION_CHECK`'s `$3, $4, $5`."""
-    return principal.session_id, principal.user_id, principal.role
-
-
-def session_check_sql(principal: Principal) -> str:
-    """`auth_session_check(...)` with the token's values written in, for simple-query batches.
-
-    Every value comes from a verified token: integers, and a role from `ROLES`.
-    """
+def session_check_values(principal: Principal) -> dict[str, int | str]:
+    """The values of `SESSION_CHECK`'s parameters, from a verified token."""
     if principal.role not in ROLES:
         raise ValueError(f"unknown role {principal.role!r}")
-    return (
-        f"auth_session_check({int(principal.session_id)}, {int(principal.user_id)}, "
-        f"{int(principal.shop_id)}, '{principal.role}')"
-    )
+    return {
+        "session_id": principal.session_id,
+        "user_id": principal.user_id,
+        "shop_id": principal.shop_id,
+        "role": principal.role,
+    }
+
+
+_ENTER_SHOP = Sql(f"SELECT {SHOP_SWITCH}")
+_SWITCH = Sql(SHOP_SWITCH)
+_BEGIN_IN_SHOP = Sql(f"BEGIN; SELECT {SHOP_SWITCH}, {SESSION_CHECK}")
 
 
 def async_url(url: str) -> URL:
@@ -103,7 +104,7 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 async def enter_shop(session: AsyncSession, shop_id: int) -> None:
     """Confine this transaction to one shop: the app role and `app.shop_id`, in one round trip."""
     connection = await session.connection()
-    await connection.exec_driver_sql(f"SELECT {SHOP_SWITCH}", (str(shop_id),))
+    await connection.exec_driver_sql(_ENTER_SHOP.text, _ENTER_SHOP.args(shop_key=str(shop_id)))
 
 
 async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
@@ -144,6 +145,17 @@ async def execute_hearing(connection: asyncpg.Connection, batch: str, prefix: st
     return heard
 
 
+async def commit_with(connection: asyncpg.Connection, batch: str, *, hear: str) -> list[str]:
+    """Send a hot path's last statements and the COMMIT in one simple-query round trip.
+
+    The one place, with `shop_transaction` and `get_session`, that ends a request's
+    transaction (rule 1). `batch` takes no parameters (values written in, see
+    `app.db.sql.Sql.inline`); returns what its NOTICEs starting with `hear` said (see
+    `execute_hearing`). A failure raises before the COMMIT runs, and the owner rolls back.
+    """
+    return await execute_hearing(connection, f"{batch.rstrip().rstrip(';')};\nCOMMIT;", hear)
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's one transaction: committed as the endpoint returns, rolled back on error."""
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
@@ -153,7 +165,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 def shop_switch_sql(shop_id: int) -> str:
     """`SHOP_SWITCH` with the shop id written in, for simple-query batches (no parameters)."""
-    return SHOP_SWITCH.replace("$1", f"'{int(shop_id)}'")
+    return _SWITCH.inline(shop_key=str(int(shop_id)))
 
 
 @contextlib.asynccontextmanager
@@ -166,15 +178,16 @@ async def shop_transaction(
     no session, and BEGIN, the shop switch (rule 3) and the check of the caller's login
     session (`SESSION_ENDED` when it fails) go in one round trip. Rule 1 holds as
     for `get_session`: used as a function-scoped dependency, the commit happens before the
-    response is sent, and an error rolls everything back. A batch that ends with its own
-    COMMIT (the sale's last) leaves nothing to commit.
+    response is sent, and an error rolls everything back. A transaction already ended by
+    `commit_with` (the sale's last batch) leaves nothing to commit.
     """
     async with engine.connect() as pooled:
         driver: asyncpg.Connection = (await pooled.get_raw_connection()).driver_connection
         try:
             await driver.execute(
-                f"BEGIN; SELECT {shop_switch_sql(principal.shop_id)}, "
-                f"{session_check_sql(principal)}"
+                _BEGIN_IN_SHOP.inline(
+                    shop_key=str(int(principal.shop_id)), **session_check_values(principal)
+                )
             )
             yield driver
             if driver.is_in_transaction():

@@ -27,7 +27,7 @@ ProductName = Annotated[
 class DraftLineRead(BaseModel):
     # What the line says the shop paid: blanked for staff (app.auth.visibility), with
     # `price_purchase`; the raw text holds the rates as read.
-    STAFF_HIDDEN: ClassVar[frozenset[str]] = frozenset({"line_total", "raw_text"})
+    STAFF_HIDDEN: ClassVar[frozenset[str]] = frozenset({"line_total", "discount", "raw_text"})
 
     line_no: int
     product_id: int | None = Field(description="The shop's product, when matched or chosen")
@@ -37,7 +37,8 @@ class DraftLineRead(BaseModel):
     unit: str | None
     price_purchase: Number | None = Field(description="Unit purchase rate; needed to confirm")
     price_sale: Number | None
-    line_total: Number | None
+    line_total: Number | None = Field(description="quantity x price_purchase - discount")
+    discount: Number | None = Field(description="Money off the line (0 when none)")
     match_score: int | None
     suggestions: list[Suggestion]
     raw_text: str | None
@@ -57,7 +58,7 @@ class DraftRead(BaseModel):
     bill_date: dt.date | None
     bill_total: Number | None = Field(description="The total printed on the bill, if read")
     lines_total: Number | None = Field(
-        description="Sum of quantity x rate over lines with a rate (null for staff logins)"
+        description="Sum of the line totals over lines with a rate (null for staff logins)"
     )
     warnings: list[str]
     purchase_id: int | None = Field(description="Set once the draft is confirmed")
@@ -91,6 +92,9 @@ class DraftLineIn(BaseModel):
     unit: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
     price_purchase: Money | None = Field(default=None, description="Unit purchase rate")
     price_sale: Money | None = Field(default=None, description="New selling price, if changed")
+    discount: Money | None = Field(
+        default=None, description="Money off the whole line; passed on to the purchase"
+    )
 
     @model_validator(mode="after")
     def _names_a_product(self) -> "DraftLineIn":

@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
+from app.bills.pricing import price_line
 from app.config import ExtractionSettings
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.money import round_money
 from app.core.pagination import Page
 from app.core.security import Principal
 from app.drafts import repository
@@ -44,9 +44,10 @@ def image_url(draft_id: int) -> str:
 
 
 def _line_total(line: PurchaseDraftLine) -> Decimal | None:
+    """The line's net total once it has a rate; until then the amount read off the photo."""
     if line.price_purchase is None:
         return line.line_total
-    return round_money(line.quantity * line.price_purchase)
+    return price_line(line.quantity, line.price_purchase, discount=line.discount).net
 
 
 def _line_read(line: PurchaseDraftLine) -> DraftLineRead:
@@ -60,6 +61,7 @@ def _line_read(line: PurchaseDraftLine) -> DraftLineRead:
         price_purchase=line.price_purchase,
         price_sale=line.price_sale,
         line_total=_line_total(line),
+        discount=line.discount,
         match_score=line.match_score,
         suggestions=[Suggestion.model_validate(item) for item in line.suggestions],
         raw_text=line.raw_text,
@@ -182,6 +184,13 @@ async def _edited_lines(
                     f"Unknown product {line.product_id} on line {index + 1}",
                     loc=("body", "lines", index, "product_id"),
                 ) from exc
+        if line.price_purchase is not None:  # a discount is checked against its line's amount
+            price_line(
+                line.quantity,
+                line.price_purchase,
+                discount=line.discount,
+                loc=("body", "lines", index),
+            )
         edited.append(
             {
                 "product_id": line.product_id,
@@ -192,6 +201,7 @@ async def _edited_lines(
                 "price_purchase": line.price_purchase,
                 "price_sale": line.price_sale,
                 "line_total": None,
+                "discount": line.discount or Decimal("0.00"),
                 "match_score": None,
                 "confidence": None,
                 "raw_text": None,
@@ -262,6 +272,7 @@ def _purchase(
                         "quantity": line.quantity,
                         "price_purchase": line.price_purchase,
                         "price_sale": line.price_sale,
+                        "discount": line.discount or None,
                     }
                     for line in lines
                 ],

@@ -34,27 +34,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import AppError, Conflict, InvalidInput
 from app.core.responses import respond
 from app.db.session import driver_connection
+from app.db.sql import Sql
+from app.idempotency import sql
 
 TTL = dt.timedelta(hours=24)
 TTL_S = int(TTL.total_seconds())
 _PRINTABLE = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,254}$")
 
-_CLAIM = (
-    "INSERT INTO idempotency_keys (shop_id, user_id, key, fingerprint, expires_at) "
-    "VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) "
-    "ON CONFLICT (shop_id, user_id, key) DO NOTHING RETURNING id"
-)
-_FIND = (
+_CLAIM = Sql(f"WITH {sql.CLAIM} SELECT id FROM claim")  # noqa: S608 - a constant
+_FIND = Sql(
     "SELECT id, fingerprint, status_code, response, expires_at < now() AS expired "
-    "FROM idempotency_keys WHERE shop_id = $1 AND user_id = $2 AND key = $3 FOR UPDATE"
+    "FROM idempotency_keys WHERE shop_id = :shop_id AND user_id = :user_id AND key = :key "
+    "FOR UPDATE"
 )
-_RECLAIM = (
-    "UPDATE idempotency_keys SET fingerprint = $3, status_code = NULL, "
-    "response = NULL, created_at = now(), expires_at = now() + make_interval(secs => $4) "
-    "WHERE id = $2 AND shop_id = $1"
+_RECLAIM = Sql(
+    "UPDATE idempotency_keys SET fingerprint = :fingerprint, status_code = NULL, "
+    "response = NULL, created_at = now(), expires_at = now() + make_interval(secs => :ttl_s) "
+    "WHERE id = :id AND shop_id = :shop_id"
 )
-_REMEMBER = (
-    "UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE id = $2 AND shop_id = $1"
+_REMEMBER = Sql(
+    "UPDATE idempotency_keys SET status_code = :status_code, response = :response "
+    "WHERE id = :id AND shop_id = :shop_id"
 )
 PURGE_GRACE = dt.timedelta(hours=1)
 _PURGE = text(
@@ -186,13 +186,23 @@ async def _begun(session: AsyncSession) -> asyncpg.Connection:
 async def claim_on(connection: asyncpg.Connection, owner: KeyOwner, key: str, print_: str) -> Claim:
     """`claim` on a driver connection (the hot endpoints have no session)."""
     shop_id, user_id = owner.shop_id, owner.user_id
-    inserted = await connection.fetchval(_CLAIM, shop_id, user_id, key, print_, TTL_S)
+    inserted = await connection.fetchval(
+        _CLAIM.text,
+        *_CLAIM.args(
+            shop_id=shop_id, user_id=user_id, key=key, fingerprint=print_, key_ttl_s=TTL_S
+        ),
+    )
     if inserted is not None:
         return Claim(record_id=int(inserted))
-    row = await connection.fetchrow(_FIND, shop_id, user_id, key)
+    row = await connection.fetchrow(
+        _FIND.text, *_FIND.args(shop_id=shop_id, user_id=user_id, key=key)
+    )
     assert row is not None  # the insert met this row, and a key is never deleted unexpired
     if row["expired"]:
-        await connection.execute(_RECLAIM, shop_id, row["id"], print_, TTL_S)
+        await connection.execute(
+            _RECLAIM.text,
+            *_RECLAIM.args(shop_id=shop_id, id=row["id"], fingerprint=print_, ttl_s=TTL_S),
+        )
         return Claim(record_id=int(row["id"]))
     if row["fingerprint"] != print_:
         raise IdempotencyKeyReused(
@@ -210,7 +220,12 @@ async def remember(
     if claimed.record_id is None:
         return
     connection = await driver_connection(session)
-    await connection.execute(_REMEMBER, owner.shop_id, claimed.record_id, status_code, body)
+    await connection.execute(
+        _REMEMBER.text,
+        *_REMEMBER.args(
+            shop_id=owner.shop_id, id=claimed.record_id, status_code=status_code, response=body
+        ),
+    )
 
 
 async def idempotent(

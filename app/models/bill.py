@@ -50,6 +50,7 @@ class Sale(TenantModel):
         UniqueConstraint("shop_id", "bill_no", name="uq_sales_shop_id_bill_no"),
         CheckConstraint("total_amount >= 0", name="total_amount_not_negative"),
         CheckConstraint("amount_paid >= 0", name="amount_paid_not_negative"),
+        CheckConstraint("discount_total >= 0", name="discount_total_not_negative"),
         CheckConstraint(f"payment_mode IN {PAYMENT_MODES!r}", name="payment_mode"),
         CheckConstraint(f"status IN {BILL_STATUSES!r}", name="status"),
         Index("ix_sales_shop_id_sale_date", "shop_id", "sale_date"),
@@ -72,6 +73,9 @@ class Sale(TenantModel):
     voided_at: Mapped[dt.datetime | None]
     created_by: Mapped[int | None]
     created_at: Mapped[CreatedAt]
+    # The sum of the lines' discounts: total_amount is already net of it. Kept on the bill
+    # so the daily summary's triggers can add it up without reading the lines.
+    discount_total: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
 
 
 class SaleLine(TenantChildModel):
@@ -82,6 +86,7 @@ class SaleLine(TenantChildModel):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("rate >= 0", name="rate_not_negative"),
         CheckConstraint("cost_price >= 0", name="cost_price_not_negative"),
+        CheckConstraint("discount >= 0", name="discount_not_negative"),
         CheckConstraint(
             "returned_quantity >= 0 AND returned_quantity <= quantity", name="returned"
         ),
@@ -95,8 +100,10 @@ class SaleLine(TenantChildModel):
     rate: Mapped[MoneyColumn]
     cost_price: Mapped[MoneyColumn]
     line_total: Mapped[MoneyColumn]
+    """quantity x rate - discount (`app.bills.pricing`)."""
     profit: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     returned_quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3), server_default="0")
+    discount: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
 
 
 class SaleReturn(TenantChildModel):
@@ -167,6 +174,7 @@ class PurchaseLine(TenantChildModel):
         _fk(["product_id"], "products"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("price_purchase >= 0", name="price_not_negative"),
+        CheckConstraint("discount >= 0", name="discount_not_negative"),
         Index("ix_purchase_lines_shop_id_purchase_id", "shop_id", "purchase_id"),
     )
 
@@ -175,3 +183,5 @@ class PurchaseLine(TenantChildModel):
     quantity: Mapped[QuantityColumn]
     price_purchase: Mapped[MoneyColumn]
     line_total: Mapped[MoneyColumn]
+    """quantity x price_purchase - discount (`app.bills.pricing`)."""
+    discount: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")

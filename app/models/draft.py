@@ -82,6 +82,7 @@ class PurchaseDraftLine(TenantChildModel):
         CheckConstraint("price_purchase >= 0", name="price_purchase_not_negative"),
         CheckConstraint("price_sale >= 0", name="price_sale_not_negative"),
         CheckConstraint("line_total >= 0", name="line_total_not_negative"),
+        CheckConstraint("discount >= 0", name="discount_not_negative"),
     )
 
     draft_id: Mapped[int]
@@ -94,6 +95,7 @@ class PurchaseDraftLine(TenantChildModel):
     price_purchase: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     price_sale: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     line_total: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    discount: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
     match_score: Mapped[int | None] = mapped_column(SmallInteger)
     confidence: Mapped[Decimal | None] = mapped_column(Numeric(4, 3))
     raw_text: Mapped[str | None] = mapped_column(String(500))

@@ -1,13 +1,15 @@
 """Summaries that PostgreSQL keeps for the reports: one row per shop and day of sales.
 
-The rows are written by triggers only (migration `0007_daily_sales`), in the same statement
-as the sales and returns they summarise, so every writer keeps them exact: the API, raw SQL
-and the benchmark's bulk seed alike. Application code reads them and never writes them.
+The rows are written by triggers only (migrations `0007_daily_sales` and
+`0013_line_discounts`), in the same statement as the sales and returns they summarise, so
+every writer keeps them exact: the API, raw SQL and the benchmark's bulk seed alike.
+Application code reads them and never writes them.
 """
 
 import datetime as dt
+from decimal import Decimal
 
-from sqlalchemy import Date, Integer, SmallInteger, UniqueConstraint
+from sqlalchemy import Date, Integer, Numeric, SmallInteger, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import MoneyColumn, TenantModel
@@ -36,3 +38,5 @@ class DailySales(TenantModel):
     total_cost: Mapped[MoneyColumn]
     returned_amount: Mapped[MoneyColumn]
     returned_cost: Mapped[MoneyColumn]
+    discount: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    """The discounts given on the bills (their `discount_total`); returns leave it as it is."""

@@ -25,6 +25,8 @@ from sqlalchemy import BigInteger, CursorResult, Result, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.parties import sql as parties_sql
+
 MAX_ERROR = 500
 """`notifications.last_error` is VARCHAR(500)."""
 
@@ -108,12 +110,6 @@ _RETRY = text(
 _FAILED = text(
     "UPDATE notifications SET status = 'failed', last_error = :error, updated_at = now() "
     "WHERE shop_id = :shop_id AND id = :id AND status = 'sending' AND attempts = :attempts"
-)
-_OPT_OUT_CUSTOMER = text(
-    "UPDATE customers SET opted_out = true WHERE shop_id = :shop_id AND id = :party_id"
-)
-_OPT_OUT_VENDOR = text(
-    "UPDATE vendors SET opted_out = true WHERE shop_id = :shop_id AND id = :party_id"
 )
 _PARTIES = text(
     "SELECT shop_id, id, customer_id, vendor_id FROM notifications WHERE provider_id = :provider_id"
@@ -263,9 +259,13 @@ async def opt_out(
 ) -> None:
     """Mark the message's party as not wanting messages (it replied STOP)."""
     if customer_id is not None:
-        await session.execute(_OPT_OUT_CUSTOMER, {"shop_id": shop_id, "party_id": customer_id})
+        await session.execute(
+            parties_sql.OPT_OUT_CUSTOMER, {"shop_id": shop_id, "party_id": customer_id}
+        )
     if vendor_id is not None:
-        await session.execute(_OPT_OUT_VENDOR, {"shop_id": shop_id, "party_id": vendor_id})
+        await session.execute(
+            parties_sql.OPT_OUT_VENDOR, {"shop_id": shop_id, "party_id": vendor_id}
+        )
 
 
 async def apply_status(

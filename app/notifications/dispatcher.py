@@ -42,7 +42,7 @@ from app.integrations.twilio import TwilioConnection, TwilioSMS, TwilioWhatsApp
 from app.integrations.twilio.webhooks import status_callback_url
 from app.notifications import delivery
 from app.notifications.delivery import ClaimedMessage
-from app.notifications.housekeeping import run_housekeeping
+from app.notifications.housekeeping import PeriodicJob, run_housekeeping
 
 _log = logging.getLogger("dukaan.dispatcher")
 
@@ -113,8 +113,11 @@ class Dispatcher:
         settings: Settings,
         *,
         rng: random.Random | None = None,
+        periodic_jobs: Mapping[str, PeriodicJob] | None = None,
     ) -> None:
+        """`periodic_jobs`: other domains' housekeeping (udhaar reminders), from the caller."""
         self._maker = sessionmaker
+        self._periodic_jobs = dict(periodic_jobs or {})
         self._channels = dict(channels)
         self._settings = settings
         self._config = settings.messaging
@@ -175,7 +178,9 @@ class Dispatcher:
             _log.info("dispatcher stopped")
 
     async def housekeep(self) -> dict[str, int]:
-        return await run_housekeeping(self._maker, self._settings, dt.datetime.now(dt.UTC))
+        return await run_housekeeping(
+            self._maker, self._settings, dt.datetime.now(dt.UTC), self._periodic_jobs
+        )
 
     async def aclose(self) -> None:
         for channel in {id(c): c for c in self._channels.values()}.values():
@@ -354,7 +359,9 @@ class Dispatcher:
 
 @contextlib.asynccontextmanager
 async def inline_dispatcher(
-    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    periodic_jobs: Mapping[str, PeriodicJob] | None = None,
 ) -> AsyncIterator[Dispatcher | None]:
     """The dispatcher inside the API process (`DISPATCHER=inline`), stopped on exit.
 
@@ -364,7 +371,12 @@ async def inline_dispatcher(
     if settings.messaging.dispatcher != "inline":
         yield None
         return
-    dispatcher = Dispatcher(sessionmaker, build_channels(settings.messaging), settings)
+    dispatcher = Dispatcher(
+        sessionmaker,
+        build_channels(settings.messaging),
+        settings,
+        periodic_jobs=periodic_jobs,
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run_forever(stop), name="dukaan-dispatcher")
     try:
@@ -379,12 +391,20 @@ async def inline_dispatcher(
             await dispatcher.aclose()
 
 
-async def work(settings: Settings, database_url: str, stop: asyncio.Event) -> None:
+async def work(
+    settings: Settings,
+    database_url: str,
+    stop: asyncio.Event,
+    periodic_jobs: Mapping[str, PeriodicJob] | None = None,
+) -> None:
     """`dukaan worker`: a dispatcher with its own connection pool, until `stop` is set."""
     engine = create_engine(database_url, settings.db)
     try:
         dispatcher = Dispatcher(
-            create_sessionmaker(engine), build_channels(settings.messaging), settings
+            create_sessionmaker(engine),
+            build_channels(settings.messaging),
+            settings,
+            periodic_jobs=periodic_jobs,
         )
         try:
             await dispatcher.run_forever(stop)

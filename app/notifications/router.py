@@ -11,7 +11,6 @@ from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
 from app.notifications import service
 from app.notifications.schemas import NotificationStatus, OutboxMessage
-from app.parties import service as parties
 
 router = APIRouter(tags=["messages"], route_class=DecimalRoute)
 
@@ -40,19 +39,12 @@ async def outbox(
     vendor_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> DecimalJSONResponse:
     """The shop's messages, newest first, with their delivery status and attempts."""
-    to = (
-        None
-        if party is None
-        else await parties.normalise_phone(
-            session, principal.shop_id, party, loc=("query", "party")
-        )
-    )
     messages, total = await service.outbox(
         session,
         principal.shop_id,
         page,
         status=status,
-        to=to,
+        party=party,
         customer_id=customer_id,
         vendor_id=vendor_id,
     )

@@ -14,13 +14,18 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import service as auth_service
 from app.auth.service import ShopSettings
 from app.core.errors import Conflict, RateLimited
+from app.core.message_templates import TemplateName
 from app.core.pagination import Page
+from app.core.phone import phone_in_region
 from app.models import Notification
 from app.notifications import repository
 from app.notifications.schemas import OutboxMessage
-from app.notifications.templates import BillItem, TemplateName, item_lines, render
+from app.notifications.templates import BillItem, item_lines, render
+from app.parties.schemas import PartyRef
+from app.parties.sides import PartySide
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,11 @@ class Recipient:
     name: str
     phone: str
     opted_out: bool
+
+
+def recipient(side: PartySide, party: PartyRef) -> Recipient:
+    """Who a message to this customer (or vendor) goes to."""
+    return Recipient(side.key, party.id, party.name, party.phone, party.opted_out)
 
 
 class OptedOut(Conflict):
@@ -240,10 +250,15 @@ async def outbox(
     page: Page,
     *,
     status: str | None,
-    to: str | None,
+    party: str | None,
     customer_id: int | None,
     vendor_id: int | None,
 ) -> tuple[list[OutboxMessage], int]:
+    """The shop's messages, newest first; `party` is a phone as typed, read in the shop's region."""
+    to = None
+    if party is not None:
+        shop = await auth_service.shop_settings(session, shop_id)
+        to = phone_in_region(party, shop.region, loc=("query", "party"))
     rows, total = await repository.list_page(
         session,
         shop_id,

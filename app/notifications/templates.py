@@ -10,36 +10,14 @@ turns every segment into UCS-2 and cuts it from 160 characters to 70.
 """
 
 import math
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
-Language = Literal["en", "hi"]
-TemplateName = Literal[
-    "sale_bill", "purchase_bill", "payment_receipt", "reminder", "purchase_reminder"
-]
-LANGUAGES: tuple[Language, ...] = ("en", "hi")
-TEMPLATE_NAMES: tuple[TemplateName, ...] = (
-    "sale_bill",
-    "purchase_bill",
-    "payment_receipt",
-    "reminder",
-    "purchase_reminder",
-)
-MAX_TEMPLATE_CHARS = 640
+from app.core.message_templates import Language, TemplateName
+
 MAX_LINES_SHOWN = 3
 MAX_ITEM_NAME = 18
-
-FIELDS: dict[TemplateName, tuple[str, ...]] = {
-    "sale_bill": ("shop", "party", "bill_no", "lines", "total", "paid", "balance", "due_date"),
-    "purchase_bill": ("shop", "party", "bill_no", "lines", "total", "paid", "balance", "due_date"),
-    "payment_receipt": ("shop", "party", "amount", "paid_on", "balance"),
-    "reminder": ("shop", "party", "bill_no", "balance", "due_date"),
-    "purchase_reminder": ("shop", "party", "bill_no", "balance", "due_date"),
-}
-"""The fields each template may use; `due_line` is also offered to the bill templates."""
 
 DEFAULTS: dict[TemplateName, dict[Language, str]] = {
     "sale_bill": {
@@ -75,15 +53,13 @@ _DUE_LINE: dict[Language, str] = {
 _NO_NAME: dict[Language, str] = {"en": "ji", "hi": "जी"}
 
 
-class TemplateError(ValueError):
-    """A shop's replacement text uses a field the template does not have, or bad syntax."""
-
-
 @dataclass(frozen=True, slots=True)
 class BillItem:
     name: str
     quantity: Decimal
     amount: Decimal
+    """The line's total, after its discount."""
+    discount: Decimal = Decimal(0)
 
 
 def _number(value: Decimal) -> str:
@@ -93,41 +69,15 @@ def _number(value: Decimal) -> str:
 
 
 def item_lines(items: list[BillItem]) -> str:
-    """'Atta 5kg x2=90.00, Sugar x1=45.00 +2 more' - at most three items, short names."""
+    """'Atta 5kg x2=90.00, Sugar x3=53.73 (-5.97) +2 more' - at most three items, short
+    names; a discounted line shows its discount after its (discounted) amount."""
     shown = [
         f"{item.name[:MAX_ITEM_NAME].strip()} x{_number(item.quantity)}={item.amount}"
+        + (f" (-{item.discount})" if item.discount > 0 else "")
         for item in items[:MAX_LINES_SHOWN]
     ]
     more = len(items) - MAX_LINES_SHOWN
     return ", ".join(shown) + (f" +{more} more." if more > 0 else ".")
-
-
-def allowed_fields(template: TemplateName) -> set[str]:
-    fields = set(FIELDS[template])
-    if template in ("sale_bill", "purchase_bill"):
-        fields.add("due_line")
-    return fields
-
-
-def check_template(template: TemplateName, text: str) -> None:
-    """Refuse a replacement text that could not be rendered: unknown fields or bad braces."""
-    if not text.strip():
-        raise TemplateError("the text is empty")
-    if len(text) > MAX_TEMPLATE_CHARS:
-        raise TemplateError(f"the text is longer than {MAX_TEMPLATE_CHARS} characters")
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError as exc:
-        raise TemplateError(f"bad braces: {exc}") from exc
-    allowed = allowed_fields(template)
-    for _, field, spec, conversion in parsed:
-        if field is None:
-            continue
-        if field not in allowed or spec or conversion:
-            raise TemplateError(
-                f"unknown field {{{field}}}; use only "
-                + ", ".join(f"{{{f}}}" for f in sorted(allowed))
-            )
 
 
 def render(

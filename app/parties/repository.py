@@ -6,7 +6,7 @@ rename in the same transaction could leave stale.
 """
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Boolean, case, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -16,15 +16,13 @@ from app.core.pagination import Page
 from app.db.paging import fetch_rows
 from app.models import Customer, Vendor
 from app.parties.schemas import PartyRef
+from app.parties.sides import PartySide
 
-Side = Literal["customer", "vendor"]
 PartyModel = type[Customer] | type[Vendor]
 
-_MODELS: dict[Side, PartyModel] = {"customer": Customer, "vendor": Vendor}
 
-
-def _model(side: Side) -> PartyModel:
-    return _MODELS[side]
+def _model(side: PartySide) -> PartyModel:
+    return side.model
 
 
 def _columns(model: PartyModel) -> tuple[Any, ...]:
@@ -35,28 +33,27 @@ def _ref(row: Sequence[Any]) -> PartyRef:
     return PartyRef(id=row[0], name=row[1], phone=row[2], opted_out=row[3])
 
 
-async def get(session: AsyncSession, side: Side, shop_id: int, party_id: int) -> PartyRef | None:
-    model = _model(side)
-    row = (
-        await session.execute(
-            select(*_columns(model)).where(model.shop_id == shop_id, model.id == party_id)
-        )
-    ).first()
+async def _one(session: AsyncSession, model: PartyModel, *where: Any) -> PartyRef | None:
+    row = (await session.execute(select(*_columns(model)).where(*where))).first()
     return None if row is None else _ref(row)
 
 
-async def by_phone(session: AsyncSession, side: Side, shop_id: int, phone: str) -> PartyRef | None:
+async def get(
+    session: AsyncSession, side: PartySide, shop_id: int, party_id: int
+) -> PartyRef | None:
     model = _model(side)
-    row = (
-        await session.execute(
-            select(*_columns(model)).where(model.shop_id == shop_id, model.phone == phone)
-        )
-    ).first()
-    return None if row is None else _ref(row)
+    return await _one(session, model, model.shop_id == shop_id, model.id == party_id)
+
+
+async def by_phone(
+    session: AsyncSession, side: PartySide, shop_id: int, phone: str
+) -> PartyRef | None:
+    model = _model(side)
+    return await _one(session, model, model.shop_id == shop_id, model.phone == phone)
 
 
 async def by_ids(
-    session: AsyncSession, side: Side, shop_id: int, party_ids: list[int]
+    session: AsyncSession, side: PartySide, shop_id: int, party_ids: list[int]
 ) -> list[PartyRef]:
     if not party_ids:
         return []
@@ -68,7 +65,7 @@ async def by_ids(
 
 
 async def insert_new(
-    session: AsyncSession, side: Side, shop_id: int, *, name: str, phone: str
+    session: AsyncSession, side: PartySide, shop_id: int, *, name: str, phone: str
 ) -> PartyRef | None:
     """Insert the party, or return None when the phone is already taken in the shop.
 
@@ -88,7 +85,7 @@ async def insert_new(
 
 
 async def upsert(
-    session: AsyncSession, side: Side, shop_id: int, *, name: str, phone: str
+    session: AsyncSession, side: PartySide, shop_id: int, *, name: str, phone: str
 ) -> PartyRef:
     """Insert the party, or return the one with this phone; fill its name only if it has none.
 
@@ -107,7 +104,7 @@ async def upsert(
 
 
 async def rename(
-    session: AsyncSession, side: Side, shop_id: int, party_id: int, name: str
+    session: AsyncSession, side: PartySide, shop_id: int, party_id: int, name: str
 ) -> PartyRef | None:
     model = _model(side)
     row = (
@@ -127,7 +124,7 @@ def _escape_like(text: str) -> str:
 
 async def search(
     session: AsyncSession,
-    side: Side,
+    side: PartySide,
     shop_id: int,
     page: Page,
     *,

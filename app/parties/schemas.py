@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from app.core.inputs import NOT_BLANK
 from app.core.money import Number
@@ -44,21 +44,31 @@ _PHONE_DESCRIPTION = "Any common form (9812345678, +91 98123 45678, 098123-45678
 _BALANCE_EXAMPLE = Decimal("1250.50")
 
 
-class CustomerCreate(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"customer_name": "Sunita Verma", "phone_no": "98123 45678"}]
-        }
-    )
+def _example(**values: str) -> ConfigDict:
+    example: dict[str, JsonValue] = dict(values)
+    return ConfigDict(json_schema_extra={"examples": [example]})
 
+
+class CustomerCreate(BaseModel):
+    model_config = _example(customer_name="Sunita Verma", phone_no="98123 45678")
     customer_name: PartyName
     phone_no: PhoneText = Field(description=_PHONE_DESCRIPTION)
 
 
-class CustomerUpdate(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"customer_name": "Sunita Devi"}]})
+class VendorCreate(BaseModel):
+    model_config = _example(vendor_name="Gupta Wholesale", phone_no="+91 99887 76655")
+    vendor_name: PartyName
+    phone_no: PhoneText = Field(description=_PHONE_DESCRIPTION)
 
+
+class CustomerUpdate(BaseModel):
+    model_config = _example(customer_name="Sunita Devi")
     customer_name: PartyName
+
+
+class VendorUpdate(BaseModel):
+    model_config = _example(vendor_name="Gupta Wholesale Traders")
+    vendor_name: PartyName
 
 
 class CustomerRead(BaseModel):
@@ -68,25 +78,6 @@ class CustomerRead(BaseModel):
     balance: Number = Field(
         examples=[_BALANCE_EXAMPLE], description="What the customer owes the shop (udhaar)"
     )
-
-
-class VendorCreate(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"vendor_name": "Gupta Wholesale", "phone_no": "+91 99887 76655"}]
-        }
-    )
-
-    vendor_name: PartyName
-    phone_no: PhoneText = Field(description=_PHONE_DESCRIPTION)
-
-
-class VendorUpdate(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"vendor_name": "Gupta Wholesale Traders"}]}
-    )
-
-    vendor_name: PartyName
 
 
 class VendorRead(BaseModel):

@@ -8,6 +8,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Page
+from app.db.sql import Sql
 from app.models import Product
 
 LOW_STOCK = (Product.quantity <= Product.reorder_level).label("low_stock")
@@ -83,20 +84,26 @@ _COLUMNS = (
     "id, name, price_purchase, price_sale, quantity, unit, barcode, reorder_level, "
     "count(*) OVER () AS total"
 )
-_LIST = f"""
+_LIST = Sql(
+    f"""
 SELECT {_COLUMNS}
 FROM products AS p
-WHERE p.shop_id = $1 AND p.archived_at IS NULL AND (NOT $2 OR p.quantity <= p.reorder_level)
+WHERE p.shop_id = :shop_id AND p.archived_at IS NULL
+  AND (NOT :low_stock::boolean OR p.quantity <= p.reorder_level)
 ORDER BY p.name_key, p.id
-LIMIT $3 OFFSET $4
+LIMIT :limit OFFSET :offset
 """  # noqa: S608 - constants only
-_SEARCH = f"""
+)
+_SEARCH = Sql(
+    f"""
 SELECT {_COLUMNS}
-FROM search_products($5) WITH ORDINALITY AS m
-WHERE m.shop_id = $1 AND m.archived_at IS NULL AND (NOT $2 OR m.quantity <= m.reorder_level)
+FROM search_products(:query_key) WITH ORDINALITY AS m
+WHERE m.shop_id = :shop_id AND m.archived_at IS NULL
+  AND (NOT :low_stock::boolean OR m.quantity <= m.reorder_level)
 ORDER BY m.ordinality
-LIMIT $3 OFFSET $4
+LIMIT :limit OFFSET :offset
 """  # noqa: S608 - constants only
+)
 
 
 async def search(
@@ -113,11 +120,12 @@ async def search(
     'tata salt 1kg' and a typo like 'tata slat' still finds it. Returns the page's rows
     (columns of `_COLUMNS`) and the total.
     """
-    query, matching = (_SEARCH, (query_key,)) if query_key else (_LIST, ())
+    query, matching = (_SEARCH, {"query_key": query_key}) if query_key else (_LIST, {})
 
     async def fetch(limit: int, offset: int) -> list[asyncpg.Record]:
+        values = {"shop_id": shop_id, "low_stock": low_stock, "limit": limit, "offset": offset}
         rows: list[asyncpg.Record] = await connection.fetch(
-            query, shop_id, low_stock, limit, offset, *matching
+            query.text, *query.bind(values | matching)
         )
         return rows
 

@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.core.inputs import IsoDate
 from app.core.money import BillTotal, Money, Number
 from app.core.openapi import PHONE
-from app.sales.schemas import MAX_LINES, BillLineRef, OptionalText, PaymentMode
+from app.sales.schemas import MAX_LINES, BillLineRef, LineDiscount, OptionalText, PaymentMode
 
 
-class PurchaseLineIn(BillLineRef):
+class PurchaseLineIn(BillLineRef, LineDiscount):
     price_purchase: Money = Field(description="Unit purchase price")
     price_sale: Money | None = Field(default=None, description="New selling price, if changed")
 
@@ -83,7 +83,8 @@ class PurchaseLineOut(BaseModel):
     product_name: str
     quantity: Number
     price_purchase: Number
-    line_total: Number
+    line_total: Number = Field(description="quantity x price_purchase - discount")
+    discount: Number = Field(description="Money off the line (0 when none)")
 
 
 class VendorBrief(BaseModel):
@@ -97,3 +98,4 @@ class PurchaseDetail(PurchaseSummary):
     void_reason: str | None
     products: list[PurchaseLineOut]
     vendor: VendorBrief
+    discount_total: Number = Field(description="Money off the bill's lines, in all")

@@ -7,15 +7,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth import service as auth_service
+from app.bills.dates import bill_date, credit_due_date
+from app.bills.limits import quantity_within_range
+from app.bills.pricing import price_bill, price_line
+from app.bills.settlement import settle
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.money import quantity_within_range
 from app.core.pagination import Page
 from app.core.security import Principal
 from app.models import Product, Purchase
 from app.notifications import service as notifications
 from app.notifications.templates import BillItem
 from app.parties import service as parties
-from app.parties.service import vendor_recipient
+from app.parties.sides import VENDORS
 from app.products import service as products
 from app.purchases import repository
 from app.purchases.schemas import (
@@ -27,15 +30,7 @@ from app.purchases.schemas import (
     PurchaseSummary,
     VendorBrief,
 )
-from app.sales.service import (
-    DEFAULT_CREDIT_DAYS,
-    bill_date,
-    bill_quantity,
-    bill_sum,
-    line_amounts,
-    party_phone,
-    settle_amounts,
-)
+from app.sales.service import party_phone
 from app.stock import service as stock
 from app.stock.service import StockLine
 from app.udhaar import service as udhaar
@@ -90,27 +85,32 @@ async def record_purchase(
     shop = await auth_service.shop_settings(session, shop_id)
     purchase_date = bill_date(data.transaction_date, shop.today(), "transaction_date")
     phone = party_phone(data.phone_no, shop.region)
-    quantities = [line.quantity for line in data.products]
-    line_totals = line_amounts(
-        quantities, [line.price_purchase for line in data.products], "line total"
+    bill = price_bill(
+        [
+            price_line(
+                line.quantity,
+                line.price_purchase,
+                discount=line.discount,
+                discount_percent=line.discount_percent,
+                loc=("body", "products", index),
+            )
+            for index, line in enumerate(data.products)
+        ]
     )
-    total = bill_sum(line_totals, "bill total")
-    total_quantity = bill_quantity(quantities)
-    paid = settle_amounts(
+    total = bill.total
+    settled = settle(
         total,
         bill_paid=data.bill_paid,
         amount_paid=data.amount_paid,
         claimed_total=data.total_amount,
     )
-    if phone is None and total > paid:
+    paid = settled.paid
+    if phone is None and settled.on_credit > 0:
         raise InvalidInput(
             "phone_no is required for a purchase on udhaar (not paid in full)",
             loc=("body", "phone_no"),
         )
-    if data.payment_due_date is not None and data.payment_due_date < purchase_date:
-        raise InvalidInput(
-            "payment_due_date is before the bill date", loc=("body", "payment_due_date")
-        )
+    due_date = credit_due_date(settled.on_credit > 0, data.payment_due_date, purchase_date)
 
     resolved = await _resolve_or_create(session, shop_id, data.products)
     _check_stock_room(data.products, resolved)
@@ -118,14 +118,15 @@ async def record_purchase(
         session,
         shop_id,
         [
-            (p.id, line.quantity, line.price_purchase, line.price_sale)
-            for line, p in zip(data.products, resolved, strict=True)
+            # The moving average takes the line's net value: a discount lowers the cost.
+            (p.id, amounts.quantity, amounts.stock_value, line.price_sale)
+            for line, p, amounts in zip(data.products, resolved, bill.lines, strict=True)
         ],
     )
     vendor = (
-        await parties.walk_in_vendor(session, shop_id)
+        await parties.walk_in(session, VENDORS, shop_id)
         if phone is None
-        else await parties.upsert_vendor(session, shop_id, phone, data.vendor_name)
+        else await parties.upsert(session, VENDORS, shop_id, phone, data.vendor_name)
     )
     purchase_id = await repository.add_purchase(
         session,
@@ -134,7 +135,7 @@ async def record_purchase(
             "vendor_id": vendor.id,
             "purchase_date": purchase_date,
             "total_amount": total,
-            "total_quantity": total_quantity,
+            "total_quantity": bill.quantity,
             "amount_paid": paid,
             "payment_mode": data.payment_mode or ("cash" if paid > 0 else "credit"),
             "created_by": principal.user_id,
@@ -147,11 +148,12 @@ async def record_purchase(
                 "shop_id": shop_id,
                 "purchase_id": purchase_id,
                 "product_id": p.id,
-                "quantity": line.quantity,
-                "price_purchase": line.price_purchase,
-                "line_total": line_total,
+                "quantity": amounts.quantity,
+                "price_purchase": amounts.rate,
+                "line_total": amounts.net,
+                "discount": amounts.discount,
             }
-            for line, p, line_total in zip(data.products, resolved, line_totals, strict=True)
+            for p, amounts in zip(resolved, bill.lines, strict=True)
         ],
     )
     await stock.record_movements(
@@ -163,15 +165,14 @@ async def record_purchase(
         ],
         {pid: quantity for pid, (quantity, _) in applied.items()},
     )
-    due_date = None
-    if total > paid:
-        due_date = data.payment_due_date or purchase_date + dt.timedelta(days=DEFAULT_CREDIT_DAYS)
-        await udhaar.open_purchase_credit(
+    if due_date is not None:  # some of it is on udhaar
+        await udhaar.open_credit(
             session,
             shop_id,
-            vendor_id=vendor.id,
-            purchase_id=purchase_id,
-            amount=total - paid,
+            "purchase",
+            party_id=vendor.id,
+            bill_id=purchase_id,
+            amount=settled.on_credit,
             entry_date=purchase_date,
             due_date=due_date,
         )
@@ -179,13 +180,13 @@ async def record_purchase(
         await notifications.queue_bill(
             session,
             shop,
-            vendor_recipient(vendor),
+            notifications.recipient(VENDORS, vendor),
             template="purchase_bill",
             reference=f"purchase:{purchase_id}",
             bill_no=purchase_bill_no(purchase_id),
             items=[
-                BillItem(p.name, line.quantity, line_total)
-                for line, p, line_total in zip(data.products, resolved, line_totals, strict=True)
+                BillItem(p.name, amounts.quantity, amounts.net, amounts.discount)
+                for p, amounts in zip(resolved, bill.lines, strict=True)
             ],
             total=total,
             paid=paid,
@@ -231,12 +232,14 @@ async def purchase_detail(session: AsyncSession, shop_id: int, purchase_id: int)
                 quantity=line.quantity,
                 price_purchase=line.price_purchase,
                 line_total=line.line_total,
+                discount=line.discount,
             )
             for line, name in lines
         ],
         vendor=VendorBrief(
             vend_id=vendor.id, vendor_name=vendor.name, phone_no=vendor.phone or None
         ),
+        discount_total=sum((line.discount for line, _ in lines), Decimal("0.00")),
     )
 
 

@@ -53,6 +53,7 @@ class PeriodRow:
     cost: Decimal
     profit: Decimal
     bills: int
+    discount: Decimal
 
 
 def _live_sales(shop_id: int) -> list[ColumnElement[bool]]:
@@ -126,7 +127,8 @@ async def figures_by_period(
     date_from: dt.date | None,
     date_to: dt.date | None,
 ) -> list[PeriodRow]:
-    """Sales, cost, profit and bill count per period, then a grand-total row, in one query.
+    """Sales, cost, profit, bill count and discount given per period, then a grand-total
+    row, in one query.
 
     Read from `daily_sales`, which triggers keep equal to the bills and their returns (a
     return in its bill's day, voids left out): two years of a busy shop are some hundreds of
@@ -139,6 +141,7 @@ async def figures_by_period(
     net_sales = func.coalesce(func.sum(DailySales.total_amount - DailySales.returned_amount), _ZERO)
     net_cost = func.coalesce(func.sum(DailySales.total_cost - DailySales.returned_cost), _ZERO)
     bills = func.coalesce(func.sum(DailySales.bills), 0)
+    discount = func.coalesce(func.sum(DailySales.discount), _ZERO)
     conditions = [DailySales.shop_id == shop_id]
     if date_from is not None:
         conditions.append(DailySales.day >= date_from)
@@ -152,6 +155,7 @@ async def figures_by_period(
                 net_cost.label("cost"),
                 (net_sales - net_cost).label("profit"),
                 bills.label("bills"),
+                discount.label("discount"),
             )
             .where(*conditions)
             .group_by(func.rollup(period))
@@ -166,6 +170,7 @@ async def figures_by_period(
             cost=row.cost,
             profit=row.profit,
             bills=int(row.bills),
+            discount=row.discount,
         )
         for row in rows
     ]

@@ -60,6 +60,9 @@ class PeriodFigures(BaseModel):
     cost: Number = Field(description="Cost of goods sold minus the cost of goods returned")
     profit: Number = Field(description="sales - cost (negative for a loss)")
     bills: int
+    discount: Number = Field(
+        description="Money taken off the period's bills by line discounts (sales are net of it)"
+    )
 
 
 class ReportTotals(BaseModel):
@@ -67,6 +70,7 @@ class ReportTotals(BaseModel):
     cost: Number
     profit: Number
     bills: int
+    discount: Number
 
 
 class ProfitLossReport(BaseModel):
@@ -92,10 +96,24 @@ class ProfitLossReport(BaseModel):
                             "cost": 950,
                             "profit": 250.5,
                             "bills": 31,
+                            "discount": 12.5,
                         },
-                        {"period": "2026-11", "sales": 30, "cost": 22, "profit": 8, "bills": 1},
+                        {
+                            "period": "2026-11",
+                            "sales": 30,
+                            "cost": 22,
+                            "profit": 8,
+                            "bills": 1,
+                            "discount": 0,
+                        },
                     ],
-                    "totals": {"sales": 1230.5, "cost": 972, "profit": 258.5, "bills": 32},
+                    "totals": {
+                        "sales": 1230.5,
+                        "cost": 972,
+                        "profit": 258.5,
+                        "bills": 32,
+                        "discount": 12.5,
+                    },
                 }
             ]
         },

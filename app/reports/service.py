@@ -1,9 +1,9 @@
 """Profit-and-loss rules: which sales count, how a net profit becomes a record, report ranges.
 
-A sale's net profit is its stored profit (rate - cost at the time of sale: rule 7 of
-docs/architecture.md) minus, for each of its returns, (amount - cost). Void sales have no
-profit and no loss: they are left out everywhere, and asking for one is a 404 as if it did not
-exist. Reads only; this module never writes.
+A sale's net profit is its stored profit (net line totals, after discounts, minus the cost
+at the time of sale: rule 7 of docs/architecture.md) minus, for each of its returns,
+(amount - cost). Void sales have no profit and no loss: they are left out everywhere, and
+asking for one is a 404 as if it did not exist. Reads only; this module never writes.
 """
 
 import datetime as dt
@@ -54,7 +54,12 @@ async def record_of_sale(session: AsyncSession, shop_id: int, sale_id: int) -> P
 def _period(row: PeriodRow) -> PeriodFigures:
     assert row.period is not None
     return PeriodFigures(
-        period=row.period, sales=row.sales, cost=row.cost, profit=row.profit, bills=row.bills
+        period=row.period,
+        sales=row.sales,
+        cost=row.cost,
+        profit=row.profit,
+        bills=row.bills,
+        discount=row.discount,
     )
 
 
@@ -80,6 +85,10 @@ async def profit_loss_report(
         date_to=date_to,
         periods=[_period(row) for row in periods],
         totals=ReportTotals(
-            sales=grand.sales, cost=grand.cost, profit=grand.profit, bills=grand.bills
+            sales=grand.sales,
+            cost=grand.cost,
+            profit=grand.profit,
+            bills=grand.bills,
+            discount=grand.discount,
         ),
     )

@@ -3,9 +3,11 @@
 A new sale is three prebuilt round trips sent straight to asyncpg (`take_for_sale`,
 `write_sale`, then `number_and_commit`): the profile of issue 6 showed SQLAlchemy's statement
 building and a dozen round trips costing five times what PostgreSQL spent on the sale.
-Between them they touch the tables of other domains (the idempotency key, the customer,
-stock, udhaar, the outbox), but every rule still comes from those domains' services: this
-module only carries values.
+Between them they write the tables of other domains (the idempotency key, the customer,
+stock, udhaar, the outbox) by composing those owners' CTE fragments (`app/<owner>/sql.py`,
+app.db.ownership); this module writes only the sale's own tables. Parameters are named and
+compiled to `$n` once, at import (app.db.sql); the last batch is committed by the
+transaction owner (`app.db.session.commit_with`).
 """
 
 import datetime as dt
@@ -20,8 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Page
 from app.db.paging import fetch_page
-from app.db.session import execute_hearing
+from app.db.session import commit_with
+from app.db.sql import Sql
+from app.idempotency import sql as idempotency_sql
 from app.models import Product, Sale, SaleLine, SaleReturn, SaleReturnLine
+from app.notifications import sql as notifications_sql
+from app.parties import sql as parties_sql
+from app.stock import sql as stock_sql
+from app.udhaar import sql as udhaar_sql
 
 BILL_NO_MARK = "\ue000"
 """Stands for the bill number in text rendered before the number exists (the bill SMS and
@@ -37,43 +45,30 @@ replaced by the number."""
 # products in id order and take the stock (refusing to go below zero unless allowed); upsert
 # the customer by phone. Every product found comes back, with its quantity before and after
 # (`after` is NULL where the stock was short), so one round trip both resolves the bill's
-# lines and tells which product is short.
-_TAKE_FOR_SALE = """
-WITH claim AS (
-    INSERT INTO idempotency_keys (shop_id, user_id, key, fingerprint, expires_at)
-    SELECT $1, $11, $2::text, $3::text, now() + make_interval(secs => $4::int)
-    WHERE $2::text IS NOT NULL
-    ON CONFLICT (shop_id, user_id, key) DO NOTHING
-    RETURNING id
-), go AS (
-    SELECT $2::text IS NULL OR EXISTS (SELECT FROM claim) AS ok
+# lines and tells which product is short. The writes are the owners' fragments (app.db.sql).
+_TAKE_FOR_SALE = Sql(
+    f"""
+WITH {idempotency_sql.CLAIM}, go AS (
+    SELECT :key::text IS NULL OR EXISTS (SELECT FROM claim) AS ok
 ), wanted AS (
-    SELECT * FROM unnest($5::bigint[], $6::text[], $7::numeric[]) AS w(id, key, quantity)
+    SELECT * FROM unnest(:product_ids::bigint[], :name_keys::text[], :quantities::numeric[])
+        AS w(id, key, quantity)
 ), found AS MATERIALIZED (
     SELECT p.id, p.name, p.name_key, p.price_sale, p.price_purchase, p.quantity
     FROM products p
-    WHERE p.shop_id = $1 AND p.archived_at IS NULL
-      AND (p.id = ANY($5::bigint[]) OR p.name_key = ANY($6::text[]))
+    WHERE p.shop_id = :shop_id AND p.archived_at IS NULL
+      AND (p.id = ANY(:product_ids::bigint[]) OR p.name_key = ANY(:name_keys::text[]))
       AND (SELECT ok FROM go)
     ORDER BY p.id
     FOR UPDATE
-), totals AS (
+), stock_take AS (
     SELECT f.id, sum(w.quantity) AS quantity
     FROM wanted w JOIN found f ON f.id = w.id OR (w.id IS NULL AND f.name_key = w.key)
     GROUP BY f.id
-), taken AS (
-    UPDATE products p
-    SET quantity = p.quantity - t.quantity, updated_at = now()
-    FROM totals t
-    WHERE p.shop_id = $1 AND p.id = t.id AND ($8 OR p.quantity - t.quantity >= 0)
-    RETURNING p.id, p.quantity
-), customer AS (
-    INSERT INTO customers (shop_id, name, phone)
-    SELECT $1, $10::text, $9::text WHERE $9::text IS NOT NULL AND (SELECT ok FROM go)
-    ON CONFLICT (shop_id, phone) DO UPDATE
-        SET name = CASE WHEN customers.name = '' THEN excluded.name ELSE customers.name END
-    RETURNING id, name, phone, opted_out
-)
+), {stock_sql.TAKE}, customer_wanted AS (
+    SELECT :customer_name::text AS name, :phone::text AS phone
+    WHERE :phone::text IS NOT NULL AND (SELECT ok FROM go)
+), {parties_sql.UPSERT_CUSTOMER}
 SELECT go.ok AS claimed, claim.id AS claim_id,
        c.id AS customer_id, c.name AS customer_name, c.phone AS customer_phone,
        c.opted_out AS customer_opted_out, products.*
@@ -90,75 +85,82 @@ CROSS JOIN (
            array_agg(t.quantity ORDER BY f.id) AS after
     FROM found f LEFT JOIN taken t ON t.id = f.id
 ) products
-"""
+"""  # noqa: S608 - owners' fragments
+)
 
-# The bill itself, in one statement: the sale (numbered later, by `_NUMBER_AND_COMMIT`), its
-# lines, movements, udhaar entry and message, and the stored reply, all given the sale's id.
-_WRITE_SALE = """
+# The bill itself, in one statement: the sale (numbered later, by `_NUMBER`), its lines, then
+# through the owners' fragments its movements, udhaar entry and message, and the stored
+# reply, all given the sale's id.
+_WRITE_SALE = Sql(
+    f"""
 WITH sale AS (
     INSERT INTO sales (
         shop_id, customer_id, sale_date, total_amount, total_cost, profit, total_quantity,
-        amount_paid, payment_mode, created_by
+        amount_paid, payment_mode, created_by, discount_total
     )
-    VALUES ($1, $3, $2, $4, $5, $6, $7, $8, $9::text, $10)
+    VALUES (
+        :shop_id, :customer_id::bigint, :sale_date::date, :total, :total_cost, :profit,
+        :total_quantity, :paid, :payment_mode::text, :created_by, :discount_total
+    )
     RETURNING id
 ), lines AS (
     INSERT INTO sale_lines (
-        shop_id, sale_id, product_id, quantity, rate, cost_price, line_total, profit
+        shop_id, sale_id, product_id, quantity, rate, cost_price, line_total, profit, discount
     )
-    SELECT $1, sale.id, l.product_id, l.quantity, l.rate, l.cost, l.total, l.profit
+    SELECT :shop_id, sale.id, l.product_id, l.quantity, l.rate, l.cost, l.total, l.profit,
+           l.discount
     FROM sale, unnest(
-        $11::bigint[], $12::numeric[], $13::numeric[], $14::numeric[], $15::numeric[],
-        $16::numeric[]
-    ) AS l(product_id, quantity, rate, cost, total, profit)
-), movements AS (
-    INSERT INTO stock_movements (shop_id, product_id, quantity, reason, sale_id, balance_after)
-    SELECT $1, m.product_id, m.change, 'sale', sale.id, m.balance_after
-    FROM sale, unnest($11::bigint[], $17::numeric[], $18::numeric[])
+        :product_ids::bigint[], :quantities::numeric[], :rates::numeric[], :costs::numeric[],
+        :totals::numeric[], :profits::numeric[], :discounts::numeric[]
+    ) AS l(product_id, quantity, rate, cost, total, profit, discount)
+), stock_moved AS (
+    SELECT m.product_id, m.change, 'sale'::text AS reason, sale.id AS sale_id, m.balance_after
+    FROM sale, unnest(:product_ids::bigint[], :changes::numeric[], :balances_after::numeric[])
         AS m(product_id, change, balance_after)
-), credit AS (
-    INSERT INTO udhaar_entries (shop_id, kind, customer_id, sale_id, amount, entry_date, due_date)
-    SELECT $1, 'sale', $3, sale.id, $19, $2, $20 FROM sale WHERE $19::numeric IS NOT NULL
-), message AS (
-    INSERT INTO notifications (
-        shop_id, customer_id, channel, "to", template, language, body, reference
-    )
-    SELECT $1, $3, $21::text, $22::text, 'sale_bill', $23::text, $24::text, 'sale:' || sale.id
-    FROM sale WHERE $24::text IS NOT NULL
-), reply AS (
-    UPDATE idempotency_keys k
-    SET status_code = 201, response = replace($26::text, $27::text, sale.id::text)
-    FROM sale WHERE k.shop_id = $1 AND k.id = $25
-)
+), {stock_sql.RECORD_MOVEMENTS}, credit_opened AS (
+    SELECT 'sale'::text AS kind, :customer_id::bigint AS customer_id, sale.id AS sale_id,
+           :credit::numeric AS amount, :sale_date::date AS entry_date,
+           :due_date::date AS due_date
+    FROM sale WHERE :credit::numeric IS NOT NULL
+), {udhaar_sql.OPEN_CREDIT}, message_queued AS (
+    SELECT :customer_id::bigint AS customer_id, :channel::text AS channel, :to::text AS "to",
+           'sale_bill'::text AS template, :language::text AS language, :body::text AS body,
+           'sale:' || sale.id AS reference
+    FROM sale WHERE :body::text IS NOT NULL
+), {notifications_sql.QUEUE}, reply_stored AS (
+    SELECT :claim_id::bigint AS id, 201 AS status_code,
+           replace(:reply::text, :sale_id_mark::text, sale.id::text) AS response
+    FROM sale
+), {idempotency_sql.STORE_REPLY}
 SELECT id FROM sale
-"""
+"""  # noqa: S608 - owners' fragments
+)
 
-# The bill's number, then COMMIT, in one round trip. The counter upsert takes the shop's
-# bill-number row lock: sent in one message with the COMMIT, the lock is held for these
-# statements and the commit's flush only, never while the API waits for a reply or for its
-# turn on the event loop. A simple-query batch takes no parameters: every value put into it
-# is an integer, the fiscal year checked against its pattern, or a constant. The number
-# comes back as a NOTICE (`app_notice`); the request's transaction ends here.
-_NUMBER_AND_COMMIT = """
+# The bill's number, sent by the transaction owner with the COMMIT in one round trip
+# (`app.db.session.commit_with`). The counter upsert takes the shop's bill-number row lock:
+# sent in one message with the COMMIT, the lock is held for these statements and the
+# commit's flush only, never while the API waits for a reply or for its turn on the event
+# loop. A simple-query batch takes no parameters: the values are written in as literals
+# (`Sql.inline`: integers and quoted text). The number comes back as a NOTICE (`app_notice`).
+_NUMBER = Sql(
+    f"""
 WITH counter AS (
     INSERT INTO bill_counters (shop_id, kind, fiscal_year, last_no)
-    VALUES ({shop_id}, 'sale', '{fiscal_year}', 1)
+    VALUES (:shop_id, 'sale', :fiscal_year, 1)
     ON CONFLICT (shop_id, kind, fiscal_year) DO UPDATE SET last_no = bill_counters.last_no + 1
     RETURNING last_no
 ), sale AS (
-    UPDATE sales SET bill_no = '{fiscal_year}/' || lpad(counter.last_no::text, 6, '0')
-    FROM counter WHERE sales.shop_id = {shop_id} AND sales.id = {sale_id}
+    UPDATE sales SET bill_no = :fiscal_year || '/' || lpad(counter.last_no::text, 6, '0')
+    FROM counter WHERE sales.shop_id = :shop_id AND sales.id = :sale_id
     RETURNING sales.bill_no
-), message AS (
-    UPDATE notifications n SET body = replace(n.body, U&'\\E000', sale.bill_no)
-    FROM sale WHERE n.shop_id = {shop_id} AND n.reference = 'sale:{sale_id}'
-), reply AS (
-    UPDATE idempotency_keys k SET response = replace(k.response, U&'\\E000', sale.bill_no)
-    FROM sale WHERE k.shop_id = {shop_id} AND k.id = {claim_id}
+), message_filling AS (
+    SELECT 'sale:' || :sale_id AS reference, :mark AS mark, sale.bill_no AS value FROM sale
+), {notifications_sql.FILL_IN}, reply_filling AS (
+    SELECT :claim_id::bigint AS id, :mark AS mark, sale.bill_no AS value FROM sale
+), {idempotency_sql.FILL_IN_REPLY}
+SELECT app_notice(:notice || sale.bill_no) FROM sale
+"""  # noqa: S608 - owners' fragments
 )
-SELECT app_notice('{notice}' || sale.bill_no) FROM sale;
-COMMIT;
-"""
 _NOTICE = "dukaan.bill_no="
 _FISCAL_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
@@ -199,6 +201,7 @@ class BillLines:
     product_ids: list[int]
     quantities: list[Decimal]
     rates: list[Decimal]
+    discounts: list[Decimal]
     costs: list[Decimal]
     totals: list[Decimal]
     profits: list[Decimal]
@@ -230,18 +233,20 @@ async def take_for_sale(
     customer_name: str,
 ) -> Taken:
     row = await connection.fetchrow(
-        _TAKE_FOR_SALE,
-        shop_id,
-        key,
-        fingerprint,
-        key_ttl_s,
-        product_ids,
-        name_keys,
-        quantities,
-        allow_negative,
-        phone,
-        customer_name,
-        user_id,
+        _TAKE_FOR_SALE.text,
+        *_TAKE_FOR_SALE.args(
+            shop_id=shop_id,
+            user_id=user_id,
+            key=key,
+            fingerprint=fingerprint,
+            key_ttl_s=key_ttl_s,
+            product_ids=product_ids,
+            name_keys=name_keys,
+            quantities=quantities,
+            allow_negative=allow_negative,
+            phone=phone,
+            customer_name=customer_name,
+        ),
     )
     assert row is not None  # the statement always yields its one row
     ids = row["ids"] or []
@@ -284,6 +289,7 @@ async def write_sale(
     total: Decimal,
     total_cost: Decimal,
     total_quantity: Decimal,
+    discount_total: Decimal,
     paid: Decimal,
     payment_mode: str,
     created_by: int,
@@ -296,34 +302,38 @@ async def write_sale(
 ) -> int:
     """Write the bill (not yet numbered) and everything that goes with it; returns its id."""
     sale_id = await connection.fetchval(
-        _WRITE_SALE,
-        shop_id,
-        sale_date,
-        customer_id,
-        total,
-        total_cost,
-        total - total_cost,
-        total_quantity,
-        paid,
-        payment_mode,
-        created_by,
-        lines.product_ids,
-        lines.quantities,
-        lines.rates,
-        lines.costs,
-        lines.totals,
-        lines.profits,
-        lines.changes,
-        lines.balances_after,
-        credit,
-        due_date,
-        message.channel if message else None,
-        message.to if message else None,
-        message.language if message else None,
-        message.body if message else None,
-        claim_id,
-        reply,
-        SALE_ID_MARK,
+        _WRITE_SALE.text,
+        *_WRITE_SALE.args(
+            shop_id=shop_id,
+            sale_date=sale_date,
+            customer_id=customer_id,
+            total=total,
+            total_cost=total_cost,
+            profit=total - total_cost,
+            total_quantity=total_quantity,
+            discount_total=discount_total,
+            paid=paid,
+            payment_mode=payment_mode,
+            created_by=created_by,
+            product_ids=lines.product_ids,
+            quantities=lines.quantities,
+            rates=lines.rates,
+            costs=lines.costs,
+            totals=lines.totals,
+            profits=lines.profits,
+            discounts=lines.discounts,
+            changes=lines.changes,
+            balances_after=lines.balances_after,
+            credit=credit,
+            due_date=due_date,
+            channel=message.channel if message else None,
+            to=message.to if message else None,
+            language=message.language if message else None,
+            body=message.body if message else None,
+            claim_id=claim_id,
+            reply=reply,
+            sale_id_mark=SALE_ID_MARK,
+        ),
     )
     return int(sale_id)
 
@@ -335,24 +345,26 @@ async def number_and_commit(
     fiscal_year: str,
     claim_id: int | None,
 ) -> str:
-    """Number the bill and commit the sale (see `_NUMBER_AND_COMMIT`); returns the number."""
+    """Number the bill and have the transaction owner commit the sale with it (see
+    `_NUMBER`); returns the number."""
     if not _FISCAL_YEAR.match(fiscal_year):
         raise ValueError(f"not a fiscal year: {fiscal_year!r}")
-    batch = _NUMBER_AND_COMMIT.format(
+    batch = _NUMBER.inline(
         shop_id=int(shop_id),
         sale_id=int(sale_id),
         fiscal_year=fiscal_year,
-        claim_id="NULL" if claim_id is None else int(claim_id),
+        claim_id=None if claim_id is None else int(claim_id),
+        mark=BILL_NO_MARK,
         notice=_NOTICE,
     )
-    (bill_no,) = await execute_hearing(connection, batch, _NOTICE)
+    (bill_no,) = await commit_with(connection, batch, hear=_NOTICE)
     return bill_no
 
 
 # One bill, its customer and its lines (as arrays, in line order) in one round trip.
 _DETAIL = """
 SELECT s.id, s.bill_no, s.customer_id, s.sale_date, s.total_amount, s.total_quantity,
-       s.amount_paid, s.status, s.payment_mode, s.profit, s.void_reason,
+       s.amount_paid, s.status, s.payment_mode, s.profit, s.void_reason, s.discount_total,
        c.name AS customer_name, c.phone AS customer_phone, l.*
 FROM sales s
 LEFT JOIN customers c ON c.shop_id = s.shop_id AND c.id = s.customer_id
@@ -364,7 +376,8 @@ CROSS JOIN LATERAL (
            array_agg(sl.line_total ORDER BY sl.id) AS totals,
            array_agg(sl.cost_price ORDER BY sl.id) AS costs,
            array_agg(sl.profit ORDER BY sl.id) AS profits,
-           array_agg(sl.returned_quantity ORDER BY sl.id) AS returned
+           array_agg(sl.returned_quantity ORDER BY sl.id) AS returned,
+           array_agg(sl.discount ORDER BY sl.id) AS discounts
     FROM sale_lines sl
     JOIN products p ON p.shop_id = sl.shop_id AND p.id = sl.product_id
     WHERE sl.shop_id = s.shop_id AND sl.sale_id = s.id

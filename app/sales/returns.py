@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth import service as auth_service
+from app.bills.limits import quantity_within_range
+from app.bills.refund import returned_line
 from app.core.errors import Conflict, InvalidInput
-from app.core.money import quantity_within_range, round_money
 from app.sales import repository
 from app.sales.schemas import ReturnCreated, ReturnIn
 from app.sales.service import get_sale
@@ -97,8 +98,20 @@ async def return_goods(
 
     await _check_stock_room(session, shop_id, data)
     by_id = {line.id: line for line in lines}
-    amounts = {lid: round_money(q * by_id[lid].rate) for lid, q in taken.items()}
-    costs = {lid: round_money(q * by_id[lid].cost_price) for lid, q in taken.items()}
+    # Pro rata at the line's net (discounted) value and cost, counting what came back before,
+    # so the returns of a whole line give back exactly its total and cost (app.bills.refund).
+    back = {
+        lid: returned_line(
+            by_id[lid].line_total,
+            by_id[lid].profit,
+            by_id[lid].quantity,
+            by_id[lid].returned_quantity,
+            q,
+        )
+        for lid, q in taken.items()
+    }
+    amounts = {lid: value for lid, (value, _) in back.items()}
+    costs = {lid: cost for lid, (_, cost) in back.items()}
     amount = sum(amounts.values(), Decimal("0.00"))
     cost = sum(costs.values(), Decimal("0.00"))
 

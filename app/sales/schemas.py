@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.core.inputs import NAMES_A_PRODUCT, NOT_BLANK, BodyId, IsoDate
-from app.core.money import BillTotal, Money, Number, PositiveQuantity
+from app.core.money import BillTotal, Money, Number, Percent, PositiveQuantity
 from app.core.openapi import PHONE
 
 PaymentMode = Literal["cash", "upi", "card", "credit"]
@@ -38,7 +38,24 @@ class BillLineRef(BaseModel):
         return self
 
 
-class SaleLineIn(BillLineRef):
+class LineDiscount(BaseModel):
+    """Money off a bill line: an amount for the whole line, or a percentage of it (not both)."""
+
+    discount: Money | None = Field(
+        default=None, description="Money off the whole line, at most quantity x rate"
+    )
+    discount_percent: Percent | None = Field(
+        default=None, description="Percent off the line (0-100, two places); instead of discount"
+    )
+
+    @model_validator(mode="after")
+    def _one_kind_of_discount(self) -> "LineDiscount":
+        if self.discount is not None and self.discount_percent is not None:
+            raise ValueError("give either discount or discount_percent, not both")
+        return self
+
+
+class SaleLineIn(BillLineRef, LineDiscount):
     rate: Money | None = Field(
         default=None, description="Unit sale price; the product's price_sale when omitted"
     )
@@ -116,12 +133,13 @@ class SaleLineOut(BaseModel):
     product_name: str
     quantity: Number
     rate: Number
-    sale_price: Number = Field(description="Line total: quantity x rate")
+    sale_price: Number = Field(description="Line total: quantity x rate - discount")
     cost_price: Number | None = Field(
         description="Unit cost when sold (moving average); null for staff logins"
     )
     profit: Number | None = Field(description="Null for staff logins")
     returned_quantity: Number
+    discount: Number = Field(description="Money off the line (0 when none)")
 
 
 class CustomerBrief(BaseModel):
@@ -136,6 +154,7 @@ class SaleDetail(SaleSummary):
     void_reason: str | None
     products: list[SaleLineOut]
     customer: CustomerBrief
+    discount_total: Number = Field(description="Money off the bill's lines, in all")
 
 
 class VoidIn(BaseModel):
@@ -160,6 +179,8 @@ class ReturnCreated(BaseModel):
     msg: str = "Return recorded"
     return_id: int
     sale_id: int
-    amount: Number = Field(description="Value of the goods returned, at the sale rates")
+    amount: Number = Field(
+        description="Value of the goods returned, pro rata at the lines' net (discounted) rates"
+    )
     udhaar_reduced: Number = Field(description="Part of the amount taken off the customer's udhaar")
     refund_amount: Number = Field(description="Part of the amount to hand back")

@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
 from app.auth.visibility import for_role
+from app.bills.dates import bill_date, credit_due_date, fiscal_year
+from app.bills.pricing import price_bill, price_line
+from app.bills.settlement import settle
 from app.core.errors import InvalidInput, NotFound
-from app.core.money import money_within_range, quantity_within_range, round_money
 from app.core.pagination import Page
 from app.core.responses import dumps
 from app.core.security import Principal
@@ -38,25 +40,7 @@ from app.sales.schemas import (
 from app.stock import service as stock
 from app.stock.service import StockLine
 
-DEFAULT_CREDIT_DAYS = 30
 WALK_IN = "Walk-in"
-EARLIEST_DATE = dt.date(2000, 1, 1)
-
-
-def fiscal_year(day: dt.date) -> str:
-    """Indian financial year, April to March: 2026-04-01 .. 2027-03-31 is '2026-27'."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def bill_date(requested: dt.date | None, today: dt.date, field: str) -> dt.date:
-    if requested is None:
-        return today
-    if requested > today + dt.timedelta(days=1):
-        raise InvalidInput(f"{field} {requested} is in the future", loc=("body", field))
-    if requested < EARLIEST_DATE:
-        raise InvalidInput(f"{field} {requested} is too far in the past", loc=("body", field))
-    return requested
 
 
 def party_phone(raw: str | None, region: str) -> str | None:
@@ -64,54 +48,6 @@ def party_phone(raw: str | None, region: str) -> str | None:
     if raw is None or not raw.strip():
         return None
     return parties.phone_in_region(raw, region)
-
-
-def line_amounts(quantities: list[Decimal], prices: list[Decimal], what: str) -> list[Decimal]:
-    """`quantity x price` per line, rounded to paise.
-
-    A line whose amount does not fit NUMERIC(14,2) is a 422 naming that line's quantity and
-    the limit (each input can be valid while their product is not).
-    """
-    return [
-        money_within_range(round_money(q * p), what, ("body", "products", index, "quantity"))
-        for index, (q, p) in enumerate(zip(quantities, prices, strict=True))
-    ]
-
-
-def bill_sum(amounts: list[Decimal], what: str) -> Decimal:
-    """The bill's total of its lines' amounts; past NUMERIC(14,2) it is a 422 on `products`."""
-    return money_within_range(sum(amounts, Decimal("0.00")), what, ("body", "products"))
-
-
-def bill_quantity(quantities: list[Decimal]) -> Decimal:
-    """The bill's total quantity; past NUMERIC(14,3) it is a 422 on `products`."""
-    return quantity_within_range(
-        sum(quantities, Decimal(0)), "total quantity", ("body", "products")
-    )
-
-
-def settle_amounts(
-    total: Decimal,
-    *,
-    bill_paid: bool,
-    amount_paid: Decimal | None,
-    claimed_total: Decimal | None,
-) -> Decimal:
-    """How much was paid at the counter, after checking the client's arithmetic."""
-    if claimed_total is not None and abs(claimed_total - total) > Decimal("0.01"):
-        raise InvalidInput(
-            f"total_amount {claimed_total} does not match the lines' total {total}",
-            loc=("body", "total_amount"),
-            computed_total=total,
-        )
-    if amount_paid is not None:
-        if amount_paid > total:
-            raise InvalidInput(
-                f"amount_paid {amount_paid} is more than the bill total {total}",
-                loc=("body", "amount_paid"),
-            )
-        return amount_paid
-    return total if bill_paid else Decimal(0)
 
 
 async def record_sale(
@@ -179,36 +115,34 @@ async def record_sale(
         requested = sum((-s.change for s in stock_lines if s.product_id == product.id), Decimal(0))
         raise stock.shortage(product.id, product.name, product.quantity, requested)
 
-    rates = [
-        line.rate if line.rate is not None else p.price_sale
-        for line, p in zip(data.products, resolved, strict=True)
-    ]
-    quantities = [line.quantity for line in data.products]
-    line_totals = line_amounts(quantities, rates, "line total")
-    total = bill_sum(line_totals, "bill total")
-    total_quantity = bill_quantity(quantities)
-    paid = settle_amounts(
+    # The cost is read from the locked row: the moving average at the moment of the sale.
+    bill = price_bill(
+        [
+            price_line(
+                line.quantity,
+                line.rate if line.rate is not None else p.price_sale,
+                discount=line.discount,
+                discount_percent=line.discount_percent,
+                unit_cost=p.price_purchase,
+                loc=("body", "products", index),
+            )
+            for index, (line, p) in enumerate(zip(data.products, resolved, strict=True))
+        ]
+    )
+    total = bill.total
+    settled = settle(
         total,
         bill_paid=data.bill_paid,
         amount_paid=data.amount_paid,
         claimed_total=data.total_amount,
     )
-    on_credit = total - paid
+    paid, on_credit = settled.paid, settled.on_credit
     if on_credit > 0 and phone is None:
         raise InvalidInput(
             "A sale on udhaar needs the customer's phone number", loc=("body", "phone_no")
         )
-    due_date = data.payment_due_date
-    if due_date is not None and due_date < sale_date:
-        raise InvalidInput(
-            "payment_due_date is before the bill date", loc=("body", "payment_due_date")
-        )
-    if on_credit > 0:
-        due_date = due_date or sale_date + dt.timedelta(days=DEFAULT_CREDIT_DAYS)
+    due_date = credit_due_date(on_credit > 0, data.payment_due_date, sale_date)
 
-    # The cost is read from the locked row: the moving average at the moment of the sale.
-    line_costs = line_amounts(quantities, [p.price_purchase for p in resolved], "line cost")
-    total_cost = bill_sum(line_costs, "bill cost")
     customer = taken.customer
     message = None
     if customer is not None:
@@ -220,36 +154,38 @@ async def record_sale(
             recipient,
             bill_no=repository.BILL_NO_MARK,
             items=[
-                BillItem(p.name, line.quantity, line_total)
-                for line, p, line_total in zip(data.products, resolved, line_totals, strict=True)
+                BillItem(p.name, amounts.quantity, amounts.net, amounts.discount)
+                for p, amounts in zip(resolved, bill.lines, strict=True)
             ],
             total=total,
             paid=paid,
-            due_date=due_date if on_credit > 0 else None,
+            due_date=due_date,
         )
         if text is not None:
             message = repository.OutboxText(
                 shop.message_channel, customer.phone, shop.language, text
             )
-    reply = _reply_template(principal, total, total - total_cost)
+    reply = _reply_template(principal, total, bill.profit)
     sale_id = await repository.write_sale(
         connection,
         shop_id,
         sale_date=sale_date,
         customer_id=customer.id if customer else None,
         total=total,
-        total_cost=total_cost,
-        total_quantity=total_quantity,
+        total_cost=bill.cost,
+        total_quantity=bill.quantity,
+        discount_total=bill.discount,
         paid=paid,
         payment_mode=data.payment_mode or ("cash" if paid > 0 else "credit"),
         created_by=principal.user_id,
         lines=repository.BillLines(
             product_ids=[p.id for p in resolved],
-            quantities=[line.quantity for line in data.products],
-            rates=rates,
-            costs=[p.price_purchase for p in resolved],
-            totals=line_totals,
-            profits=[t - c for t, c in zip(line_totals, line_costs, strict=True)],
+            quantities=[a.quantity for a in bill.lines],
+            rates=[a.rate for a in bill.lines],
+            costs=[a.unit_cost for a in bill.lines],
+            totals=[a.net for a in bill.lines],
+            profits=[a.profit for a in bill.lines],
+            discounts=[a.discount for a in bill.lines],
             changes=[s.change for s in stock_lines],
             balances_after=stock.balances_after(
                 stock_lines, {p.id: p.after for p in resolved if p.after is not None}
@@ -329,6 +265,7 @@ async def sale_detail(connection: asyncpg.Connection, shop_id: int, sale_id: int
         row["costs"] or [],
         row["profits"] or [],
         row["returned"] or [],
+        row["discounts"] or [],
         strict=True,
     )
     return SaleDetail(
@@ -353,8 +290,9 @@ async def sale_detail(connection: asyncpg.Connection, shop_id: int, sale_id: int
                 cost_price=cost,
                 profit=profit,
                 returned_quantity=returned,
+                discount=discount,
             )
-            for product_id, name, quantity, rate, total, cost, profit, returned in lines
+            for product_id, name, quantity, rate, total, cost, profit, returned, discount in lines
         ],
         customer=CustomerBrief(
             cust_id=row["customer_id"],
@@ -363,4 +301,5 @@ async def sale_detail(connection: asyncpg.Connection, shop_id: int, sale_id: int
             else WALK_IN,
             phone_no=row["customer_phone"],
         ),
+        discount_total=row["discount_total"],
     )

@@ -193,18 +193,19 @@ async def receive(
     shop_id: int,
     lines: list[tuple[int, Decimal, Decimal, Decimal | None]],
 ) -> dict[int, tuple[Decimal, Decimal]]:
-    """Purchased stock in: (product_id, quantity, unit price, new sale price or None) per line.
+    """Purchased stock in: (product_id, quantity, value, new sale price or None) per line.
 
-    The unit cost becomes the moving average `(old_qty*old_cost + qty*price) / (old_qty+qty)`,
-    rounded to paise; when the old quantity is <= 0 the purchase price is the cost.
+    `value` is what the line's goods cost in all (`app.bills` prices it: quantity x rate less
+    any discount). The unit cost becomes the moving average `(old_qty*old_cost + value) /
+    (old_qty+qty)`, rounded to paise; when the old quantity is <= 0 it is `value / qty`.
     Returns {product_id: (new quantity, new cost)}; movements follow via `record_movements`.
     """
     quantities: dict[int, Decimal] = defaultdict(Decimal)
     values: dict[int, Decimal] = defaultdict(Decimal)
     sale_prices: dict[int, Decimal | None] = {}
-    for product_id, quantity, price, price_sale in lines:
+    for product_id, quantity, value, price_sale in lines:
         quantities[product_id] += quantity
-        values[product_id] += quantity * price
+        values[product_id] += value
         if price_sale is not None:
             sale_prices[product_id] = price_sale
     return await repository.receive(session, shop_id, quantities, values, sale_prices)

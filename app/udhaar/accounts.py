@@ -2,8 +2,8 @@
 
 `service.py` holds the entry rules the bills code calls (open credit, reverse it); this
 module is the party-facing side behind /api/udhaar and the customer/vendor payment and
-statement endpoints. It lives apart because it calls the parties service, which itself
-asks `service.py` for balances.
+statement endpoints. Every function takes the `PartySide` it works on (customers: sales
+udhaar; vendors: purchase udhaar), so the two sides share one set of rules.
 
 Every amount is a row: a payment is one `udhaar_payments` row plus one settlement row per
 entry it paid, and an entry is `settled` when its settlement rows add up to its amount.
@@ -14,23 +14,25 @@ for the same rupees cannot both succeed.
 import datetime as dt
 from dataclasses import fields
 from decimal import Decimal
-from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
 from app.auth.service import ShopSettings
+from app.bills.dates import bill_date
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.money import MONEY_PLACES
 from app.core.pagination import Page
 from app.notifications import service as notifications
-from app.notifications.service import Recipient
 from app.parties import service as parties
 from app.parties.schemas import PartyRef
-from app.sales.service import bill_date
+from app.parties.sides import BY_UDHAAR_KIND, CUSTOMERS, VENDORS, PartySide
 from app.udhaar import repository
-from app.udhaar.repository import EntryKind
+from app.udhaar import service as udhaar_service
 from app.udhaar.schemas import (
+    BILL_ID_FIELD,
+    ENTRY_MODEL,
+    PARTY_REF_MODEL,
     AgeingBuckets,
     Allocation,
     CustomerRef,
@@ -53,10 +55,6 @@ from app.udhaar.service import ZERO
 
 DEFAULT_CREDIT_DAYS = 30
 UdhaarOut = SalesUdhaar | PurchaseUdhaar
-_SIDE: dict[EntryKind, Literal["customer", "vendor"]] = {"sale": "customer", "purchase": "vendor"}
-_LABEL: dict[EntryKind, str] = {"sale": "Sales", "purchase": "Purchase"}
-
-
 _ENTRY_FIELDS = tuple(field.name for field in fields(EntryRow))
 
 
@@ -64,59 +62,50 @@ def _entry_row(row: object) -> EntryRow:
     return EntryRow(**{name: getattr(row, name) for name in _ENTRY_FIELDS})
 
 
+def _ref(side: PartySide, party: PartyRef) -> CustomerRef | VendorRef:
+    return PARTY_REF_MODEL[side.key].model_validate(side.ref_fields(party))
+
+
 def _out(entry: EntryRow, today: dt.date) -> UdhaarOut:
-    common = {
-        "udhar_id": entry.id,
-        "bill_no": entry.bill_no,
-        "date_of_entry": entry.entry_date,
-        "date_of_payment": entry.due_date,
-        "amount": entry.amount,
-        "amount_paid": entry.paid,
-        "balance": entry.balance,
-        "status": entry.status,
-        "days_overdue": max((today - entry.due_date).days, 0)
-        if entry.due_date and entry.status == "open"
-        else 0,
-        "note": entry.note,
-    }
-    if entry.kind == "sale":
-        return SalesUdhaar(
-            **common,
-            sales_id=entry.bill_id,
-            customer=CustomerRef(
-                cust_id=entry.party_id,
-                customer_name=entry.party_name,
-                phone_no=entry.party_phone,
-            ),
-        )
-    return PurchaseUdhaar(
-        **common,
-        purch_id=entry.bill_id,
-        vendor=VendorRef(
-            vend_id=entry.party_id, vendor_name=entry.party_name, phone_no=entry.party_phone
-        ),
+    side = BY_UDHAAR_KIND["sale" if entry.kind == "sale" else "purchase"]
+    party = PartyRef(entry.party_id, entry.party_name, entry.party_phone, entry.party_opted_out)
+    return ENTRY_MODEL[side.key].model_validate(
+        {
+            "udhar_id": entry.id,
+            "bill_no": entry.bill_no,
+            "date_of_entry": entry.entry_date,
+            "date_of_payment": entry.due_date,
+            "amount": entry.amount,
+            "amount_paid": entry.paid,
+            "balance": entry.balance,
+            "status": entry.status,
+            "days_overdue": max((today - entry.due_date).days, 0)
+            if entry.due_date and entry.status == "open"
+            else 0,
+            "note": entry.note,
+            BILL_ID_FIELD[side.key]: entry.bill_id,
+            side.key: _ref(side, party),
+        }
     )
 
 
-def _recipient(kind: EntryKind, party: PartyRef) -> Recipient:
-    if kind == "sale":
-        return parties.customer_recipient(party)
-    return parties.vendor_recipient(party)
+def _entry_not_found(side: PartySide, entry_id: int) -> NotFound:
+    return NotFound(f"{side.udhaar_label} udhaar {entry_id} not found")
 
 
-async def _entry(session: AsyncSession, shop_id: int, kind: EntryKind, entry_id: int) -> EntryRow:
+async def _entry(session: AsyncSession, shop_id: int, side: PartySide, entry_id: int) -> EntryRow:
     rows, _ = await repository.entry_rows(
-        session, shop_id, kind, status=None, due_by=None, entry_id=entry_id, limit=1
+        session, shop_id, side.udhaar_kind, status=None, due_by=None, entry_id=entry_id, limit=1
     )
     if not rows:
-        raise NotFound(f"{_LABEL[kind]} udhaar {entry_id} not found")
+        raise _entry_not_found(side, entry_id)
     return _entry_row(rows[0])
 
 
 async def list_entries(
     session: AsyncSession,
     shop_id: int,
-    kind: EntryKind,
+    side: PartySide,
     page: Page,
     *,
     status: StatusFilter,
@@ -126,7 +115,7 @@ async def list_entries(
     rows, total = await repository.entry_rows(
         session,
         shop_id,
-        kind,
+        side.udhaar_kind,
         status=None if status == "all" else status,
         due_by=before,
         limit=page.limit,
@@ -137,44 +126,39 @@ async def list_entries(
 
 
 async def get_entry(
-    session: AsyncSession, shop_id: int, kind: EntryKind, entry_id: int
+    session: AsyncSession, shop_id: int, side: PartySide, entry_id: int
 ) -> UdhaarOut:
     shop = await auth_service.shop_settings(session, shop_id)
-    return _out(await _entry(session, shop_id, kind, entry_id), shop.today())
+    return _out(await _entry(session, shop_id, side, entry_id), shop.today())
 
 
 async def add_opening_balance(
     session: AsyncSession,
     shop_id: int,
-    kind: EntryKind,
+    side: PartySide,
     data: SalesOpeningIn | PurchaseOpeningIn,
 ) -> UdhaarOut:
     """What was owed before the shop used the app: an entry without a bill."""
     shop = await auth_service.shop_settings(session, shop_id)
     today = shop.today()
     phone = parties.phone_in_region(data.phone_no, shop.region)
-    if isinstance(data, SalesOpeningIn):
-        party = await parties.upsert_customer(session, shop_id, phone, data.customer_name)
-    else:
-        party = await parties.upsert_vendor(session, shop_id, phone, data.vendor_name)
+    party = await parties.upsert(session, side, shop_id, phone, getattr(data, side.name_field))
     entry_date = bill_date(data.entry_date, today, "entry_date")
     due_date = data.due_date or max(entry_date, today) + dt.timedelta(days=DEFAULT_CREDIT_DAYS)
     if due_date < entry_date:
         raise InvalidInput("due_date is before entry_date", loc=("body", "due_date"))
-    entry_id = await repository.add_entry(
+    entry_id = await udhaar_service.open_credit(
         session,
         shop_id,
-        kind=kind,
-        customer_id=party.id if kind == "sale" else None,
-        vendor_id=party.id if kind == "purchase" else None,
-        sale_id=None,
-        purchase_id=None,
+        side.udhaar_kind,
+        party_id=party.id,
+        bill_id=None,
         amount=data.amount,
         entry_date=entry_date,
         due_date=due_date,
         note=data.note,
     )
-    return _out(await _entry(session, shop_id, kind, entry_id), today)
+    return _out(await _entry(session, shop_id, side, entry_id), today)
 
 
 def _paid_on(data: PaymentIn, shop: ShopSettings) -> dt.date:
@@ -184,7 +168,7 @@ def _paid_on(data: PaymentIn, shop: ShopSettings) -> dt.date:
 async def _allocate(
     session: AsyncSession,
     shop: ShopSettings,
-    kind: EntryKind,
+    side: PartySide,
     party_id: int,
     entries: list[tuple[int, Decimal, dt.date]],
     data: PaymentIn,
@@ -212,7 +196,7 @@ async def _allocate(
     payment_id = await repository.add_payment(
         session,
         shop.shop_id,
-        kind=kind,
+        kind=side.udhaar_kind,
         party_id=party_id,
         amount=data.amount,
         payment_mode=data.payment_mode,
@@ -250,14 +234,14 @@ async def _allocate(
             )
         )
     party_balance = (
-        await repository.outstanding_by_party(session, shop.shop_id, kind, [party_id])
-    ).get(party_id, ZERO)
-    if kind == "sale":
-        refs = await parties.customer_refs(session, shop.shop_id, [party_id])
+        await udhaar_service.balances(session, shop.shop_id, side.udhaar_kind, [party_id])
+    )[party_id]
+    if side is CUSTOMERS:  # a receipt for what a customer paid; vendors get none from us
+        party = await parties.ref(session, side, shop.shop_id, party_id)
         await notifications.queue_receipt(
             session,
             shop,
-            parties.customer_recipient(refs[party_id]),
+            notifications.recipient(side, party),
             payment_id=payment_id,
             amount=data.amount,
             paid_on=paid_on,
@@ -274,69 +258,60 @@ async def _allocate(
 
 
 async def pay_entry(
-    session: AsyncSession, shop_id: int, kind: EntryKind, entry_id: int, data: PaymentIn
+    session: AsyncSession, shop_id: int, side: PartySide, entry_id: int, data: PaymentIn
 ) -> PaymentRecorded:
     """A (partial) payment against one entry; more than its balance is a 422."""
     shop = await auth_service.shop_settings(session, shop_id)
-    locked = await repository.lock_entry(session, shop_id, kind, entry_id)
+    locked = await repository.lock_entry(session, shop_id, side.udhaar_kind, entry_id)
     if locked is None:
-        raise NotFound(f"{_LABEL[kind]} udhaar {entry_id} not found")
+        raise _entry_not_found(side, entry_id)
     party_id, amount, status, entry_date = locked
     if status != "open":
         raise InvalidInput(
-            f"{_LABEL[kind]} udhaar {entry_id} is already settled",
+            f"{side.udhaar_label} udhaar {entry_id} is already settled",
             loc=("body", "amount"),
             balance=ZERO,
         )
-    return await _allocate(session, shop, kind, party_id, [(entry_id, amount, entry_date)], data)
+    return await _allocate(session, shop, side, party_id, [(entry_id, amount, entry_date)], data)
 
 
 async def pay_party(
-    session: AsyncSession, shop_id: int, kind: EntryKind, party_id: int, data: PaymentIn
+    session: AsyncSession, shop_id: int, side: PartySide, party_id: int, data: PaymentIn
 ) -> PaymentRecorded:
     """A payment by (or to) a party, spread over their open entries, oldest first."""
     shop = await auth_service.shop_settings(session, shop_id)
-    await _party(session, shop_id, kind, party_id)
-    entries = await repository.lock_open_entries_of_party(session, shop_id, kind, party_id)
-    return await _allocate(session, shop, kind, party_id, entries, data)
+    await parties.ref(session, side, shop_id, party_id)
+    entries = await repository.lock_open_entries_of_party(
+        session, shop_id, side.udhaar_kind, party_id
+    )
+    return await _allocate(session, shop, side, party_id, entries, data)
 
 
 async def settle_in_full(
-    session: AsyncSession, shop_id: int, kind: EntryKind, entry_id: int
+    session: AsyncSession, shop_id: int, side: PartySide, entry_id: int
 ) -> str:
     """The legacy DELETE: pay whatever is left, keeping the entry and its history."""
-    locked = await repository.lock_entry(session, shop_id, kind, entry_id)
+    locked = await repository.lock_entry(session, shop_id, side.udhaar_kind, entry_id)
     if locked is None:
-        raise NotFound(f"{_LABEL[kind]} udhaar {entry_id} not found")
-    entry = await _entry(session, shop_id, kind, entry_id)
+        raise _entry_not_found(side, entry_id)
+    entry = await _entry(session, shop_id, side, entry_id)
     if entry.status == "open" and entry.balance > 0:
         shop = await auth_service.shop_settings(session, shop_id)
         await _allocate(
             session,
             shop,
-            kind,
+            side,
             entry.party_id,
             [(entry_id, entry.amount, entry.entry_date)],
             PaymentIn(amount=entry.balance, note="Settled in full"),
         )
-    return f"{_LABEL[kind]} udhaar marked as paid and removed."
-
-
-async def _party(session: AsyncSession, shop_id: int, kind: EntryKind, party_id: int) -> PartyRef:
-    if kind == "sale":
-        found = await parties.customer_refs(session, shop_id, [party_id])
-    else:
-        found = await parties.vendor_refs(session, shop_id, [party_id])
-    if party_id not in found:
-        label = "Customer" if kind == "sale" else "Vendor"
-        raise NotFound(f"{label} {party_id} not found")
-    return found[party_id]
+    return f"{side.udhaar_label} udhaar marked as paid and removed."
 
 
 async def statement(
     session: AsyncSession,
     shop_id: int,
-    kind: EntryKind,
+    side: PartySide,
     party_id: int,
     *,
     date_from: dt.date | None,
@@ -345,10 +320,10 @@ async def statement(
     """Bills, payments, voids and returns with the running balance, oldest first."""
     if date_from and date_to and date_to < date_from:
         raise InvalidInput("`to` is before `from`", loc=("query", "to"))
-    party = await _party(session, shop_id, kind, party_id)
+    party = await parties.ref(session, side, shop_id, party_id)
     opening = ZERO
     entries: list[StatementEntry] = []
-    for row in await repository.statement_rows(session, shop_id, kind, party_id):
+    for row in await repository.statement_rows(session, shop_id, side.udhaar_kind, party_id):
         if date_from is not None and row.day < date_from:
             opening = row.balance
             continue
@@ -364,13 +339,8 @@ async def statement(
                 balance=row.balance,
             )
         )
-    ref: CustomerRef | VendorRef = (
-        CustomerRef(cust_id=party.id, customer_name=party.name, phone_no=party.phone)
-        if kind == "sale"
-        else VendorRef(vend_id=party.id, vendor_name=party.name, phone_no=party.phone or None)
-    )
     return Statement(
-        party=ref,
+        party=_ref(side, party),
         date_from=date_from,
         date_to=date_to,
         opening_balance=opening,
@@ -411,32 +381,32 @@ async def due_list(session: AsyncSession, shop_id: int, days_ahead: int, limit: 
     shop = await auth_service.shop_settings(session, shop_id)
     today = shop.today()
     due_by = today + dt.timedelta(days=days_ahead)
-    lists: dict[EntryKind, list[UdhaarOut]] = {}
-    for kind in ("sale", "purchase"):
+    lists: dict[str, list[UdhaarOut]] = {}
+    for side in (CUSTOMERS, VENDORS):
         rows, _ = await repository.entry_rows(
-            session, shop_id, kind, status="open", due_by=due_by, limit=limit
+            session, shop_id, side.udhaar_kind, status="open", due_by=due_by, limit=limit
         )
-        lists[kind] = [_out(_entry_row(row), today) for row in rows]
+        lists[side.key] = [_out(_entry_row(row), today) for row in rows]
     return DueList(
         days_ahead=days_ahead,
-        sales_udhaar_due=[e for e in lists["sale"] if isinstance(e, SalesUdhaar)],
-        purchase_udhaar_due=[e for e in lists["purchase"] if isinstance(e, PurchaseUdhaar)],
+        sales_udhaar_due=[e for e in lists[CUSTOMERS.key] if isinstance(e, SalesUdhaar)],
+        purchase_udhaar_due=[e for e in lists[VENDORS.key] if isinstance(e, PurchaseUdhaar)],
     )
 
 
 async def send_reminder(
-    session: AsyncSession, shop_id: int, kind: EntryKind, entry_id: int
+    session: AsyncSession, shop_id: int, side: PartySide, entry_id: int
 ) -> ReminderQueued:
     """The shop asks for a reminder now: queued in the outbox, sent by the dispatcher."""
     shop = await auth_service.shop_settings(session, shop_id)
-    entry = await _entry(session, shop_id, kind, entry_id)
+    entry = await _entry(session, shop_id, side, entry_id)
     if entry.status != "open" or entry.balance <= 0:
-        raise Conflict(f"{_LABEL[kind]} udhaar {entry_id} is already settled")
+        raise Conflict(f"{side.udhaar_label} udhaar {entry_id} is already settled")
     party = PartyRef(entry.party_id, entry.party_name, entry.party_phone, entry.party_opted_out)
     notification_id = await notifications.queue_reminder(
         session,
         shop,
-        _recipient(kind, party),
+        notifications.recipient(side, party),
         entry_id=entry_id,
         bill_no=entry.bill_no,
         balance=entry.balance,

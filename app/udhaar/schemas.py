@@ -219,3 +219,16 @@ class DueList(BaseModel):
     days_ahead: int
     sales_udhaar_due: list[SalesUdhaar]
     purchase_udhaar_due: list[PurchaseUdhaar]
+
+
+# How the JSON of each side's udhaar differs (by `PartySide.key`): the entry's model, its
+# party's model, and the name of its bill's id.
+ENTRY_MODEL: dict[str, type[SalesUdhaar] | type[PurchaseUdhaar]] = {
+    "customer": SalesUdhaar,
+    "vendor": PurchaseUdhaar,
+}
+PARTY_REF_MODEL: dict[str, type[CustomerRef] | type[VendorRef]] = {
+    "customer": CustomerRef,
+    "vendor": VendorRef,
+}
+BILL_ID_FIELD = {"customer": "sales_id", "vendor": "purch_id"}

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.money import MONEY_PLACES
 from app.udhaar import repository
+from app.udhaar.repository import EntryKind
 
 ZERO = Decimal("0.00")
 
@@ -31,55 +32,37 @@ def _require_money(amount: Decimal, *, positive: bool) -> None:
         raise ValueError(f"udhaar amount must be {'> 0' if positive else '>= 0'}, got {amount}")
 
 
-async def open_sale_credit(
+async def open_credit(
     session: AsyncSession,
     shop_id: int,
+    kind: EntryKind,
     *,
-    customer_id: int,
-    sale_id: int,
+    party_id: int,
+    bill_id: int | None,
     amount: Decimal,
     entry_date: dt.date,
     due_date: dt.date | None,
+    note: str | None = None,
 ) -> int:
-    """Record what the customer still owes on a sale; returns the entry id. `amount` > 0."""
+    """Record what is still owed on a bill; returns the entry id. `amount` > 0.
+
+    `kind` 'sale': the customer `party_id` owes the shop on sale `bill_id`; 'purchase': the
+    shop owes the vendor on purchase `bill_id`. No bill: an opening balance from the notebook.
+    """
     _require_money(amount, positive=True)
+    on_sale = kind == "sale"
     return await repository.add_entry(
         session,
         shop_id,
-        kind="sale",
-        customer_id=customer_id,
-        vendor_id=None,
-        sale_id=sale_id,
-        purchase_id=None,
+        kind=kind,
+        customer_id=party_id if on_sale else None,
+        vendor_id=None if on_sale else party_id,
+        sale_id=bill_id if on_sale else None,
+        purchase_id=None if on_sale else bill_id,
         amount=amount,
         entry_date=entry_date,
         due_date=due_date,
-    )
-
-
-async def open_purchase_credit(
-    session: AsyncSession,
-    shop_id: int,
-    *,
-    vendor_id: int,
-    purchase_id: int,
-    amount: Decimal,
-    entry_date: dt.date,
-    due_date: dt.date | None,
-) -> int:
-    """Record what the shop still owes the vendor on a purchase; returns the entry id."""
-    _require_money(amount, positive=True)
-    return await repository.add_entry(
-        session,
-        shop_id,
-        kind="purchase",
-        customer_id=None,
-        vendor_id=vendor_id,
-        sale_id=None,
-        purchase_id=purchase_id,
-        amount=amount,
-        entry_date=entry_date,
-        due_date=due_date,
+        note=note,
     )
 
 
@@ -134,28 +117,16 @@ async def reverse_bill_credit(
     return reversed_amount
 
 
-async def _balances(
-    session: AsyncSession,
-    shop_id: int,
-    kind: Literal["sale", "purchase"],
-    party_ids: list[int],
+async def balances(
+    session: AsyncSession, shop_id: int, kind: EntryKind, party_ids: list[int]
 ) -> dict[int, Decimal]:
+    """What each party owes on `kind` udhaar (0.00 for those with none), in one query.
+
+    'sale': what customers owe the shop; 'purchase': what the shop owes vendors. The parties
+    domain shows it on every customer and vendor (`app.main` hands it this reader).
+    """
     found = await repository.outstanding_by_party(session, shop_id, kind, party_ids)
     return {party_id: found.get(party_id, ZERO) for party_id in party_ids}
-
-
-async def customer_balances(
-    session: AsyncSession, shop_id: int, customer_ids: list[int]
-) -> dict[int, Decimal]:
-    """What each customer owes the shop (0.00 for those with no udhaar), in one query."""
-    return await _balances(session, shop_id, "sale", customer_ids)
-
-
-async def vendor_balances(
-    session: AsyncSession, shop_id: int, vendor_ids: list[int]
-) -> dict[int, Decimal]:
-    """What the shop owes each vendor (0.00 for those with no udhaar), in one query."""
-    return await _balances(session, shop_id, "purchase", vendor_ids)
 
 
 @dataclass(frozen=True, slots=True)

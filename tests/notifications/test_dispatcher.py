@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from app.main import create_app
-from app.notifications import delivery, reminders
+from app.notifications import delivery
 from app.notifications.dispatcher import Dispatcher, backoff_delay, build_channels
 from tests.bills import sale, scalar
 from tests.conftest import create_product, make_settings, register_shop, unique_phone
@@ -35,13 +35,14 @@ async def make_dispatcher(app, settings, fake):
     """Dispatchers on the app's database, sending to the fake; closed after the test."""
     made: list[Dispatcher] = []
 
-    def make(**overrides) -> Dispatcher:
+    def make(periodic_jobs=None, **overrides) -> Dispatcher:
         messaging = twilio_settings(fake, **overrides)
         dispatcher = Dispatcher(
             app.state.sessionmaker,
             build_channels(messaging),
             settings.model_copy(update={"messaging": messaging}),
             rng=random.Random(7),
+            periodic_jobs=periodic_jobs,
         )
         made.append(dispatcher)
         return dispatcher
@@ -395,7 +396,7 @@ async def test_the_inline_dispatcher_sends_from_the_api_process(database_url, tm
 
 
 async def test_housekeeping_purges_old_keys_and_login_counters_and_scans_reminders(
-    shop, app, make_dispatcher, monkeypatch
+    shop, app, make_dispatcher
 ):
     scans: list[dt.datetime] = []
 
@@ -403,7 +404,6 @@ async def test_housekeeping_purges_old_keys_and_login_counters_and_scans_reminde
         scans.append(now)
         return 0
 
-    monkeypatch.setattr(reminders, "queue_due_reminders", fake_scan)
     await execute(
         app,
         "INSERT INTO idempotency_keys (shop_id, user_id, key, fingerprint, expires_at) VALUES "
@@ -418,7 +418,9 @@ async def test_housekeeping_purges_old_keys_and_login_counters_and_scans_reminde
         "('login:+911', 3, now() - interval '1 second'), "
         "('login:+912', 3, now() + interval '1 hour')",
     )
-    dispatcher = make_dispatcher(REMINDER_SCAN_SECONDS=0.05, DISPATCH_POLL_SECONDS=0.02)
+    dispatcher = make_dispatcher(
+        {"reminders_queued": fake_scan}, REMINDER_SCAN_SECONDS=0.05, DISPATCH_POLL_SECONDS=0.02
+    )
 
     stop = asyncio.Event()
     running = asyncio.create_task(dispatcher.run_forever(stop))

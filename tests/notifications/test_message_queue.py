@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
-from app.notifications.reminders import queue_due_reminders
 from app.notifications.templates import sms_segments
+from app.udhaar.reminders import queue_due_reminders
 from tests.bills import purchase, sale, scalar
 from tests.conftest import create_product, unique_phone
 

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from app.db.session import enter_shop
 from app.parties import service as parties_service
+from app.parties.sides import CUSTOMERS, VENDORS
 from tests.conftest import register_shop
 
 
@@ -35,6 +36,14 @@ SIDES = {
     },
 }
 both_sides = pytest.mark.parametrize("side", list(SIDES))
+PARTY_SIDES = {"customer": CUSTOMERS, "vendor": VENDORS}
+
+
+def upsert_of(side):
+    """The bills' entry point for one side: (session, shop_id, phone, name) -> PartyRef."""
+    return lambda session, shop_id, phone, name: parties_service.upsert(
+        session, PARTY_SIDES[side], shop_id, phone, name
+    )
 
 
 async def add_party(client, shop, side, name, phone):
@@ -379,7 +388,7 @@ async def test_a_shops_region_reads_local_numbers(client, app):
 
 @both_sides
 async def test_a_bill_for_a_new_phone_creates_the_party(client, shop, app, side):
-    upsert = getattr(parties_service, f"upsert_{side}")
+    upsert = upsert_of(side)
     async with shop_session(app, shop.shop_id) as session:
         ref = await upsert(session, shop.shop_id, "+919812345678", "  Kamla  Bai ")
     assert (ref.name, ref.phone, ref.opted_out) == ("Kamla Bai", "+919812345678", False)
@@ -395,7 +404,7 @@ async def test_a_bill_for_a_new_phone_creates_the_party(client, shop, app, side)
 
 @both_sides
 async def test_a_bill_fills_a_missing_name_but_never_overwrites_one(client, shop, app, side):
-    upsert = getattr(parties_service, f"upsert_{side}")
+    upsert = upsert_of(side)
     async with shop_session(app, shop.shop_id) as session:
         nameless = await upsert(session, shop.shop_id, "+919812345678", None)
         named = await upsert(session, shop.shop_id, "+919812345678", "Kamla")
@@ -409,7 +418,7 @@ async def test_a_bill_fills_a_missing_name_but_never_overwrites_one(client, shop
 
 @both_sides
 async def test_concurrent_bills_for_one_new_phone_make_one_party(client, shop, app, side):
-    upsert = getattr(parties_service, f"upsert_{side}")
+    upsert = upsert_of(side)
 
     async def bill(name):
         async with shop_session(app, shop.shop_id) as session:
@@ -427,8 +436,9 @@ async def test_party_refs_are_read_by_id_within_the_shop(client, shop, other_sho
     mine = await add_party(client, shop, side, "Mine", "9812345678")
     theirs = await add_party(client, other_shop, side, "Theirs", "9812345679")
     id_field = SIDES[side]["id"]
-    refs_of = getattr(parties_service, f"{side}_refs")
     async with shop_session(app, shop.shop_id) as session:
-        refs = await refs_of(session, shop.shop_id, [mine[id_field], theirs[id_field]])
+        refs = await parties_service.refs(
+            session, PARTY_SIDES[side], shop.shop_id, [mine[id_field], theirs[id_field]]
+        )
     assert list(refs) == [mine[id_field]]
     assert refs[mine[id_field]].name == "Mine"

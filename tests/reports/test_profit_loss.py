@@ -79,6 +79,7 @@ async def test_a_sale_above_cost_is_a_profit_in_every_view(client, shop):
                 "cost": Decimal("22.00"),
                 "profit": Decimal("8.00"),
                 "bills": 1,
+                "discount": Decimal("0.00"),
             }
         ],
         "totals": {
@@ -86,6 +87,7 @@ async def test_a_sale_above_cost_is_a_profit_in_every_view(client, shop):
             "cost": Decimal("22.00"),
             "profit": Decimal("8.00"),
             "bills": 1,
+            "discount": Decimal("0.00"),
         },
     }
 
@@ -113,6 +115,7 @@ async def test_a_sale_below_cost_is_a_loss_with_a_positive_amount(client, shop):
         "cost": Decimal("22.00"),
         "profit": Decimal("-3.00"),
         "bills": 1,
+        "discount": Decimal("0.00"),
     }
 
 
@@ -147,6 +150,7 @@ async def test_a_voided_sale_drops_out_of_profit_and_loss_and_the_report(client,
             "cost": Decimal("11.00"),
             "profit": Decimal("4.00"),
             "bills": 1,
+            "discount": Decimal("0.00"),
         }
     ]
 
@@ -175,6 +179,7 @@ async def test_a_partial_return_takes_back_its_margin_per_unit(client, shop):
             "cost": Decimal("11.00"),
             "profit": Decimal("4.00"),
             "bills": 1,
+            "discount": Decimal("0.00"),
         }
     ]
 
@@ -195,6 +200,7 @@ async def test_two_returns_of_one_sale_count_the_bill_once(client, shop):
         "cost": Decimal("11.00"),
         "profit": Decimal("4.00"),
         "bills": 1,
+        "discount": Decimal("0.00"),
     }
 
 
@@ -294,6 +300,7 @@ async def test_the_report_groups_by_day_or_by_month(client, shop):
             "cost": Decimal("50.00"),
             "profit": Decimal("12.00"),
             "bills": 4,
+            "discount": Decimal("0.00"),
         }
     )
 
@@ -321,7 +328,9 @@ async def test_an_empty_range_reports_zero_totals(client, shop):
     )
     assert empty.status_code == 200
     assert exact(empty)["periods"] == []
-    assert '"totals":{"sales":0.00,"cost":0.00,"profit":0.00,"bills":0}' in empty.text
+    assert (
+        '"totals":{"sales":0.00,"cost":0.00,"profit":0.00,"bills":0,"discount":0.00}' in empty.text
+    )
 
 
 @pytest.mark.parametrize(
@@ -356,6 +365,7 @@ async def test_paise_add_up_exactly(client, shop):
         "cost": Decimal("0.15"),
         "profit": Decimal("0.15"),
         "bills": 2,
+        "discount": Decimal("0.00"),
     }
 
 

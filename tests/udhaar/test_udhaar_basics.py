@@ -48,58 +48,53 @@ async def new_vendor(client, shop, phone="9988776655", name="Agarwal Traders"):
     return response.json()["vend_id"]
 
 
-async def credit_sale(app, shop, customer_id, amount):
-    """A sale bill left wholly on credit, with its udhaar entry; returns (sale id, entry id)."""
+async def _on_credit(app, shop, kind, bill, party_id, due_date):
+    """Store `bill` and put its whole total on udhaar; returns (bill id, entry id)."""
     async with shop_session(app, shop.shop_id) as session:
-        sale = Sale(
-            shop_id=shop.shop_id,
-            bill_no=f"T-{uuid.uuid4().hex[:8]}",
-            customer_id=customer_id,
-            sale_date=TODAY,
-            total_amount=amount,
-            total_cost=Decimal("0.00"),
-            profit=amount,
-            total_quantity=Decimal(1),
-            amount_paid=Decimal("0.00"),
-            payment_mode="credit",
-        )
-        session.add(sale)
+        session.add(bill)
         await session.flush()
-        entry_id = await udhaar.open_sale_credit(
+        entry_id = await udhaar.open_credit(
             session,
             shop.shop_id,
-            customer_id=customer_id,
-            sale_id=sale.id,
-            amount=amount,
+            kind,
+            party_id=party_id,
+            bill_id=bill.id,
+            amount=bill.total_amount,
             entry_date=TODAY,
-            due_date=TODAY + dt.timedelta(days=15),
+            due_date=due_date,
         )
-        return sale.id, entry_id
+        return bill.id, entry_id
+
+
+async def credit_sale(app, shop, customer_id, amount):
+    """A sale bill left wholly on credit, due in 15 days; returns (sale id, entry id)."""
+    sale = Sale(
+        shop_id=shop.shop_id,
+        bill_no=f"T-{uuid.uuid4().hex[:8]}",
+        customer_id=customer_id,
+        sale_date=TODAY,
+        total_amount=amount,
+        total_cost=Decimal("0.00"),
+        profit=amount,
+        total_quantity=Decimal(1),
+        amount_paid=Decimal("0.00"),
+        payment_mode="credit",
+    )
+    return await _on_credit(app, shop, "sale", sale, customer_id, TODAY + dt.timedelta(days=15))
 
 
 async def credit_purchase(app, shop, vendor_id, amount):
-    async with shop_session(app, shop.shop_id) as session:
-        purchase = Purchase(
-            shop_id=shop.shop_id,
-            vendor_id=vendor_id,
-            purchase_date=TODAY,
-            total_amount=amount,
-            total_quantity=Decimal(1),
-            amount_paid=Decimal("0.00"),
-            payment_mode="credit",
-        )
-        session.add(purchase)
-        await session.flush()
-        entry_id = await udhaar.open_purchase_credit(
-            session,
-            shop.shop_id,
-            vendor_id=vendor_id,
-            purchase_id=purchase.id,
-            amount=amount,
-            entry_date=TODAY,
-            due_date=None,
-        )
-        return purchase.id, entry_id
+    """A purchase left wholly on credit, with no due date; returns (purchase id, entry id)."""
+    purchase = Purchase(
+        shop_id=shop.shop_id,
+        vendor_id=vendor_id,
+        purchase_date=TODAY,
+        total_amount=amount,
+        total_quantity=Decimal(1),
+        amount_paid=Decimal("0.00"),
+        payment_mode="credit",
+    )
+    return await _on_credit(app, shop, "purchase", purchase, vendor_id, None)
 
 
 async def reverse(app, shop, **arguments):
@@ -302,11 +297,12 @@ async def test_credit_must_be_positive_rupees_and_paise(client, shop, app, amoun
     sale_id, _ = await credit_sale(app, shop, customer_id, Decimal("10.00"))
     with pytest.raises(ValueError, match="udhaar amount"):
         async with shop_session(app, shop.shop_id) as session:
-            await udhaar.open_sale_credit(
+            await udhaar.open_credit(
                 session,
                 shop.shop_id,
-                customer_id=customer_id,
-                sale_id=sale_id,
+                "sale",
+                party_id=customer_id,
+                bill_id=sale_id,
                 amount=amount,
                 entry_date=TODAY,
                 due_date=None,

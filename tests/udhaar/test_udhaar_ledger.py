@@ -50,6 +50,11 @@ async def customer_id_of(client, shop, phone: str) -> int:
     return customer_id
 
 
+async def payment_count(client, shop):
+    sql = "SELECT count(*) FROM udhaar_payments WHERE shop_id = :s"
+    return await scalar(client._transport.app, sql, s=shop.shop_id)
+
+
 async def test_two_payments_settle_a_credit_sale_and_the_statement_runs_to_zero(client, shop):
     phone = unique_phone()
     entry = await credit_sale(client, shop, "500.00", phone)
@@ -104,14 +109,7 @@ async def test_overpaying_is_a_422_that_writes_nothing(client, shop):
     assert body["code"] == "validation_error" and body["balance"] == D("300.00")
     assert body["errors"][0]["loc"] == ["body", "amount"]
     assert await counts(client._transport.app, shop.shop_id) == before
-    assert (
-        await scalar(
-            client._transport.app,
-            "SELECT count(*) FROM udhaar_payments WHERE shop_id = :s",
-            s=shop.shop_id,
-        )
-        == 1
-    )
+    assert await payment_count(client, shop) == 1
 
 
 async def test_a_party_payment_pays_the_oldest_entries_first(client, shop):
@@ -201,14 +199,7 @@ async def test_delete_settles_the_balance_by_a_payment_and_keeps_the_history(cli
     # Settling again changes nothing and still answers as the old clients expect.
     again = await client.delete(f"/api/udhaar/sales/{entry['udhar_id']}", headers=shop.headers)
     assert again.status_code == 200
-    assert (
-        await scalar(
-            client._transport.app,
-            "SELECT count(*) FROM udhaar_payments WHERE shop_id = :s",
-            s=shop.shop_id,
-        )
-        == 2
-    )
+    assert await payment_count(client, shop) == 2
 
 
 async def test_opening_balances_both_ways_without_a_bill(client, shop):

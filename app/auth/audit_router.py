@@ -1,10 +1,14 @@
-"""HTTP endpoint of /api/audit: the owner's view of the audit log."""
+"""HTTP endpoint of /api/audit: the owner's view of the audit log.
+
+The audit domain sits below auth (auth records logins and staff changes in it), so the
+endpoint that needs a signed-in owner lives here, beside the other owner-only routes.
+"""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from app.audit import service
+from app.audit import service as audit_service
 from app.audit.schemas import AuditFilters, AuditRow
 from app.auth.dependencies import OwnerDep, ShopSessionDep
 from app.core.inputs import IsoDate
@@ -49,5 +53,5 @@ async def list_audit(
     changes and logins from a new device; `before`/`after` hold only what changed.
     """
     filters = AuditFilters(date_from=date_from, date_to=date_to, action=action, user_id=user_id)
-    rows, total = await service.list_entries(session, principal.shop_id, filters, page)
+    rows, total = await audit_service.list_entries(session, principal.shop_id, filters, page)
     return respond(rows, headers=page_headers(request, page, total))

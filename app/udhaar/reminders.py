@@ -5,15 +5,20 @@ it stays open and overdue, once the shop-local `reminder_hour` has passed. A man
 counts too: the next automatic one waits a full interval after it. The scan is safe to run
 from any number of dispatchers at once: each reminder carries the key
 `reminder:<entry>:<shop-local day>`, unique per shop, so a second insert is a no-op.
+
+The dispatcher (notifications) runs it among its housekeeping jobs, handed to it by the
+process that starts it (`PERIODIC_JOBS`): the outbox knows nothing of udhaar.
 """
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
 from app.auth.service import ShopSettings
 from app.notifications.service import Recipient, queue_reminder
+from app.parties.sides import CUSTOMERS
 from app.udhaar import service as udhaar
 
 SCAN_LIMIT = 2000
@@ -36,7 +41,7 @@ async def queue_due_reminders(session: AsyncSession, now: dt.datetime) -> int:
         notification_id = await queue_reminder(
             session,
             shop,
-            Recipient("customer", due.customer_id, due.name, due.phone, due.opted_out),
+            Recipient(CUSTOMERS.key, due.customer_id, due.name, due.phone, due.opted_out),
             entry_id=due.entry_id,
             bill_no=due.bill_no,
             balance=due.balance,
@@ -46,3 +51,9 @@ async def queue_due_reminders(session: AsyncSession, now: dt.datetime) -> int:
         )
         queued += notification_id is not None
     return queued
+
+
+PERIODIC_JOBS: dict[str, Callable[[AsyncSession, dt.datetime], Awaitable[int]]] = {
+    "reminders_queued": queue_due_reminders
+}
+"""The udhaar jobs the dispatcher's housekeeping runs, by the name its log counts them under."""

@@ -1,0 +1,38 @@
+"""The value of goods returned from a bill line: pro rata at the line's net rate, exact.
+
+A line of `quantity` units worth `net` in all is returned in parts. The first `k` units are
+worth `round(net x k / quantity)`, and a part is worth the difference between the cumulative
+values after and before it, so the last unit returned takes the rounding remainder and the
+parts of any partition of the line sum to exactly its net total (and cost, likewise).
+"""
+
+from decimal import Decimal
+
+from app.core.money import round_money
+
+
+def share(whole: Decimal, quantity: Decimal, units: Decimal) -> Decimal:
+    """The value of the first `units` of `quantity` units worth `whole` in all."""
+    if units >= quantity:
+        return whole
+    return round_money(whole * units / quantity)
+
+
+def returned_value(
+    whole: Decimal, quantity: Decimal, already_returned: Decimal, now: Decimal
+) -> Decimal:
+    """What `now` units are worth when `already_returned` units of the line came back before."""
+    return share(whole, quantity, already_returned + now) - share(whole, quantity, already_returned)
+
+
+def returned_line(
+    net: Decimal, profit: Decimal, quantity: Decimal, already_returned: Decimal, now: Decimal
+) -> tuple[Decimal, Decimal]:
+    """(value, cost) of `now` units back from a line sold for `net` at `profit` in all.
+
+    The line's cost is `net - profit` (its stored columns); both go back pro rata.
+    """
+    return (
+        returned_value(net, quantity, already_returned, now),
+        returned_value(net - profit, quantity, already_returned, now),
+    )
