@@ -21,32 +21,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from app.db.sources import apply_sql_source
+
 revision: str = "0010_auth_sessions"
 down_revision: str | None = "0009_child_shop_fk"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _NOW = sa.text("now()")
-
-AUTH_SESSION_CHECK = """
-CREATE FUNCTION auth_session_check(
-    p_session bigint, p_user bigint, p_shop bigint, p_role text
-) RETURNS boolean
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
-BEGIN
-    PERFORM 1
-    FROM auth_sessions AS s JOIN users AS u ON u.id = s.user_id
-    WHERE s.id = p_session AND s.user_id = p_user AND s.shop_id = p_shop
-      AND s.revoked_at IS NULL AND s.expires_at > now()
-      AND u.active AND u.role = p_role;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'the session has ended or the account has changed'
-            USING ERRCODE = 'DK401';
-    END IF;
-    RETURN true;
-END
-$fn$
-"""
 
 
 def upgrade() -> None:
@@ -100,7 +82,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_auth_counters_window_ends", "auth_counters", ["window_ends"])
     op.drop_table("login_failures")
-    op.execute(AUTH_SESSION_CHECK)
+    apply_sql_source(
+        "app/auth/sql/auth_session_check.sql",
+        "0bd57e2571365d5439650e867dc30106c111b71a7cbbd090ec38cdc430474056",
+    )
 
 
 def downgrade() -> None:
