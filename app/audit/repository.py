@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import asyncpg
-from sqlalchemy import ColumnElement, DateTime, Row, cast, func, literal, select, text
+from sqlalchemy import ColumnElement, DateTime, Row, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Text
 
@@ -20,12 +20,6 @@ from app.db.sql import Sql
 from app.models import Shop
 from app.models.audit import AuditEntry
 
-_INSERT = text(
-    "INSERT INTO audit_log "
-    "(shop_id, user_id, action, entity, entity_id, before, after, request_id) "
-    "VALUES (:shop_id, :user_id, :action, :entity, :entity_id, "
-    "CAST(:before AS jsonb), CAST(:after AS jsonb), :request_id)"
-)
 _INSERT_DRIVER = Sql(
     "INSERT INTO audit_log "
     "(shop_id, user_id, action, entity, entity_id, before, after, request_id) "
@@ -35,7 +29,8 @@ _INSERT_DRIVER = Sql(
 
 
 async def insert(session: AsyncSession, values: dict[str, Any]) -> None:
-    await session.execute(_INSERT, values)
+    connection = await session.connection()
+    await connection.exec_driver_sql(_INSERT_DRIVER.text, _INSERT_DRIVER.bind(values))
 
 
 async def insert_on_connection(connection: asyncpg.Connection, values: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import repository
 from app.audit.schemas import AuditFilters, AuditRow
-from app.core.errors import InvalidInput
+from app.core.inputs import check_date_range
 from app.core.logging import request_id_var
 from app.core.pagination import Page
 
@@ -137,15 +137,7 @@ async def list_entries(
     session: AsyncSession, shop_id: int, filters: AuditFilters, page: Page
 ) -> tuple[list[AuditRow], int]:
     """One page of the shop's audit rows, newest first."""
-    if (
-        filters.date_from is not None
-        and filters.date_to is not None
-        and filters.date_from > filters.date_to
-    ):
-        raise InvalidInput(
-            f"'from' ({filters.date_from}) is after 'to' ({filters.date_to})",
-            loc=("query", "from"),
-        )
+    check_date_range(filters.date_from, filters.date_to)
     rows, total = await repository.list_entries(
         session,
         shop_id,

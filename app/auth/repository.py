@@ -130,8 +130,12 @@ async def lock_shop(session: AsyncSession, shop_id: int) -> None:
     await session.execute(select(Shop.id).where(Shop.id == shop_id).with_for_update(key_share=True))
 
 
-async def update_user(session: AsyncSession, user_id: int, values: dict[str, object]) -> None:
-    await session.execute(update(User).where(User.id == user_id).values(**values))
+async def update_user(
+    session: AsyncSession, user_id: int, shop_id: int, values: dict[str, object]
+) -> None:
+    await session.execute(
+        update(User).where(User.id == user_id, User.shop_id == shop_id).values(**values)
+    )
 
 
 async def add_session(

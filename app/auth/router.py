@@ -44,7 +44,6 @@ from app.db.session import SessionDep, SessionMakerDep
 from app.idempotency.service import (
     BEFORE_A_SHOP,
     IdempotencyKeyDep,
-    Reply,
     claim,
     fingerprint_post,
     idempotent,
@@ -74,14 +73,13 @@ async def register(
 ) -> Response:
     """Open a shop: creates the shop and its owner, and returns an access and a refresh token.
 
-    Limited per client address (`REGISTER_MAX_PER_HOUR`, a 429 beyond it). Takes
-    `Idempotency-Key`: keys sent before a shop exists share one key space, and a replay needs
-    the same body, password included. A replay answers the same shop and owner with the
-    tokens of a new session: tokens are never stored with the key.
+    Limited per client address (`REGISTER_MAX_PER_HOUR`, a 429 beyond it; a replay is not
+    counted). Takes `Idempotency-Key`: keys sent before a shop exists share one key space, and
+    a replay needs the same body, password included. A replay answers the same shop and owner
+    with the tokens of a new session: tokens are never stored with the key.
     """
     settings = request.app.state.settings
     secret = request.app.state.secret_key
-    await sessions.AttemptLimiter(sessions_maker, settings.auth).registration(address)
     claimed = await claim(
         session,
         BEFORE_A_SHOP,
@@ -98,8 +96,12 @@ async def register(
             secret=secret,
             auth=settings.auth,
         )
-        body = bytes(respond(resumed).body).decode()
-        return Reply(claimed.replay_status or 201, body, replayed=True).response()
+        return respond(
+            resumed,
+            status_code=claimed.replay_status or 201,
+            headers={"Idempotent-Replayed": "true"},
+        )
+    await sessions.AttemptLimiter(sessions_maker, settings.auth).registration(address)
     out = await service.register(
         session, data, device=device, defaults=settings.shop, secret=secret, auth=settings.auth
     )

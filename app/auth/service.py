@@ -32,6 +32,7 @@ from app.config import AuthSettings, ShopDefaults
 from app.core.errors import Conflict, Duplicate, InvalidInput, NotFound, Unauthorized
 from app.core.phone import InvalidPhone, to_e164
 from app.core.security import Principal, Role, hash_password, verify_password
+from app.db.session import SESSION_GONE
 from app.models import Shop, User
 
 BAD_CREDENTIALS = "Incorrect phone number or password"
@@ -184,7 +185,7 @@ async def update_user(
     await repository.lock_shop(session, owner.shop_id)
     me = await _shop_user(session, owner.user_id, owner.shop_id)
     if not me.active or me.role != "owner":  # changed by a request that got the lock first
-        raise Unauthorized(sessions.SESSION_GONE)
+        raise Unauthorized(SESSION_GONE)
     user = me if user_id == me.id else await _shop_user(session, user_id, owner.shop_id)
     if user is me and data.active is False:
         raise Conflict(
@@ -204,7 +205,7 @@ async def update_user(
     }
     if not changes:
         return _staff_member(user)
-    await repository.update_user(session, user.id, changes)
+    await repository.update_user(session, user.id, owner.shop_id, changes)
     if changes.get("active") is False:
         # Reactivation must not bring old logins back to life.
         await sessions.end_user_sessions(session, user.id)
@@ -241,7 +242,7 @@ async def reset_password(
         raise Conflict("Change your own password with POST /api/auth/password", field="user_id")
     user = await _shop_user(session, user_id, owner.shop_id)
     await repository.update_user(
-        session, user.id, {"password_hash": await hash_password(data.new_password)}
+        session, user.id, owner.shop_id, {"password_hash": await hash_password(data.new_password)}
     )
     ended = await sessions.end_user_sessions(session, user.id)
     await audit.record(
@@ -270,7 +271,10 @@ async def change_password(
             "current_password is not this account's password", loc=("body", "current_password")
         )
     await repository.update_user(
-        session, user.id, {"password_hash": await hash_password(data.new_password)}
+        session,
+        user.id,
+        principal.shop_id,
+        {"password_hash": await hash_password(data.new_password)},
     )
     await sessions.end_user_sessions(session, user.id, keep=principal.session_id)
 

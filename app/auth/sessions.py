@@ -24,10 +24,10 @@ from app.auth.schemas import TokenOut
 from app.config import AuthSettings
 from app.core.errors import RateLimited, Unauthorized
 from app.core.security import Principal, Role, issue_token
+from app.db.session import SESSION_GONE
 from app.models import User
 
 LOGIN_NEW_DEVICE = "login_new_device"
-SESSION_GONE = "This session has ended; log in again"
 
 
 def _digest(refresh_token: str) -> str:

@@ -40,11 +40,6 @@ class LineAmounts:
     """quantity x unit cost, rounded to paise (the cost of goods sold on a sale line)."""
 
     @property
-    def total(self) -> Decimal:
-        """The line total as stored and shown (`line_total`, `sale_price`): the net."""
-        return self.net
-
-    @property
     def profit(self) -> Decimal:
         """net - cost: the discount comes out of the profit."""
         return self.net - self.cost

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidatorFunctionWrapHandler, WrapValidator
 
+from app.core.errors import InvalidInput
 from app.core.text import INVISIBLE_PATTERN, clean_text, text_key
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -32,6 +33,12 @@ def _iso_day_text(value: object) -> object:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_day_text)]
 """A calendar date written exactly as `YYYY-MM-DD` (an impossible day such as 02-30 is a 422)."""
+
+
+def check_date_range(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """Refuse a `from`/`to` query range whose start is after its end (a 422 naming `from`)."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise InvalidInput(f"'from' ({date_from}) is after 'to' ({date_to})", loc=("query", "from"))
 
 
 def _json_integer(value: object) -> object:

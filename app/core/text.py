@@ -29,7 +29,7 @@ INVISIBLE = (
 )
 """Characters that draw nothing and are always removed (before and after NFKC)."""
 
-INVISIBLE_PATTERN = r"\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+INVISIBLE_PATTERN = "".join(f"\\u{ord(char):04x}" for char in INVISIBLE + JOINERS)
 """`INVISIBLE` plus the joiners as a regex character-class body (Python and ECMA-262 alike)."""
 
 _REMOVE = {ord(char): None for char in INVISIBLE}
@@ -45,7 +45,6 @@ def clean_text(text: str) -> str:
     word are kept.
     """
     text = unicodedata.normalize("NFKC", text.translate(_REMOVE)).translate(_REMOVE)
-    text = " ".join(text.split())
     return " ".join(_EDGE_JOINERS.sub(" ", text).split())
 
 

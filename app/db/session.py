@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import DatabaseSettings
-from app.core.security import ROLES, Principal
+from app.core.security import Principal
 from app.db.sql import Sql
 
 APP_ROLE = "dukaan_app"
@@ -47,14 +47,15 @@ SESSION_ENDED = "DK401"
 """The SQLSTATE `auth_session_check` raises when a token's session was revoked or expired, its
 user deactivated, or its role no longer the user's; rendered as a 401 (`app.web.handlers`)."""
 
+SESSION_GONE = "This session has ended; log in again"
+"""The 401's message for a login session that has ended (`SESSION_ENDED`, or a refused refresh)."""
+
 SESSION_CHECK = "auth_session_check(:session_id, :user_id, :shop_id, :role)"
 """Select-list SQL checking the caller's login session, to ride along with `SHOP_SWITCH`."""
 
 
 def session_check_values(principal: Principal) -> dict[str, int | str]:
     """The values of `SESSION_CHECK`'s parameters, from a verified token."""
-    if principal.role not in ROLES:
-        raise ValueError(f"unknown role {principal.role!r}")
     return {
         "session_id": principal.session_id,
         "user_id": principal.user_id,
@@ -64,7 +65,6 @@ def session_check_values(principal: Principal) -> dict[str, int | str]:
 
 
 _ENTER_SHOP = Sql(f"SELECT {SHOP_SWITCH}")
-_SWITCH = Sql(SHOP_SWITCH)
 _BEGIN_IN_SHOP = Sql(f"BEGIN; SELECT {SHOP_SWITCH}, {SESSION_CHECK}")
 
 
@@ -163,11 +163,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def shop_switch_sql(shop_id: int) -> str:
-    """`SHOP_SWITCH` with the shop id written in, for simple-query batches (no parameters)."""
-    return _SWITCH.inline(shop_key=str(int(shop_id)))
-
-
 @contextlib.asynccontextmanager
 async def shop_transaction(
     engine: AsyncEngine, principal: Principal
@@ -214,7 +209,8 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
-    """For the rare write that must outlive the request's transaction (failed-login counters)."""
+    """For the rare write that must outlive the request's transaction (failed-login counters,
+    revoking the session of a replayed refresh token)."""
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     return maker
 

@@ -15,7 +15,7 @@ This module holds text only: no I/O, no rules.
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -181,10 +181,6 @@ class Cte:
     name: str
     body: str
     """A complete INSERT/UPDATE/DELETE with named parameters (usually with RETURNING)."""
-    parameters: tuple[str, ...] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "parameters", Sql(self.body).names)
 
     def __str__(self) -> str:
         return f"{self.name} AS (\n{self.body.strip()}\n)"

@@ -17,6 +17,7 @@ from app.bills.pricing import price_line
 from app.config import ExtractionSettings
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.pagination import Page
+from app.core.phone import phone_in_region
 from app.core.security import Principal
 from app.drafts import repository
 from app.drafts.schemas import (
@@ -33,7 +34,6 @@ from app.extraction.reading import REVIEW_FLAGS
 from app.extraction.schemas import ExtractedProduct, Suggestion
 from app.extraction.service import BillPhoto
 from app.models import PurchaseDraft, PurchaseDraftLine
-from app.parties import service as parties
 from app.products import service as products
 from app.purchases import service as purchases
 from app.purchases.schemas import PurchaseCreate
@@ -133,7 +133,7 @@ async def _vendor_phone(
     if raw is None or not raw.strip():
         return None
     shop = await auth_service.shop_settings(session, shop_id)
-    return parties.phone_in_region(raw, shop.region, loc=loc)
+    return phone_in_region(raw, shop.region, loc=loc)
 
 
 async def create_draft(

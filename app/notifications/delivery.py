@@ -25,7 +25,8 @@ from sqlalchemy import BigInteger, CursorResult, Result, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.parties import sql as parties_sql
+from app.parties import service as parties
+from app.parties.sides import CUSTOMERS, VENDORS
 
 MAX_ERROR = 500
 """`notifications.last_error` is VARCHAR(500)."""
@@ -259,13 +260,9 @@ async def opt_out(
 ) -> None:
     """Mark the message's party as not wanting messages (it replied STOP)."""
     if customer_id is not None:
-        await session.execute(
-            parties_sql.OPT_OUT_CUSTOMER, {"shop_id": shop_id, "party_id": customer_id}
-        )
+        await parties.opt_out(session, CUSTOMERS, shop_id, customer_id)
     if vendor_id is not None:
-        await session.execute(
-            parties_sql.OPT_OUT_VENDOR, {"shop_id": shop_id, "party_id": vendor_id}
-        )
+        await parties.opt_out(session, VENDORS, shop_id, vendor_id)
 
 
 async def apply_status(

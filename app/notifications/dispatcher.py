@@ -361,7 +361,7 @@ class Dispatcher:
 async def inline_dispatcher(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
-    periodic_jobs: Mapping[str, PeriodicJob] | None = None,
+    periodic_jobs: Mapping[str, PeriodicJob],
 ) -> AsyncIterator[Dispatcher | None]:
     """The dispatcher inside the API process (`DISPATCHER=inline`), stopped on exit.
 
@@ -395,7 +395,7 @@ async def work(
     settings: Settings,
     database_url: str,
     stop: asyncio.Event,
-    periodic_jobs: Mapping[str, PeriodicJob] | None = None,
+    periodic_jobs: Mapping[str, PeriodicJob],
 ) -> None:
     """`dukaan worker`: a dispatcher with its own connection pool, until `stop` is set."""
     engine = create_engine(database_url, settings.db)

@@ -14,16 +14,15 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import service as auth_service
 from app.auth.service import ShopSettings
 from app.core.errors import Conflict, RateLimited
 from app.core.message_templates import TemplateName
 from app.core.pagination import Page
-from app.core.phone import phone_in_region
 from app.models import Notification
 from app.notifications import repository
 from app.notifications.schemas import OutboxMessage
 from app.notifications.templates import BillItem, item_lines, render
+from app.parties import service as parties
 from app.parties.schemas import PartyRef
 from app.parties.sides import PartySide
 
@@ -257,8 +256,7 @@ async def outbox(
     """The shop's messages, newest first; `party` is a phone as typed, read in the shop's region."""
     to = None
     if party is not None:
-        shop = await auth_service.shop_settings(session, shop_id)
-        to = phone_in_region(party, shop.region, loc=("query", "party"))
+        to = await parties.normalise_phone(session, shop_id, party, loc=("query", "party"))
     rows, total = await repository.list_page(
         session,
         shop_id,

@@ -21,10 +21,6 @@ from app.parties.sides import PartySide
 PartyModel = type[Customer] | type[Vendor]
 
 
-def _model(side: PartySide) -> PartyModel:
-    return side.model
-
-
 def _columns(model: PartyModel) -> tuple[Any, ...]:
     return (model.id, model.name, model.phone, model.opted_out)
 
@@ -41,14 +37,14 @@ async def _one(session: AsyncSession, model: PartyModel, *where: Any) -> PartyRe
 async def get(
     session: AsyncSession, side: PartySide, shop_id: int, party_id: int
 ) -> PartyRef | None:
-    model = _model(side)
+    model = side.model
     return await _one(session, model, model.shop_id == shop_id, model.id == party_id)
 
 
 async def by_phone(
     session: AsyncSession, side: PartySide, shop_id: int, phone: str
 ) -> PartyRef | None:
-    model = _model(side)
+    model = side.model
     return await _one(session, model, model.shop_id == shop_id, model.phone == phone)
 
 
@@ -57,7 +53,7 @@ async def by_ids(
 ) -> list[PartyRef]:
     if not party_ids:
         return []
-    model = _model(side)
+    model = side.model
     rows = await session.execute(
         select(*_columns(model)).where(model.shop_id == shop_id, model.id.in_(party_ids))
     )
@@ -72,7 +68,7 @@ async def insert_new(
     `ON CONFLICT DO NOTHING` makes the uniqueness check and the insert one atomic step, so
     two concurrent creates of one phone give one row and one clean 'taken', not a 500.
     """
-    model = _model(side)
+    model = side.model
     row = (
         await session.execute(
             insert(model)
@@ -94,7 +90,7 @@ async def upsert(
     nor fail on the unique constraint. The update always runs (even when the name stays) so
     that `RETURNING` always yields the row.
     """
-    model = _model(side)
+    model = side.model
     new = insert(model).values(shop_id=shop_id, name=name, phone=phone)
     statement = new.on_conflict_do_update(
         index_elements=[model.shop_id, model.phone],
@@ -106,7 +102,7 @@ async def upsert(
 async def rename(
     session: AsyncSession, side: PartySide, shop_id: int, party_id: int, name: str
 ) -> PartyRef | None:
-    model = _model(side)
+    model = side.model
     row = (
         await session.execute(
             update(model)
@@ -116,6 +112,13 @@ async def rename(
         )
     ).first()
     return None if row is None else _ref(row)
+
+
+async def opt_out(session: AsyncSession, side: PartySide, shop_id: int, party_id: int) -> None:
+    model = side.model
+    await session.execute(
+        update(model).where(model.shop_id == shop_id, model.id == party_id).values(opted_out=True)
+    )
 
 
 def _escape_like(text: str) -> str:
@@ -137,7 +140,7 @@ async def search(
     so 'sunita' finds 'Sunita Verma' and 'suneeta' still does. `phone_digits` matches any run
     of digits in the stored E.164 number. Substring hits rank first, then by similarity.
     """
-    model = _model(side)
+    model = side.model
     lower_name = func.lower(model.name)
     conditions: list[Any] = [model.shop_id == shop_id]
     matches: list[Any] = []

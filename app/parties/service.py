@@ -17,14 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import service as auth_service
 from app.core.errors import Duplicate, NotFound
 from app.core.pagination import Page
-from app.core.phone import InvalidPhone, to_e164
-from app.core.phone import phone_in_region as phone_in_region  # the bills read phones here
+from app.core.phone import InvalidPhone, phone_in_region, to_e164
 from app.core.text import clean_text
 from app.parties import repository
 from app.parties.schemas import NAME_MAX, CustomerRead, PartyRef, VendorRead
 from app.parties.sides import PartySide, UdhaarKind
 
-DEFAULT_REGION = "IN"
 ZERO = Decimal("0.00")
 # The walk-in party's phone: no real one is empty (E.164 starts with '+'), and the shop-wide
 # unique phone makes it one row per shop, created by the first bill without a phone.
@@ -54,7 +52,7 @@ async def shop_region(session: AsyncSession, shop_id: int) -> str:
     Shops belong to the auth domain, so this asks its service rather than reading the table.
     """
     shop = await auth_service.shop_settings(session, shop_id)
-    return shop.region or DEFAULT_REGION
+    return shop.region
 
 
 async def normalise_phone(
@@ -202,3 +200,8 @@ async def ref(session: AsyncSession, side: PartySide, shop_id: int, party_id: in
     if party is None:
         raise side.not_found(party_id)
     return party
+
+
+async def opt_out(session: AsyncSession, side: PartySide, shop_id: int, party_id: int) -> None:
+    """The party replied STOP: it gets no more messages."""
+    await repository.opt_out(session, side, shop_id, party_id)

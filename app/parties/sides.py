@@ -79,4 +79,3 @@ class PartySide:
 # In the order of the fields above.
 CUSTOMERS = PartySide("customer", "cust_id", Customer, CustomerRead, "sale", "Sales", None)
 VENDORS = PartySide("vendor", "vend_id", Vendor, VendorRead, "purchase", "Purchase", "Walk-in")
-BY_UDHAAR_KIND: dict[UdhaarKind, PartySide] = {"sale": CUSTOMERS, "purchase": VENDORS}

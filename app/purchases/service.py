@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit import service as audit
 from app.auth import service as auth_service
 from app.bills.dates import bill_date, credit_due_date
-from app.bills.limits import quantity_within_range
 from app.bills.pricing import price_bill, price_line
 from app.bills.settlement import settle
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -62,22 +61,6 @@ async def _resolve_or_create(
     return resolved
 
 
-def _check_stock_room(lines: list[PurchaseLineIn], resolved: list[Product]) -> None:
-    """A 422 naming the line whose quantity would take its product's stock past NUMERIC(14,3).
-
-    Read from the rows just loaded; a concurrent bill that moves the same product in between
-    is caught by the database (SQLSTATE 22003, also a 422).
-    """
-    stock_after: dict[int, Decimal] = {}
-    for index, (line, product) in enumerate(zip(lines, resolved, strict=True)):
-        after = stock_after.get(product.id, product.quantity) + line.quantity
-        stock_after[product.id] = quantity_within_range(
-            after,
-            f"stock of '{product.name}' after this purchase",
-            ("body", "products", index, "quantity"),
-        )
-
-
 async def record_purchase(
     session: AsyncSession, principal: Principal, data: PurchaseCreate
 ) -> PurchaseCreated:
@@ -113,7 +96,14 @@ async def record_purchase(
     due_date = credit_due_date(settled.on_credit > 0, data.payment_due_date, purchase_date)
 
     resolved = await _resolve_or_create(session, shop_id, data.products)
-    _check_stock_room(data.products, resolved)
+    stock.check_room(
+        {product.id: product.quantity for product in resolved},
+        [
+            (product.id, line.quantity, f"'{product.name}'")
+            for line, product in zip(data.products, resolved, strict=True)
+        ],
+        after="this purchase",
+    )
     applied = await stock.receive(
         session,
         shop_id,

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import InvalidInput, NotFound
+from app.core.errors import NotFound
+from app.core.inputs import check_date_range
 from app.core.pagination import Page
 from app.reports import repository
 from app.reports.repository import PeriodRow
@@ -72,8 +73,7 @@ async def profit_loss_report(
     date_to: dt.date | None,
 ) -> ProfitLossReport:
     """Per-day or per-month figures and their totals, all summed by PostgreSQL."""
-    if date_from is not None and date_to is not None and date_from > date_to:
-        raise InvalidInput(f"'from' ({date_from}) is after 'to' ({date_to})", loc=("query", "from"))
+    check_date_range(date_from, date_to)
     rows = await repository.figures_by_period(
         session, shop_id, unit=group, date_from=date_from, date_to=date_to
     )

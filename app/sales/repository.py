@@ -11,7 +11,6 @@ transaction owner (`app.db.session.commit_with`).
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -162,7 +161,6 @@ SELECT app_notice(:notice || sale.bill_no) FROM sale
 """  # noqa: S608 - owners' fragments
 )
 _NOTICE = "dukaan.bill_no="
-_FISCAL_YEAR = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +286,7 @@ async def write_sale(
     customer_id: int | None,
     total: Decimal,
     total_cost: Decimal,
+    profit: Decimal,
     total_quantity: Decimal,
     discount_total: Decimal,
     paid: Decimal,
@@ -309,7 +308,7 @@ async def write_sale(
             customer_id=customer_id,
             total=total,
             total_cost=total_cost,
-            profit=total - total_cost,
+            profit=profit,
             total_quantity=total_quantity,
             discount_total=discount_total,
             paid=paid,
@@ -347,8 +346,6 @@ async def number_and_commit(
 ) -> str:
     """Number the bill and have the transaction owner commit the sale with it (see
     `_NUMBER`); returns the number."""
-    if not _FISCAL_YEAR.match(fiscal_year):
-        raise ValueError(f"not a fiscal year: {fiscal_year!r}")
     batch = _NUMBER.inline(
         shop_id=int(shop_id),
         sale_id=int(sale_id),
@@ -439,18 +436,6 @@ async def lines_with_names(
     if lock:
         query = query.with_for_update(of=SaleLine)
     return list((await session.execute(query)).all())
-
-
-async def stock_levels(
-    session: AsyncSession, shop_id: int, product_ids: list[int]
-) -> dict[int, Decimal]:
-    """The products' quantities in stock now (a read: stock writes its own table)."""
-    rows = await session.execute(
-        select(Product.id, Product.quantity).where(
-            Product.shop_id == shop_id, Product.id.in_(product_ids)
-        )
-    )
-    return {row.id: row.quantity for row in rows}
 
 
 async def mark_void(session: AsyncSession, shop_id: int, sale_id: int, reason: str) -> None:

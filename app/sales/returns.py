@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth import service as auth_service
-from app.bills.limits import quantity_within_range
 from app.bills.refund import returned_line
 from app.core.errors import Conflict, InvalidInput
 from app.sales import repository
@@ -54,18 +53,6 @@ async def void_sale(
     )
 
 
-async def _check_stock_room(session: AsyncSession, shop_id: int, data: ReturnIn) -> None:
-    """A 422 naming the line whose goods would take the product's stock past NUMERIC(14,3)."""
-    after = await repository.stock_levels(session, shop_id, [w.product_id for w in data.products])
-    for index, wanted in enumerate(data.products):
-        after[wanted.product_id] += wanted.quantity
-        quantity_within_range(
-            after[wanted.product_id],
-            f"stock of product {wanted.product_id} after this return",
-            ("body", "products", index, "quantity"),
-        )
-
-
 async def return_goods(
     session: AsyncSession, shop_id: int, sale_id: int, data: ReturnIn, *, user_id: int | None
 ) -> ReturnCreated:
@@ -96,7 +83,12 @@ async def return_goods(
                 loc=("body", "products", index, "quantity"),
             )
 
-    await _check_stock_room(session, shop_id, data)
+    ids = [wanted.product_id for wanted in data.products]
+    stock.check_room(
+        await stock.quantities(session, shop_id, ids),
+        [(w.product_id, w.quantity, f"product {w.product_id}") for w in data.products],
+        after="this return",
+    )
     by_id = {line.id: line for line in lines}
     # Pro rata at the line's net (discounted) value and cost, counting what came back before,
     # so the returns of a whole line give back exactly its total and cost (app.bills.refund).

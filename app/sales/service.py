@@ -18,6 +18,7 @@ from app.bills.pricing import price_bill, price_line
 from app.bills.settlement import settle
 from app.core.errors import InvalidInput, NotFound
 from app.core.pagination import Page
+from app.core.phone import phone_in_region
 from app.core.responses import dumps
 from app.core.security import Principal
 from app.idempotency import service as idempotency
@@ -47,7 +48,7 @@ def party_phone(raw: str | None, region: str) -> str | None:
     """The bill's phone in E.164, or None for a walk-in (no phone, or a blank one)."""
     if raw is None or not raw.strip():
         return None
-    return parties.phone_in_region(raw, region)
+    return phone_in_region(raw, region)
 
 
 async def record_sale(
@@ -173,6 +174,7 @@ async def record_sale(
         customer_id=customer.id if customer else None,
         total=total,
         total_cost=bill.cost,
+        profit=bill.profit,
         total_quantity=bill.quantity,
         discount_total=bill.discount,
         paid=paid,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
+from app.bills.limits import quantity_within_range
 from app.core.errors import AppError
 from app.core.pagination import Page
 from app.stock import repository
@@ -209,3 +210,27 @@ async def receive(
         if price_sale is not None:
             sale_prices[product_id] = price_sale
     return await repository.receive(session, shop_id, quantities, values, sale_prices)
+
+
+async def quantities(session: AsyncSession, shop_id: int, ids: list[int]) -> dict[int, Decimal]:
+    """The products' quantities in stock now."""
+    return await repository.quantities(session, shop_id, ids)
+
+
+def check_room(
+    levels: dict[int, Decimal], lines: list[tuple[int, Decimal, str]], *, after: str
+) -> None:
+    """A 422 naming the body line whose goods would take its product's stock past
+    NUMERIC(14,3): `levels` is each product's stock now, `lines` are (product id, quantity
+    coming in, the product's label) in body order, `after` names the bill ("this return").
+
+    A concurrent bill that moves the same product in between is caught by the database
+    (SQLSTATE 22003, also a 422); this check only names the line.
+    """
+    stock_after = dict(levels)
+    for index, (product_id, quantity, label) in enumerate(lines):
+        stock_after[product_id] = quantity_within_range(
+            stock_after[product_id] + quantity,
+            f"stock of {label} after {after}",
+            ("body", "products", index, "quantity"),
+        )

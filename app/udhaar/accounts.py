@@ -23,10 +23,11 @@ from app.bills.dates import bill_date
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.money import MONEY_PLACES
 from app.core.pagination import Page
+from app.core.phone import phone_in_region
 from app.notifications import service as notifications
 from app.parties import service as parties
 from app.parties.schemas import PartyRef
-from app.parties.sides import BY_UDHAAR_KIND, CUSTOMERS, VENDORS, PartySide
+from app.parties.sides import CUSTOMERS, VENDORS, PartySide
 from app.udhaar import repository
 from app.udhaar import service as udhaar_service
 from app.udhaar.schemas import (
@@ -66,8 +67,7 @@ def _ref(side: PartySide, party: PartyRef) -> CustomerRef | VendorRef:
     return PARTY_REF_MODEL[side.key].model_validate(side.ref_fields(party))
 
 
-def _out(entry: EntryRow, today: dt.date) -> UdhaarOut:
-    side = BY_UDHAAR_KIND["sale" if entry.kind == "sale" else "purchase"]
+def _out(side: PartySide, entry: EntryRow, today: dt.date) -> UdhaarOut:
     party = PartyRef(entry.party_id, entry.party_name, entry.party_phone, entry.party_opted_out)
     return ENTRY_MODEL[side.key].model_validate(
         {
@@ -122,14 +122,14 @@ async def list_entries(
         offset=page.offset,
     )
     today = shop.today()
-    return [_out(_entry_row(row), today) for row in rows], total
+    return [_out(side, _entry_row(row), today) for row in rows], total
 
 
 async def get_entry(
     session: AsyncSession, shop_id: int, side: PartySide, entry_id: int
 ) -> UdhaarOut:
     shop = await auth_service.shop_settings(session, shop_id)
-    return _out(await _entry(session, shop_id, side, entry_id), shop.today())
+    return _out(side, await _entry(session, shop_id, side, entry_id), shop.today())
 
 
 async def add_opening_balance(
@@ -141,7 +141,7 @@ async def add_opening_balance(
     """What was owed before the shop used the app: an entry without a bill."""
     shop = await auth_service.shop_settings(session, shop_id)
     today = shop.today()
-    phone = parties.phone_in_region(data.phone_no, shop.region)
+    phone = phone_in_region(data.phone_no, shop.region)
     party = await parties.upsert(session, side, shop_id, phone, getattr(data, side.name_field))
     entry_date = bill_date(data.entry_date, today, "entry_date")
     due_date = data.due_date or max(entry_date, today) + dt.timedelta(days=DEFAULT_CREDIT_DAYS)
@@ -158,7 +158,7 @@ async def add_opening_balance(
         due_date=due_date,
         note=data.note,
     )
-    return _out(await _entry(session, shop_id, side, entry_id), today)
+    return _out(side, await _entry(session, shop_id, side, entry_id), today)
 
 
 def _paid_on(data: PaymentIn, shop: ShopSettings) -> dt.date:
@@ -172,6 +172,7 @@ async def _allocate(
     party_id: int,
     entries: list[tuple[int, Decimal, dt.date]],
     data: PaymentIn,
+    party: PartyRef | None = None,
 ) -> PaymentRecorded:
     """Pay `entries` (already locked) oldest first; over-paying them all is a 422."""
     paid_on = _paid_on(data, shop)
@@ -237,7 +238,8 @@ async def _allocate(
         await udhaar_service.balances(session, shop.shop_id, side.udhaar_kind, [party_id])
     )[party_id]
     if side is CUSTOMERS:  # a receipt for what a customer paid; vendors get none from us
-        party = await parties.ref(session, side, shop.shop_id, party_id)
+        if party is None:
+            party = await parties.ref(session, side, shop.shop_id, party_id)
         await notifications.queue_receipt(
             session,
             shop,
@@ -280,11 +282,11 @@ async def pay_party(
 ) -> PaymentRecorded:
     """A payment by (or to) a party, spread over their open entries, oldest first."""
     shop = await auth_service.shop_settings(session, shop_id)
-    await parties.ref(session, side, shop_id, party_id)
+    party = await parties.ref(session, side, shop_id, party_id)
     entries = await repository.lock_open_entries_of_party(
         session, shop_id, side.udhaar_kind, party_id
     )
-    return await _allocate(session, shop, side, party_id, entries, data)
+    return await _allocate(session, shop, side, party_id, entries, data, party)
 
 
 async def settle_in_full(
@@ -386,7 +388,7 @@ async def due_list(session: AsyncSession, shop_id: int, days_ahead: int, limit: 
         rows, _ = await repository.entry_rows(
             session, shop_id, side.udhaar_kind, status="open", due_by=due_by, limit=limit
         )
-        lists[side.key] = [_out(_entry_row(row), today) for row in rows]
+        lists[side.key] = [_out(side, _entry_row(row), today) for row in rows]
     return DueList(
         days_ahead=days_ahead,
         sales_udhaar_due=[e for e in lists[CUSTOMERS.key] if isinstance(e, SalesUdhaar)],

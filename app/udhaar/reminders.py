@@ -11,13 +11,14 @@ process that starts it (`PERIODIC_JOBS`): the outbox knows nothing of udhaar.
 """
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
 from app.auth.service import ShopSettings
-from app.notifications.service import Recipient, queue_reminder
+from app.notifications.housekeeping import PeriodicJob
+from app.notifications.service import queue_reminder, recipient
+from app.parties.schemas import PartyRef
 from app.parties.sides import CUSTOMERS
 from app.udhaar import service as udhaar
 
@@ -41,7 +42,7 @@ async def queue_due_reminders(session: AsyncSession, now: dt.datetime) -> int:
         notification_id = await queue_reminder(
             session,
             shop,
-            Recipient(CUSTOMERS.key, due.customer_id, due.name, due.phone, due.opted_out),
+            recipient(CUSTOMERS, PartyRef(due.customer_id, due.name, due.phone, due.opted_out)),
             entry_id=due.entry_id,
             bill_no=due.bill_no,
             balance=due.balance,
@@ -53,7 +54,5 @@ async def queue_due_reminders(session: AsyncSession, now: dt.datetime) -> int:
     return queued
 
 
-PERIODIC_JOBS: dict[str, Callable[[AsyncSession, dt.datetime], Awaitable[int]]] = {
-    "reminders_queued": queue_due_reminders
-}
+PERIODIC_JOBS: dict[str, PeriodicJob] = {"reminders_queued": queue_due_reminders}
 """The udhaar jobs the dispatcher's housekeeping runs, by the name its log counts them under."""

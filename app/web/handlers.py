@@ -2,6 +2,7 @@
 
 import logging
 import traceback
+from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
@@ -15,7 +16,7 @@ from starlette.routing import Match
 from app.core.errors import AppError, DatabaseUnavailable, InvalidInput, Unauthorized
 from app.core.money import MAX_MONEY, MAX_QUANTITY
 from app.core.responses import DecimalJSONResponse
-from app.db.session import SESSION_ENDED
+from app.db.session import SESSION_ENDED, SESSION_GONE
 
 _log = logging.getLogger("dukaan.errors")
 
@@ -103,14 +104,17 @@ async def integrity_error(request: Request, exc: Exception) -> DecimalJSONRespon
     )
 
 
-def _caused_by(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
-    """Whether `exc`, or an exception it was raised from or while handling, is one of `kinds`."""
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc`, then each exception it was raised from or while handling."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, kinds):
-            return True
+        yield seen
         seen = seen.__cause__ or seen.__context__
-    return False
+
+
+def _caused_by(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
+    """Whether `exc`, or an exception it was raised from or while handling, is one of `kinds`."""
+    return any(isinstance(seen, kinds) for seen in _chain(exc))
 
 
 _LOST_SERVER = (
@@ -149,18 +153,13 @@ async def driver_error(request: Request, exc: Exception) -> DecimalJSONResponse:
 
 def _session_ended(exc: BaseException) -> bool:
     """Whether `exc` is (or wraps) `auth_session_check` refusing the caller's session."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if getattr(seen, "sqlstate", None) == SESSION_ENDED:
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    return any(getattr(seen, "sqlstate", None) == SESSION_ENDED for seen in _chain(exc))
 
 
 async def _database_failure(request: Request, exc: Exception, *, lost: bool) -> DecimalJSONResponse:
     if _session_ended(exc):
         # Logged out, revoked, deactivated or demoted since the token was issued: log in again.
-        return _render(Unauthorized("This session has ended; log in again"))
+        return _render(Unauthorized(SESSION_GONE))
     if _caused_by(exc, (asyncpg.exceptions.NumericValueOutOfRangeError,)):
         # SQLSTATE 22003: a computed amount or quantity past its column (NUMERIC(14,2) or
         # (14,3)). Services check their own sums first and name the field; this catches what

@@ -1,7 +1,7 @@
-"""A per-token limit on writes (OWASP API4): a fixed one-minute window, per worker process.
+"""A per-user limit on writes (OWASP API4): a fixed one-minute window, per worker process.
 
 Deliberately in process memory, unlike the login limiter: counting every bill in PostgreSQL
-would add a round trip and a hot row per token to the sale path, which a busy counter
+would add a round trip and a hot row per user to the sale path, which a busy counter
 billing from one login would serialise on. The price is that the effective limit is
 `WRITE_RATE_LIMIT x workers`, and a client spread over machines gets each machine's share;
 set the limit with that in mind. `0` turns it off.
@@ -30,7 +30,7 @@ _WINDOW_S = 60
 
 
 class WriteRateLimitMiddleware:
-    """429 with `Retry-After` once a bearer token has made `per_minute` writes this minute."""
+    """429 with `Retry-After` once a user has made `per_minute` writes this minute."""
 
     def __init__(
         self, app: ASGIApp, per_minute: int, clock: Callable[[], float] = time.monotonic
@@ -67,7 +67,7 @@ class WriteRateLimitMiddleware:
                     send,
                     429,
                     {
-                        "detail": f"More than {self.per_minute} writes a minute with this token; "
+                        "detail": f"More than {self.per_minute} writes a minute by this user; "
                         "slow down",
                         "code": "rate_limited",
                     },

@@ -13,9 +13,15 @@ from sqlalchemy import text
 
 from app.audit import service as audit
 from app.core.logging import request_id_var
-from app.db.session import shop_switch_sql
+from app.db.session import SHOP_SWITCH
+from app.db.sql import Sql
 from tests.bills import exact, purchase, sale
 from tests.conftest import ShopSession, create_product, unique_phone
+
+
+def shop_switch_sql(shop_id: int) -> str:
+    """`SHOP_SWITCH` with the shop id written in, for a simple-query batch (no parameters)."""
+    return Sql(SHOP_SWITCH).inline(shop_key=str(int(shop_id)))
 
 
 @pytest.fixture
