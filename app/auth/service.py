@@ -297,6 +297,14 @@ class ShopSettings:
     reminder_hour: int = 10
     daily_message_cap: int = 500
     message_templates: dict[str, dict[str, str]] = field(default_factory=dict)
+    gst_scheme: str = "unregistered"
+    """`unregistered` (plain bills), `regular` (tax invoices), `composition` (bills of supply)."""
+    gstin: str | None = None
+    state_code: str | None = None
+    legal_name: str | None = None
+    address: str | None = None
+    invoice_prefix: str = ""
+    round_to_rupee: bool = False
 
     def now(self) -> dt.datetime:
         return dt.datetime.now(ZoneInfo(self.timezone))
@@ -310,6 +318,17 @@ class ShopSettings:
         midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(), now.tzinfo)
         return int((midnight - now).total_seconds()) + 1
 
+
+TAX_PROFILE_FIELDS = (
+    "gst_scheme",
+    "gstin",
+    "state_code",
+    "legal_name",
+    "address",
+    "invoice_prefix",
+    "round_to_rupee",
+)
+"""The `shops` columns of the tax profile, carried by `ShopSettings` as they are named."""
 
 _LOADED_SETTINGS = "dukaan.shop_settings"
 
@@ -332,6 +351,7 @@ def _settings_of_row(row: dict[str, Any]) -> ShopSettings:
         timezone=row["timezone"],
         allow_negative_stock=row["allow_negative_stock"],
         **{name: row[name] for name in MessageSettings.model_fields},
+        **{name: row[name] for name in TAX_PROFILE_FIELDS},
     )
 
 

@@ -8,6 +8,7 @@ parts of any partition of the line sum to exactly its net total (and cost, likew
 
 from decimal import Decimal
 
+from app.bills.tax import TaxHeads
 from app.core.money import round_money
 
 
@@ -35,4 +36,22 @@ def returned_line(
     return (
         returned_value(net, quantity, already_returned, now),
         returned_value(net - profit, quantity, already_returned, now),
+    )
+
+
+def returned_heads(
+    heads: TaxHeads, quantity: Decimal, already_returned: Decimal, now: Decimal
+) -> TaxHeads:
+    """The taxable value and GST reversed by `now` units of a line taxed `heads` in all.
+
+    Each head goes back pro rata by the same cumulative rule as the value, so the returns
+    of a whole line reverse exactly its taxable value and every head, to the paisa, and no
+    partition of the line reverses more of any head than was charged.
+    """
+
+    def back(whole: Decimal) -> Decimal:
+        return returned_value(whole, quantity, already_returned, now)
+
+    return TaxHeads(
+        back(heads.taxable), back(heads.cgst), back(heads.sgst), back(heads.igst), back(heads.cess)
     )

@@ -37,6 +37,21 @@ CreatedAt = Annotated[
 ]
 
 
+ZERO_DEFAULT = "0"
+TaxColumn = Annotated[Decimal, mapped_column(Numeric(14, 2), server_default=ZERO_DEFAULT)]
+
+
+class TaxHeadsColumns:
+    """The GST of a bill, bill line, return or return line (app.bills.tax): its taxable value
+    and tax per head, in rupees. Untaxed rows have no tax and taxable_value = their amount."""
+
+    taxable_value: Mapped[TaxColumn]
+    cgst: Mapped[TaxColumn]
+    sgst: Mapped[TaxColumn]
+    igst: Mapped[TaxColumn]
+    cess: Mapped[TaxColumn]
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {

@@ -11,13 +11,26 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import CreatedAt, MoneyColumn, QuantityColumn, TenantChildModel, TenantModel
+from app.models.base import (
+    CreatedAt,
+    MoneyColumn,
+    QuantityColumn,
+    TaxHeadsColumns,
+    TenantChildModel,
+    TenantModel,
+)
 
 PAYMENT_MODES = ("cash", "upi", "card", "credit")
 BILL_STATUSES = ("completed", "void")
+DOCUMENT_TYPES = ("bill", "tax_invoice", "bill_of_supply")
+GstinColumn = String(15)
+HsnColumn = String(8)
+RateColumn = Numeric(5, 2)
+CessRateColumn = Numeric(6, 2)
 
 
 def _fk(columns: list[str], table: str) -> ForeignKeyConstraint:
@@ -43,7 +56,7 @@ class BillCounter(TenantModel):
     last_no: Mapped[int]
 
 
-class Sale(TenantModel):
+class Sale(TaxHeadsColumns, TenantModel):
     __tablename__ = "sales"
     __table_args__ = (
         _fk(["customer_id"], "customers"),
@@ -53,6 +66,8 @@ class Sale(TenantModel):
         CheckConstraint("discount_total >= 0", name="discount_total_not_negative"),
         CheckConstraint(f"payment_mode IN {PAYMENT_MODES!r}", name="payment_mode"),
         CheckConstraint(f"status IN {BILL_STATUSES!r}", name="status"),
+        CheckConstraint(f"document_type IN {DOCUMENT_TYPES!r}", name="document_type"),
+        CheckConstraint("round_off BETWEEN -0.50 AND 0.50", name="round_off"),
         Index("ix_sales_shop_id_sale_date", "shop_id", "sale_date"),
         Index("ix_sales_shop_id_customer_id", "shop_id", "customer_id"),
     )
@@ -76,9 +91,16 @@ class Sale(TenantModel):
     # The sum of the lines' discounts: total_amount is already net of it. Kept on the bill
     # so the daily summary's triggers can add it up without reading the lines.
     discount_total: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    # GST (issue 14): what document the bill is, to whom, where supplied, its round-off.
+    document_type: Mapped[str] = mapped_column(String(16), server_default="bill")
+    round_off: Mapped[Decimal] = mapped_column(Numeric(4, 2), server_default="0")
+    buyer_gstin: Mapped[str | None] = mapped_column(GstinColumn)
+    buyer_name: Mapped[str | None] = mapped_column(String(200))
+    buyer_address: Mapped[str | None] = mapped_column(String(500))
+    place_of_supply: Mapped[str | None] = mapped_column(String(2))
 
 
-class SaleLine(TenantChildModel):
+class SaleLine(TaxHeadsColumns, TenantChildModel):
     __tablename__ = "sale_lines"
     __table_args__ = (
         _fk(["sale_id"], "sales"),
@@ -100,18 +122,27 @@ class SaleLine(TenantChildModel):
     rate: Mapped[MoneyColumn]
     cost_price: Mapped[MoneyColumn]
     line_total: Mapped[MoneyColumn]
-    """quantity x rate - discount (`app.bills.pricing`)."""
+    """quantity x rate - discount, plus the tax when the price excluded it
+    (`app.bills.pricing`)."""
     profit: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     returned_quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3), server_default="0")
     discount: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    hsn_code: Mapped[str | None] = mapped_column(HsnColumn)
+    gst_rate: Mapped[Decimal] = mapped_column(RateColumn, server_default="0")
+    cess_rate: Mapped[Decimal] = mapped_column(CessRateColumn, server_default="0")
 
 
-class SaleReturn(TenantChildModel):
-    """Goods brought back from a sale: stock goes back in at the cost it left at."""
+class SaleReturn(TaxHeadsColumns, TenantChildModel):
+    """Goods brought back from a sale: stock goes back in at the cost it left at. The return
+    of a tax invoice's goods is a credit note, numbered in its own series; its tax heads
+    are the GST reversed."""
 
     __tablename__ = "sale_returns"
     __table_args__ = (
         _fk(["sale_id"], "sales"),
+        UniqueConstraint(
+            "shop_id", "credit_note_no", name="uq_sale_returns_shop_id_credit_note_no"
+        ),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         CheckConstraint("refund_amount >= 0", name="refund_not_negative"),
         Index("ix_sale_returns_shop_id_sale_id", "shop_id", "sale_id"),
@@ -124,9 +155,10 @@ class SaleReturn(TenantChildModel):
     refund_amount: Mapped[MoneyColumn]
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[CreatedAt]
+    credit_note_no: Mapped[str | None] = mapped_column(String(16))
 
 
-class SaleReturnLine(TenantChildModel):
+class SaleReturnLine(TaxHeadsColumns, TenantChildModel):
     __tablename__ = "sale_return_lines"
     __table_args__ = (
         _fk(["return_id"], "sale_returns"),
@@ -142,7 +174,7 @@ class SaleReturnLine(TenantChildModel):
     cost: Mapped[MoneyColumn]
 
 
-class Purchase(TenantChildModel):
+class Purchase(TaxHeadsColumns, TenantChildModel):
     __tablename__ = "purchases"
     __table_args__ = (
         _fk(["vendor_id"], "vendors"),
@@ -165,9 +197,14 @@ class Purchase(TenantChildModel):
     voided_at: Mapped[dt.datetime | None]
     created_by: Mapped[int | None]
     created_at: Mapped[CreatedAt]
+    # Input tax (issue 14): the vendor's GSTIN as on their bill, and whether the shop pays
+    # the tax itself under reverse charge.
+    vendor_gstin: Mapped[str | None] = mapped_column(GstinColumn)
+    reverse_charge: Mapped[bool] = mapped_column(server_default=false())
+    invoice_no: Mapped[str | None] = mapped_column(String(16))
 
 
-class PurchaseLine(TenantChildModel):
+class PurchaseLine(TaxHeadsColumns, TenantChildModel):
     __tablename__ = "purchase_lines"
     __table_args__ = (
         _fk(["purchase_id"], "purchases"),
@@ -183,5 +220,8 @@ class PurchaseLine(TenantChildModel):
     quantity: Mapped[QuantityColumn]
     price_purchase: Mapped[MoneyColumn]
     line_total: Mapped[MoneyColumn]
-    """quantity x price_purchase - discount (`app.bills.pricing`)."""
+    """quantity x price_purchase - discount, plus the tax when the price excluded it."""
     discount: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    hsn_code: Mapped[str | None] = mapped_column(HsnColumn)
+    gst_rate: Mapped[Decimal] = mapped_column(RateColumn, server_default="0")
+    cess_rate: Mapped[Decimal] = mapped_column(CessRateColumn, server_default="0")

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     func,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,6 +28,9 @@ class Product(TenantModel):
         CheckConstraint("price_sale >= 0", name="price_sale_not_negative"),
         CheckConstraint("reorder_level >= 0", name="reorder_level_not_negative"),
         CheckConstraint(f"unit IN {UNITS!r}", name="unit"),
+        CheckConstraint("hsn_code ~ '^[0-9]{4,8}$'", name="hsn_code"),
+        CheckConstraint("gst_rate >= 0 AND gst_rate <= 100", name="gst_rate"),
+        CheckConstraint("cess_rate >= 0 AND cess_rate <= 400", name="cess_rate"),
         # Names are unique per shop among live products, ignoring case and spacing.
         Index(
             "uq_products_shop_id_name_key",
@@ -63,6 +67,11 @@ class Product(TenantModel):
     unit: Mapped[str] = mapped_column(String(10), server_default="pcs")
     barcode: Mapped[str | None] = mapped_column(String(64))
     reorder_level: Mapped[Decimal] = mapped_column(Numeric(14, 3), server_default="0")
+    # GST (issue 14): the HSN code and rates a registered shop's bills carry for the product.
+    hsn_code: Mapped[str | None] = mapped_column(String(8))
+    gst_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), server_default="0")
+    cess_rate: Mapped[Decimal] = mapped_column(Numeric(6, 2), server_default="0")
+    price_includes_tax: Mapped[bool] = mapped_column(server_default=true())
     archived_at: Mapped[dt.datetime | None]
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), onupdate=func.now())

@@ -28,6 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, CreatedAt
 
+GST_SCHEMES = ("unregistered", "regular", "composition")
+
 
 class Shop(Base):
     """A shop and its settings, including how and when it messages its customers."""
@@ -39,6 +41,11 @@ class Shop(Base):
         CheckConstraint("reminder_every_days BETWEEN 1 AND 90", name="reminder_every_days"),
         CheckConstraint("reminder_hour BETWEEN 0 AND 23", name="reminder_hour"),
         CheckConstraint("daily_message_cap >= 0", name="daily_message_cap"),
+        CheckConstraint(f"gst_scheme IN {GST_SCHEMES!r}", name="gst_scheme"),
+        CheckConstraint(
+            "gst_scheme = 'unregistered' OR (gstin IS NOT NULL AND state_code IS NOT NULL)",
+            name="registered_has_gstin",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +65,14 @@ class Shop(Base):
         JSONB, server_default=text("'{}'::jsonb")
     )
     created_at: Mapped[CreatedAt]
+    # The tax profile (issue 14): which GST documents the shop issues, and as whom.
+    gst_scheme: Mapped[str] = mapped_column(String(16), server_default="unregistered")
+    gstin: Mapped[str | None] = mapped_column(String(15))
+    state_code: Mapped[str | None] = mapped_column(String(2))
+    legal_name: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(500))
+    invoice_prefix: Mapped[str] = mapped_column(String(16), server_default="")
+    round_to_rupee: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class User(Base):
