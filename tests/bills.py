@@ -75,7 +75,10 @@ async def bill_total_mismatches(app, shop_id: int) -> list[Any]:
             text(
                 "SELECT s.id FROM sales s JOIN sale_lines l ON l.shop_id = s.shop_id "
                 "AND l.sale_id = s.id WHERE s.shop_id = :s "
-                "GROUP BY s.id, s.total_amount HAVING sum(l.line_total) <> s.total_amount "
+                "GROUP BY s.shop_id, s.id "
+                "HAVING sum(l.line_total) + s.round_off <> s.total_amount "
+                "OR s.taxable_value + s.cgst + s.sgst + s.igst + s.cess + s.round_off "
+                "<> s.total_amount "
                 "UNION ALL "
                 "SELECT p.id FROM purchases p JOIN purchase_lines l ON l.shop_id = p.shop_id "
                 "AND l.purchase_id = p.id WHERE p.shop_id = :s "

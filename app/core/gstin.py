@@ -7,7 +7,9 @@ python-stdnum). stdnum's own `gstin.validate` rejects the state codes 38 (Ladakh
 """
 
 import re
+from typing import Annotated
 
+from pydantic import AfterValidator, Field, StringConstraints
 from stdnum import luhn
 
 STATE_NAMES: dict[str, str] = {
@@ -81,3 +83,37 @@ def gstin_problem(value: str) -> str | None:
 def state_of(gstin: str) -> str:
     """The state code of a valid GSTIN."""
     return gstin[:2]
+
+
+def _gstin(value: str) -> str:
+    value = value.strip().upper()
+    problem = gstin_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _state_code(value: str) -> str:
+    value = value.strip()
+    problem = state_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+GstinIn = Annotated[
+    str,
+    StringConstraints(max_length=32),
+    AfterValidator(_gstin),
+    Field(
+        description="A GSTIN (15 characters, check character verified)",
+        examples=["27AAPFU0939F1ZV"],
+    ),
+]
+"""A GSTIN in a request body: spaces stripped, upper-cased, checked (422 naming the field)."""
+StateCodeIn = Annotated[
+    str,
+    StringConstraints(max_length=2),
+    AfterValidator(_state_code),
+    Field(description="GST state code, two digits (01-38, 97)", examples=["27"]),
+]

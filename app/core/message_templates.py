@@ -23,13 +23,25 @@ TEMPLATE_NAMES: tuple[TemplateName, ...] = (
 MAX_TEMPLATE_CHARS = 640
 
 FIELDS: dict[TemplateName, tuple[str, ...]] = {
-    "sale_bill": ("shop", "party", "bill_no", "lines", "total", "paid", "balance", "due_date"),
+    "sale_bill": (
+        "shop",
+        "party",
+        "bill_no",
+        "lines",
+        "total",
+        "paid",
+        "balance",
+        "due_date",
+        "tax",
+    ),
     "purchase_bill": ("shop", "party", "bill_no", "lines", "total", "paid", "balance", "due_date"),
     "payment_receipt": ("shop", "party", "amount", "paid_on", "balance"),
     "reminder": ("shop", "party", "bill_no", "balance", "due_date"),
     "purchase_reminder": ("shop", "party", "bill_no", "balance", "due_date"),
 }
-"""The fields each template may use; `due_line` is also offered to the bill templates."""
+"""The fields each template may use; `due_line` is also offered to the bill templates, and
+`tax_line` (the GST of a tax invoice in one short sentence; empty on other bills) to the sale
+bill."""
 
 
 class TemplateError(ValueError):
@@ -40,6 +52,8 @@ def allowed_fields(template: TemplateName) -> set[str]:
     fields = set(FIELDS[template])
     if template in ("sale_bill", "purchase_bill"):
         fields.add("due_line")
+    if template == "sale_bill":
+        fields.add("tax_line")
     return fields
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.service import ShopSettings
+from app.bills.tax import TaxHeads
 from app.core.errors import Conflict, RateLimited
 from app.core.message_templates import TemplateName
 from app.core.pagination import Page
@@ -117,6 +118,23 @@ def _bill_values(
     }
 
 
+def tax_summary(heads: TaxHeads) -> str:
+    """A tax invoice's GST in a few characters: '15.26 (CGST 7.63+SGST 7.63)', 'IGST 15.25'."""
+    parts = [
+        f"{name} {amount}"
+        for name, amount in (
+            ("CGST", heads.cgst),
+            ("SGST", heads.sgst),
+            ("IGST", heads.igst),
+            ("Cess", heads.cess),
+        )
+        if amount
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return f"{heads.tax} ({'+'.join(parts)})" if parts else ""
+
+
 def sale_bill_text(
     shop: ShopSettings,
     recipient: Recipient,
@@ -126,14 +144,16 @@ def sale_bill_text(
     total: Decimal,
     paid: Decimal,
     due_date: dt.date | None,
+    tax: TaxHeads | None = None,
 ) -> str | None:
     """The bill SMS of a sale, for a sale that writes its own outbox row in its statement;
-    None when it is not to be sent (the shop sends no bills, or the customer opted out)."""
+    None when it is not to be sent (the shop sends no bills, or the customer opted out).
+    A tax invoice's GST (`tax`) is stated in one short sentence."""
     if not shop.send_bill_messages or recipient.opted_out:
         return None
-    return message_text(
-        shop, recipient, "sale_bill", _bill_values(bill_no, items, total, paid, due_date)
-    )
+    values = _bill_values(bill_no, items, total, paid, due_date)
+    values["tax"] = tax_summary(tax) if tax is not None and tax.tax else ""
+    return message_text(shop, recipient, "sale_bill", values)
 
 
 async def queue_bill(

@@ -22,9 +22,9 @@ MAX_ITEM_NAME = 18
 DEFAULTS: dict[TemplateName, dict[Language, str]] = {
     "sale_bill": {
         "en": "Namaste {party}, {shop} bill {bill_no}: {lines} Total Rs {total}, paid Rs {paid}."
-        "{due_line} Thank you!",
-        "hi": "नमस्ते {party}, {shop} बिल {bill_no}: {lines} कुल ₹{total}, भुगतान ₹{paid}।{due_line}"
-        " धन्यवाद!",
+        "{tax_line}{due_line} Thank you!",
+        "hi": "नमस्ते {party}, {shop} बिल {bill_no}: {lines} कुल ₹{total}, भुगतान ₹{paid}।{tax_line}"
+        "{due_line} धन्यवाद!",
     },
     "purchase_bill": {
         "en": "{shop} recorded your bill {bill_no}: {lines} Total Rs {total}, paid Rs {paid}."
@@ -50,6 +50,7 @@ _DUE_LINE: dict[Language, str] = {
     "en": " Balance Rs {balance} due by {due_date}.",
     "hi": " बकाया ₹{balance}, {due_date} तक।",
 }
+_TAX_LINE: dict[Language, str] = {"en": " Incl. GST Rs {tax}.", "hi": " GST ₹{tax} सहित।"}
 _NO_NAME: dict[Language, str] = {"en": "ji", "hi": "जी"}
 
 
@@ -97,6 +98,7 @@ def render(
     if template in ("sale_bill", "purchase_bill"):
         owed = Decimal(str(values.get("balance") or 0))
         fields["due_line"] = _DUE_LINE[lang].format_map(fields) if owed > 0 else ""
+        fields["tax_line"] = _TAX_LINE[lang].format_map(fields) if fields.get("tax") else ""
     return " ".join(text.format_map(fields).split())
 
 

@@ -19,6 +19,7 @@ import asyncpg
 from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.bills.tax import TaxHeads
 from app.core.pagination import Page
 from app.db.paging import fetch_page
 from app.db.session import commit_with
@@ -53,7 +54,8 @@ WITH {idempotency_sql.CLAIM}, go AS (
     SELECT * FROM unnest(:product_ids::bigint[], :name_keys::text[], :quantities::numeric[])
         AS w(id, key, quantity)
 ), found AS MATERIALIZED (
-    SELECT p.id, p.name, p.name_key, p.price_sale, p.price_purchase, p.quantity
+    SELECT p.id, p.name, p.name_key, p.price_sale, p.price_purchase, p.quantity, p.hsn_code,
+           p.gst_rate, p.cess_rate, p.price_includes_tax
     FROM products p
     WHERE p.shop_id = :shop_id AND p.archived_at IS NULL
       AND (p.id = ANY(:product_ids::bigint[]) OR p.name_key = ANY(:name_keys::text[]))
@@ -81,7 +83,11 @@ CROSS JOIN (
            array_agg(f.price_sale ORDER BY f.id) AS prices,
            array_agg(f.price_purchase ORDER BY f.id) AS costs,
            array_agg(f.quantity ORDER BY f.id) AS before,
-           array_agg(t.quantity ORDER BY f.id) AS after
+           array_agg(t.quantity ORDER BY f.id) AS after,
+           array_agg(f.hsn_code ORDER BY f.id) AS hsn_codes,
+           array_agg(f.gst_rate ORDER BY f.id) AS gst_rates,
+           array_agg(f.cess_rate ORDER BY f.id) AS cess_rates,
+           array_agg(f.price_includes_tax ORDER BY f.id) AS inclusive
     FROM found f LEFT JOIN taken t ON t.id = f.id
 ) products
 """  # noqa: S608 - owners' fragments
@@ -95,23 +101,32 @@ _WRITE_SALE = Sql(
 WITH sale AS (
     INSERT INTO sales (
         shop_id, customer_id, sale_date, total_amount, total_cost, profit, total_quantity,
-        amount_paid, payment_mode, created_by, discount_total
+        amount_paid, payment_mode, created_by, discount_total, document_type, round_off,
+        taxable_value, cgst, sgst, igst, cess, buyer_gstin, buyer_name, buyer_address,
+        place_of_supply
     )
     VALUES (
         :shop_id, :customer_id::bigint, :sale_date::date, :total, :total_cost, :profit,
-        :total_quantity, :paid, :payment_mode::text, :created_by, :discount_total
+        :total_quantity, :paid, :payment_mode::text, :created_by, :discount_total,
+        :document_type::text, :round_off, :taxable_value, :cgst, :sgst, :igst, :cess,
+        :buyer_gstin::text, :buyer_name::text, :buyer_address::text, :place_of_supply::text
     )
     RETURNING id
 ), lines AS (
     INSERT INTO sale_lines (
-        shop_id, sale_id, product_id, quantity, rate, cost_price, line_total, profit, discount
+        shop_id, sale_id, product_id, quantity, rate, cost_price, line_total, profit, discount,
+        hsn_code, gst_rate, cess_rate, taxable_value, cgst, sgst, igst, cess
     )
     SELECT :shop_id, sale.id, l.product_id, l.quantity, l.rate, l.cost, l.total, l.profit,
-           l.discount
+           l.discount, l.hsn_code, l.gst_rate, l.cess_rate, l.taxable_value, l.cgst, l.sgst,
+           l.igst, l.cess
     FROM sale, unnest(
         :product_ids::bigint[], :quantities::numeric[], :rates::numeric[], :costs::numeric[],
-        :totals::numeric[], :profits::numeric[], :discounts::numeric[]
-    ) AS l(product_id, quantity, rate, cost, total, profit, discount)
+        :totals::numeric[], :profits::numeric[], :discounts::numeric[], :hsn_codes::text[],
+        :gst_rates::numeric[], :cess_rates::numeric[], :taxable_values::numeric[],
+        :cgsts::numeric[], :sgsts::numeric[], :igsts::numeric[], :cesses::numeric[]
+    ) AS l(product_id, quantity, rate, cost, total, profit, discount, hsn_code, gst_rate,
+           cess_rate, taxable_value, cgst, sgst, igst, cess)
 ), stock_moved AS (
     SELECT m.product_id, m.change, 'sale'::text AS reason, sale.id AS sale_id, m.balance_after
     FROM sale, unnest(:product_ids::bigint[], :changes::numeric[], :balances_after::numeric[])
@@ -149,7 +164,7 @@ WITH counter AS (
     ON CONFLICT (shop_id, kind, fiscal_year) DO UPDATE SET last_no = bill_counters.last_no + 1
     RETURNING last_no
 ), sale AS (
-    UPDATE sales SET bill_no = :fiscal_year || '/' || lpad(counter.last_no::text, 6, '0')
+    UPDATE sales SET bill_no = :prefix || :fiscal_year || '/' || lpad(counter.last_no::text, 6, '0')
     FROM counter WHERE sales.shop_id = :shop_id AND sales.id = :sale_id
     RETURNING sales.bill_no
 ), message_filling AS (
@@ -173,6 +188,10 @@ class FoundProduct:
     quantity: Decimal
     after: Decimal | None
     """The quantity after the sale took its share; None when it was short."""
+    hsn_code: str | None
+    gst_rate: Decimal
+    cess_rate: Decimal
+    price_includes_tax: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +224,23 @@ class BillLines:
     profits: list[Decimal]
     changes: list[Decimal]
     balances_after: list[Decimal]
+    hsn_codes: list[str | None]
+    gst_rates: list[Decimal]
+    cess_rates: list[Decimal]
+    heads: list[TaxHeads]
+
+
+@dataclass(frozen=True, slots=True)
+class SaleDocument:
+    """The GST side of the bill: its document, buyer, place of supply, heads and round-off."""
+
+    document_type: str
+    heads: TaxHeads
+    round_off: Decimal
+    buyer_gstin: str | None
+    buyer_name: str | None
+    buyer_address: str | None
+    place_of_supply: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +295,10 @@ async def take_for_sale(
                 row["costs"],
                 row["before"],
                 row["after"],
+                row["hsn_codes"],
+                row["gst_rates"],
+                row["cess_rates"],
+                row["inclusive"],
                 strict=True,
             )
         ]
@@ -293,6 +333,7 @@ async def write_sale(
     payment_mode: str,
     created_by: int,
     lines: BillLines,
+    document: SaleDocument,
     credit: Decimal | None,
     due_date: dt.date | None,
     message: OutboxText | None,
@@ -323,6 +364,25 @@ async def write_sale(
             discounts=lines.discounts,
             changes=lines.changes,
             balances_after=lines.balances_after,
+            hsn_codes=lines.hsn_codes,
+            gst_rates=lines.gst_rates,
+            cess_rates=lines.cess_rates,
+            taxable_values=[h.taxable for h in lines.heads],
+            cgsts=[h.cgst for h in lines.heads],
+            sgsts=[h.sgst for h in lines.heads],
+            igsts=[h.igst for h in lines.heads],
+            cesses=[h.cess for h in lines.heads],
+            document_type=document.document_type,
+            round_off=document.round_off,
+            taxable_value=document.heads.taxable,
+            cgst=document.heads.cgst,
+            sgst=document.heads.sgst,
+            igst=document.heads.igst,
+            cess=document.heads.cess,
+            buyer_gstin=document.buyer_gstin,
+            buyer_name=document.buyer_name,
+            buyer_address=document.buyer_address,
+            place_of_supply=document.place_of_supply,
             credit=credit,
             due_date=due_date,
             channel=message.channel if message else None,
@@ -343,6 +403,7 @@ async def number_and_commit(
     sale_id: int,
     fiscal_year: str,
     claim_id: int | None,
+    prefix: str,
 ) -> str:
     """Number the bill and have the transaction owner commit the sale with it (see
     `_NUMBER`); returns the number."""
@@ -350,6 +411,7 @@ async def number_and_commit(
         shop_id=int(shop_id),
         sale_id=int(sale_id),
         fiscal_year=fiscal_year,
+        prefix=prefix,
         claim_id=None if claim_id is None else int(claim_id),
         mark=BILL_NO_MARK,
         notice=_NOTICE,
@@ -362,7 +424,9 @@ async def number_and_commit(
 _DETAIL = """
 SELECT s.id, s.bill_no, s.customer_id, s.sale_date, s.total_amount, s.total_quantity,
        s.amount_paid, s.status, s.payment_mode, s.profit, s.void_reason, s.discount_total,
-       c.name AS customer_name, c.phone AS customer_phone, l.*
+       s.document_type, s.round_off, s.taxable_value, s.cgst, s.sgst, s.igst, s.cess,
+       s.buyer_gstin, s.buyer_name, s.buyer_address, s.place_of_supply,
+       c.name AS customer_name, c.phone AS customer_phone, l.*, notes.*
 FROM sales s
 LEFT JOIN customers c ON c.shop_id = s.shop_id AND c.id = s.customer_id
 CROSS JOIN LATERAL (
@@ -374,11 +438,28 @@ CROSS JOIN LATERAL (
            array_agg(sl.cost_price ORDER BY sl.id) AS costs,
            array_agg(sl.profit ORDER BY sl.id) AS profits,
            array_agg(sl.returned_quantity ORDER BY sl.id) AS returned,
-           array_agg(sl.discount ORDER BY sl.id) AS discounts
+           array_agg(sl.discount ORDER BY sl.id) AS discounts,
+           array_agg(sl.hsn_code ORDER BY sl.id) AS hsn_codes,
+           array_agg(sl.gst_rate ORDER BY sl.id) AS gst_rates,
+           array_agg(sl.cess_rate ORDER BY sl.id) AS cess_rates,
+           array_agg(sl.taxable_value ORDER BY sl.id) AS taxable_values,
+           array_agg(sl.cgst ORDER BY sl.id) AS cgsts,
+           array_agg(sl.sgst ORDER BY sl.id) AS sgsts,
+           array_agg(sl.igst ORDER BY sl.id) AS igsts,
+           array_agg(sl.cess ORDER BY sl.id) AS cesses
     FROM sale_lines sl
     JOIN products p ON p.shop_id = sl.shop_id AND p.id = sl.product_id
     WHERE sl.shop_id = s.shop_id AND sl.sale_id = s.id
 ) l
+CROSS JOIN LATERAL (
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'return_id', r.id, 'credit_note_no', r.credit_note_no, 'date', r.return_date,
+               'amount', r.amount, 'taxable_value', r.taxable_value, 'cgst', r.cgst,
+               'sgst', r.sgst, 'igst', r.igst, 'cess', r.cess) ORDER BY r.id), '[]')::text
+           AS credit_notes
+    FROM sale_returns r
+    WHERE r.shop_id = s.shop_id AND r.sale_id = s.id AND r.credit_note_no IS NOT NULL
+) notes
 WHERE s.shop_id = $1 AND s.id = $2
 """
 
@@ -473,3 +554,27 @@ async def add_returned(session: AsyncSession, shop_id: int, taken: dict[int, Dec
         _ADD_RETURNED,
         {"shop_id": shop_id, "ids": ids, "quantities": [taken[i] for i in ids]},
     )
+
+
+_NEXT_NUMBER = Sql(
+    """
+    INSERT INTO bill_counters (shop_id, kind, fiscal_year, last_no)
+    VALUES (:shop_id, :kind, :fiscal_year, 1)
+    ON CONFLICT (shop_id, kind, fiscal_year) DO UPDATE SET last_no = bill_counters.last_no + 1
+    RETURNING last_no
+    """
+)
+CREDIT_NOTE_PREFIX = "CN"
+"""Credit notes have their own series: `CN2026-27/000001`, 16 characters, GST's limit."""
+
+
+async def next_credit_note_no(session: AsyncSession, shop_id: int, fiscal_year: str) -> str:
+    """The next credit note number of the shop's financial year, in the return's transaction
+    (the counter's row lock keeps the series gapless, as for bills)."""
+    connection = await session.connection()
+    result = await connection.exec_driver_sql(
+        _NEXT_NUMBER.text,
+        _NEXT_NUMBER.args(shop_id=shop_id, kind="credit", fiscal_year=fiscal_year),
+    )
+    last_no = result.scalar_one()
+    return f"{CREDIT_NOTE_PREFIX}{fiscal_year}/{last_no:06d}"

@@ -11,14 +11,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
 from app.auth import service as auth_service
-from app.bills.refund import returned_line
+from app.bills.dates import fiscal_year
+from app.bills.refund import returned_heads, returned_value
+from app.bills.tax import NO_HEADS, TaxHeads
 from app.core.errors import Conflict, InvalidInput
+from app.models import SaleLine
 from app.sales import repository
 from app.sales.schemas import ReturnCreated, ReturnIn
 from app.sales.service import get_sale
 from app.stock import service as stock
 from app.stock.service import StockLine
 from app.udhaar import service as udhaar
+
+
+def _heads(line: SaleLine) -> TaxHeads:
+    return TaxHeads(line.taxable_value, line.cgst, line.sgst, line.igst, line.cess)
+
+
+def _head_columns(heads: TaxHeads) -> dict[str, Decimal]:
+    return {
+        "taxable_value": heads.taxable,
+        "cgst": heads.cgst,
+        "sgst": heads.sgst,
+        "igst": heads.igst,
+        "cess": heads.cess,
+    }
 
 
 async def void_sale(
@@ -90,22 +107,33 @@ async def return_goods(
         after="this return",
     )
     by_id = {line.id: line for line in lines}
-    # Pro rata at the line's net (discounted) value and cost, counting what came back before,
-    # so the returns of a whole line give back exactly its total and cost (app.bills.refund).
-    back = {
-        lid: returned_line(
-            by_id[lid].line_total,
-            by_id[lid].profit,
+    # Pro rata at the line's net (discounted) taxable value, each tax head and cost, counting
+    # what came back before, so the returns of a whole line give back exactly its total, every
+    # head and its cost (app.bills.refund). The value returned is the heads' total.
+    heads = {
+        lid: returned_heads(
+            _heads(by_id[lid]), by_id[lid].quantity, by_id[lid].returned_quantity, q
+        )
+        for lid, q in taken.items()
+    }
+    costs = {
+        lid: returned_value(
+            by_id[lid].taxable_value - by_id[lid].profit,
             by_id[lid].quantity,
             by_id[lid].returned_quantity,
             q,
         )
         for lid, q in taken.items()
     }
-    amounts = {lid: value for lid, (value, _) in back.items()}
-    costs = {lid: cost for lid, (_, cost) in back.items()}
-    amount = sum(amounts.values(), Decimal("0.00"))
+    amounts = {lid: back.total for lid, back in heads.items()}
+    reversed_heads = sum(heads.values(), NO_HEADS)
+    amount = reversed_heads.total
     cost = sum(costs.values(), Decimal("0.00"))
+    credit_note_no = None
+    if sale.document_type == "tax_invoice":
+        credit_note_no = await repository.next_credit_note_no(
+            session, shop_id, fiscal_year(shop.today())
+        )
 
     await stock.put_back(
         session,
@@ -129,6 +157,8 @@ async def return_goods(
             "cost": cost,
             "refund_amount": refund,
             "note": data.note,
+            "credit_note_no": credit_note_no,
+            **_head_columns(reversed_heads),
         },
     )
     await repository.add_return_lines(
@@ -141,6 +171,7 @@ async def return_goods(
                 "quantity": q,
                 "amount": amounts[lid],
                 "cost": costs[lid],
+                **_head_columns(heads[lid]),
             }
             for lid, q in taken.items()
         ],
@@ -152,6 +183,10 @@ async def return_goods(
         amount=amount,
         udhaar_reduced=reduced,
         refund_amount=refund,
+        credit_note_no=credit_note_no,
+        invoice_no=sale.bill_no,
+        invoice_date=sale.sale_date,
+        **_head_columns(reversed_heads),
     )
     await audit.record(
         session,
@@ -162,6 +197,7 @@ async def return_goods(
         entity_id=sale_id,
         after={
             "return_id": return_id,
+            "credit_note_no": credit_note_no,
             "amount": amount,
             "udhaar_reduced": reduced,
             "refund_amount": refund,

@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.bills.documents import DocumentType
+from app.core.gstin import GstinIn, StateCodeIn
 from app.core.inputs import NAMES_A_PRODUCT, NOT_BLANK, BodyId, IsoDate
 from app.core.money import BillTotal, Money, Number, Percent, PositiveQuantity
 from app.core.openapi import PHONE
@@ -107,6 +109,20 @@ class SaleCreate(BaseModel):
         description="Optional check: any number (rounded half-up to paise) that equals the "
         "computed total within 0.01",
     )
+    buyer_gstin: GstinIn | None = Field(
+        default=None, description="A registered buyer's GSTIN: the invoice is B2B"
+    )
+    buyer_name: OptionalText | None = Field(
+        default=None, description="Name printed on the invoice (defaults to customer_name)"
+    )
+    buyer_address: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None
+    ) = None
+    place_of_supply: StateCodeIn | None = Field(
+        default=None,
+        description="The buyer's state code; else the state of buyer_gstin, else the shop's "
+        "(walk-in sales are intra-state)",
+    )
 
 
 class SaleCreated(BaseModel):
@@ -117,18 +133,32 @@ class SaleCreated(BaseModel):
     profit: Number | None = Field(description="Null for staff logins")
 
 
-class SaleSummary(BaseModel):
+class TaxHeadsOut(BaseModel):
+    """GST of a bill, line or credit note; all 0 and taxable_value = the amount when untaxed."""
+
+    taxable_value: Number
+    cgst: Number
+    sgst: Number
+    igst: Number
+    cess: Number
+
+
+class SaleSummary(TaxHeadsOut):
     sales_id: int
     bill_no: str | None
     customer_id: int | None
     transaction_date: dt.date
-    total_amount: Number
+    total_amount: Number = Field(description="taxable_value + every head + round_off")
     total_quantity: Number
     amount_paid: Number
     status: Literal["completed", "void"]
+    document_type: DocumentType = Field(
+        description="tax_invoice (regular GST shop), bill_of_supply (composition), bill"
+    )
+    round_off: Number = Field(description="Added to reach a whole rupee (-0.50..+0.50)")
 
 
-class SaleLineOut(BaseModel):
+class SaleLineOut(TaxHeadsOut):
     product_id: int
     product_name: str
     quantity: Number
@@ -140,6 +170,9 @@ class SaleLineOut(BaseModel):
     profit: Number | None = Field(description="Null for staff logins")
     returned_quantity: Number
     discount: Number = Field(description="Money off the line (0 when none)")
+    hsn_code: str | None
+    gst_rate: Number = Field(description="GST rate, percent (0 on an untaxed bill)")
+    cess_rate: Number
 
 
 class CustomerBrief(BaseModel):
@@ -155,6 +188,17 @@ class SaleDetail(SaleSummary):
     products: list[SaleLineOut]
     customer: CustomerBrief
     discount_total: Number = Field(description="Money off the bill's lines, in all")
+    buyer_gstin: str | None
+    buyer_name: str | None
+    buyer_address: str | None
+    place_of_supply: str | None = Field(description="State code; null on a plain bill")
+    place_of_supply_name: str | None
+    declaration: str | None = Field(
+        description="Text the document must carry (a composition shop's bill of supply)"
+    )
+    credit_notes: list["CreditNoteBrief"] = Field(
+        default_factory=list, description="Credit notes issued against this invoice"
+    )
 
 
 class VoidIn(BaseModel):
@@ -175,10 +219,22 @@ class ReturnIn(BaseModel):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
 
 
-class ReturnCreated(BaseModel):
+class CreditNoteBrief(TaxHeadsOut):
+    return_id: int
+    credit_note_no: str
+    date: dt.date
+    amount: Number
+
+
+class ReturnCreated(TaxHeadsOut):
     msg: str = "Return recorded"
     return_id: int
     sale_id: int
+    credit_note_no: str | None = Field(
+        description="The credit note's number when the sale was a tax invoice (its own series)"
+    )
+    invoice_no: str | None = Field(description="The original invoice's number")
+    invoice_date: dt.date
     amount: Number = Field(
         description="Value of the goods returned, pro rata at the lines' net (discounted) rates"
     )

@@ -6,6 +6,7 @@ held for the shortest time.
 """
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import asyncpg
@@ -14,9 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import service as auth_service
 from app.auth.visibility import for_role
 from app.bills.dates import bill_date, credit_due_date, fiscal_year
+from app.bills.documents import COMPOSITION_DECLARATION, Supply, supply_for
+from app.bills.gst_rates import rate_problem
 from app.bills.pricing import price_bill, price_line
 from app.bills.settlement import settle
+from app.bills.tax import LineTax
 from app.core.errors import InvalidInput, NotFound
+from app.core.gstin import STATE_NAMES
 from app.core.pagination import Page
 from app.core.phone import phone_in_region
 from app.core.responses import dumps
@@ -42,6 +47,7 @@ from app.stock import service as stock
 from app.stock.service import StockLine
 
 WALK_IN = "Walk-in"
+ZERO = Decimal("0.00")
 
 
 def party_phone(raw: str | None, region: str) -> str | None:
@@ -70,6 +76,12 @@ async def record_sale(
     shop = await auth_service.shop_settings_on(connection, shop_id)
     sale_date = bill_date(data.transaction_date, shop.today(), "transaction_date")
     phone = party_phone(data.phone_no, shop.region)
+    supply = supply_for(
+        shop.gst_scheme,
+        shop.state_code,
+        buyer_gstin=data.buyer_gstin,
+        place_of_supply=data.place_of_supply,
+    )
 
     async def take(key: str | None) -> repository.Taken:
         return await repository.take_for_sale(
@@ -125,10 +137,12 @@ async def record_sale(
                 discount=line.discount,
                 discount_percent=line.discount_percent,
                 unit_cost=p.price_purchase,
+                tax=_line_tax(supply, p, sale_date, index),
                 loc=("body", "products", index),
             )
             for index, (line, p) in enumerate(zip(data.products, resolved, strict=True))
-        ]
+        ],
+        round_to_rupee=shop.round_to_rupee,
     )
     total = bill.total
     settled = settle(
@@ -155,12 +169,13 @@ async def record_sale(
             recipient,
             bill_no=repository.BILL_NO_MARK,
             items=[
-                BillItem(p.name, amounts.quantity, amounts.net, amounts.discount)
+                BillItem(p.name, amounts.quantity, amounts.total, amounts.discount)
                 for p, amounts in zip(resolved, bill.lines, strict=True)
             ],
             total=total,
             paid=paid,
             due_date=due_date,
+            tax=bill.heads if supply.taxed else None,
         )
         if text is not None:
             message = repository.OutboxText(
@@ -185,13 +200,26 @@ async def record_sale(
             quantities=[a.quantity for a in bill.lines],
             rates=[a.rate for a in bill.lines],
             costs=[a.unit_cost for a in bill.lines],
-            totals=[a.net for a in bill.lines],
+            totals=[a.total for a in bill.lines],
             profits=[a.profit for a in bill.lines],
             discounts=[a.discount for a in bill.lines],
             changes=[s.change for s in stock_lines],
             balances_after=stock.balances_after(
                 stock_lines, {p.id: p.after for p in resolved if p.after is not None}
             ),
+            hsn_codes=[p.hsn_code if supply.document_type != "bill" else None for p in resolved],
+            gst_rates=[p.gst_rate if supply.taxed else ZERO for p in resolved],
+            cess_rates=[p.cess_rate if supply.taxed else ZERO for p in resolved],
+            heads=[a.heads for a in bill.lines],
+        ),
+        document=repository.SaleDocument(
+            document_type=supply.document_type,
+            heads=bill.heads,
+            round_off=bill.round_off,
+            buyer_gstin=data.buyer_gstin,
+            buyer_name=data.buyer_name,
+            buyer_address=data.buyer_address,
+            place_of_supply=supply.place_of_supply,
         ),
         credit=on_credit if on_credit > 0 else None,
         due_date=due_date,
@@ -200,10 +228,28 @@ async def record_sale(
         reply=reply,
     )
     bill_no = await repository.number_and_commit(
-        connection, shop_id, sale_id, fiscal_year(sale_date), claim_id
+        connection, shop_id, sale_id, fiscal_year(sale_date), claim_id, shop.invoice_prefix
     )
     body = reply.replace(repository.SALE_ID_MARK, str(sale_id))
     return Reply(201, body.replace(repository.BILL_NO_MARK, bill_no))
+
+
+def _line_tax(
+    supply: Supply, product: repository.FoundProduct, on: dt.date, index: int
+) -> LineTax | None:
+    """How a tax invoice's line is taxed: the product's rates, which must be GST rates in
+    force on the bill's date; None on a bill that carries no tax."""
+    if not supply.taxed:
+        return None
+    problem = rate_problem(product.gst_rate, on)
+    if problem is not None:
+        raise InvalidInput(
+            f"product '{product.name}' has gst_rate {problem}; correct the product's gst_rate",
+            loc=("body", "products", index),
+        )
+    return LineTax(
+        product.gst_rate, product.cess_rate, product.price_includes_tax, supply.inter_state
+    )
 
 
 def _reply_template(principal: Principal, total: Decimal, profit: Decimal) -> str:
@@ -226,6 +272,13 @@ def _summary(sale: Sale) -> SaleSummary:
         total_quantity=sale.total_quantity,
         amount_paid=sale.amount_paid,
         status=sale.status,
+        document_type=sale.document_type,
+        round_off=sale.round_off,
+        taxable_value=sale.taxable_value,
+        cgst=sale.cgst,
+        sgst=sale.sgst,
+        igst=sale.igst,
+        cess=sale.cess,
     )
 
 
@@ -258,18 +311,15 @@ async def sale_detail(connection: asyncpg.Connection, shop_id: int, sale_id: int
     row = await repository.detail(connection, shop_id, sale_id)
     if row is None:
         raise NotFound(f"Sale {sale_id} not found")
-    lines = zip(
-        row["product_ids"] or [],
-        row["names"] or [],
-        row["quantities"] or [],
-        row["rates"] or [],
-        row["totals"] or [],
-        row["costs"] or [],
-        row["profits"] or [],
-        row["returned"] or [],
-        row["discounts"] or [],
-        strict=True,
-    )
+    columns = (
+        "product_ids", "names", "quantities", "rates", "totals", "costs", "profits", "returned",
+        "discounts", "hsn_codes", "gst_rates", "cess_rates", "taxable_values", "cgsts", "sgsts",
+        "igsts", "cesses",
+    )  # fmt: skip
+    lines = [dict(zip(columns, values, strict=True)) for values in zip(
+        *(row[column] or [] for column in columns), strict=True
+    )]  # fmt: skip
+    place = row["place_of_supply"]
     return SaleDetail(
         sales_id=row["id"],
         bill_no=row["bill_no"],
@@ -284,17 +334,25 @@ async def sale_detail(connection: asyncpg.Connection, shop_id: int, sale_id: int
         void_reason=row["void_reason"],
         products=[
             SaleLineOut(
-                product_id=product_id,
-                product_name=name,
-                quantity=quantity,
-                rate=rate,
-                sale_price=total,
-                cost_price=cost,
-                profit=profit,
-                returned_quantity=returned,
-                discount=discount,
+                product_id=line["product_ids"],
+                product_name=line["names"],
+                quantity=line["quantities"],
+                rate=line["rates"],
+                sale_price=line["totals"],
+                cost_price=line["costs"],
+                profit=line["profits"],
+                returned_quantity=line["returned"],
+                discount=line["discounts"],
+                hsn_code=line["hsn_codes"],
+                gst_rate=line["gst_rates"],
+                cess_rate=line["cess_rates"],
+                taxable_value=line["taxable_values"],
+                cgst=line["cgsts"],
+                sgst=line["sgsts"],
+                igst=line["igsts"],
+                cess=line["cesses"],
             )
-            for product_id, name, quantity, rate, total, cost, profit, returned, discount in lines
+            for line in lines
         ],
         customer=CustomerBrief(
             cust_id=row["customer_id"],
@@ -304,4 +362,18 @@ async def sale_detail(connection: asyncpg.Connection, shop_id: int, sale_id: int
             phone_no=row["customer_phone"],
         ),
         discount_total=row["discount_total"],
+        document_type=row["document_type"],
+        round_off=row["round_off"],
+        taxable_value=row["taxable_value"],
+        cgst=row["cgst"],
+        sgst=row["sgst"],
+        igst=row["igst"],
+        cess=row["cess"],
+        buyer_gstin=row["buyer_gstin"],
+        buyer_name=row["buyer_name"],
+        buyer_address=row["buyer_address"],
+        place_of_supply=place,
+        place_of_supply_name=STATE_NAMES.get(place) if place else None,
+        declaration=COMPOSITION_DECLARATION if row["document_type"] == "bill_of_supply" else None,
+        credit_notes=json.loads(row["credit_notes"], parse_float=Decimal),
     )
