@@ -11,6 +11,7 @@ address recorded is supplied in the shop's state).
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from app.core.errors import InvalidInput
@@ -50,6 +51,7 @@ def supply_for(
     shop_state: str | None,
     *,
     buyer_gstin: str | None,
+    buyer_address: str | None,
     place_of_supply: str | None,
 ) -> Supply:
     """The bill's document and place of supply for a shop under `scheme` in `shop_state`."""
@@ -58,6 +60,13 @@ def supply_for(
         return Supply(document, place_of_supply, inter_state=False)
     place = place_of_supply or (state_of(buyer_gstin) if buyer_gstin else None) or shop_state
     inter_state = place != shop_state
+    if inter_state and not buyer_gstin and not buyer_address:
+        raise InvalidInput(
+            "an unregistered buyer's place of supply is the state of the address on the "
+            f"invoice: give buyer_address for a supply to state {place} (without one the sale "
+            "is in the shop's own state)",
+            loc=("body", "buyer_address"),
+        )
     if inter_state and document == "bill_of_supply":
         raise InvalidInput(
             "a composition shop cannot supply goods to another state "
@@ -65,3 +74,25 @@ def supply_for(
             loc=("body", "place_of_supply" if place_of_supply else "buyer_gstin"),
         )
     return Supply(document, place, inter_state)
+
+
+def check_buyer_details(
+    supply: Supply,
+    taxable: Decimal,
+    threshold: Decimal,
+    *,
+    buyer_gstin: str | None,
+    buyer_name: str | None,
+    buyer_address: str | None,
+) -> None:
+    """Rule 46(e): a tax invoice to an unregistered buyer with a taxable value of `threshold`
+    or more names the buyer and their address (the state is the place of supply)."""
+    if not supply.taxed or buyer_gstin or taxable < threshold:
+        return
+    for field, value in (("buyer_name", buyer_name), ("buyer_address", buyer_address)):
+        if not value:
+            raise InvalidInput(
+                f"a tax invoice of taxable value {taxable} (from {threshold}) to an "
+                f"unregistered buyer must carry the buyer's name and address: give {field}",
+                loc=("body", field),
+            )

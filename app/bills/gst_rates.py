@@ -31,13 +31,18 @@ def _periods(rows: list[dict[str, Any]], value: str, parse: Any) -> list[Period[
 
 
 @cache
-def _table() -> tuple[list[Period[frozenset[Decimal]]], list[Period[Decimal]]]:
+def _table() -> tuple[
+    list[Period[frozenset[Decimal]]], list[Period[Decimal]], list[Period[Decimal]]
+]:
     data = tomllib.loads(_TABLE.read_text(encoding="utf-8"))
     slabs: list[Period[frozenset[Decimal]]] = _periods(
         data["slabs"], "rates", lambda rates: frozenset(map(Decimal, rates))
     )
     thresholds: list[Period[Decimal]] = _periods(data["b2cl_threshold"], "amount", Decimal)
-    return slabs, thresholds
+    details: list[Period[Decimal]] = _periods(
+        data["b2c_buyer_details_threshold"], "amount", Decimal
+    )
+    return slabs, thresholds, details
 
 
 def _in_force(periods: list[Period[T]], on: dt.date) -> T | None:
@@ -63,3 +68,10 @@ def b2cl_threshold(on: dt.date) -> Decimal:
     """Invoice value above which an inter-state B2C invoice is reported one by one (B2CL)."""
     threshold = _in_force(_table()[1], on)
     return threshold if threshold is not None else Decimal(250000)
+
+
+def buyer_details_threshold(on: dt.date) -> Decimal:
+    """Taxable value from which a tax invoice to an unregistered buyer names the buyer, with
+    address and state (rule 46(e))."""
+    threshold = _in_force(_table()[2], on)
+    return threshold if threshold is not None else Decimal(50000)

@@ -15,8 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import service as auth_service
 from app.auth.visibility import for_role
 from app.bills.dates import bill_date, credit_due_date, fiscal_year
-from app.bills.documents import COMPOSITION_DECLARATION, Supply, supply_for
-from app.bills.gst_rates import rate_problem
+from app.bills.documents import (
+    COMPOSITION_DECLARATION,
+    Supply,
+    check_buyer_details,
+    supply_for,
+)
+from app.bills.gst_rates import buyer_details_threshold, rate_problem
 from app.bills.pricing import price_bill, price_line
 from app.bills.settlement import settle
 from app.bills.tax import LineTax
@@ -80,8 +85,10 @@ async def record_sale(
         shop.gst_scheme,
         shop.state_code,
         buyer_gstin=data.buyer_gstin,
+        buyer_address=data.buyer_address,
         place_of_supply=data.place_of_supply,
     )
+    buyer_name = data.buyer_name or parties.clean_name(data.customer_name) or None
 
     async def take(key: str | None) -> repository.Taken:
         return await repository.take_for_sale(
@@ -143,6 +150,14 @@ async def record_sale(
             for index, (line, p) in enumerate(zip(data.products, resolved, strict=True))
         ],
         round_to_rupee=shop.round_to_rupee,
+    )
+    check_buyer_details(
+        supply,
+        bill.heads.taxable,
+        buyer_details_threshold(sale_date),
+        buyer_gstin=data.buyer_gstin,
+        buyer_name=buyer_name,
+        buyer_address=data.buyer_address,
     )
     total = bill.total
     settled = settle(
@@ -217,7 +232,7 @@ async def record_sale(
             heads=bill.heads,
             round_off=bill.round_off,
             buyer_gstin=data.buyer_gstin,
-            buyer_name=data.buyer_name,
+            buyer_name=buyer_name,
             buyer_address=data.buyer_address,
             place_of_supply=supply.place_of_supply,
         ),

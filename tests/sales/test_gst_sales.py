@@ -46,12 +46,44 @@ async def test_100_at_18_percent_to_another_state_is_15_25_igst(client, shop):
     await register_for_gst(client, shop)
     pid = await taxed_product(client, shop)
 
-    sold = await sale(client, shop, [{"product_id": pid, "quantity": 1}], place_of_supply="29")
+    sold = await sale(
+        client,
+        shop,
+        [{"product_id": pid, "quantity": 1}],
+        place_of_supply="29",
+        buyer_address="4th Cross, Jayanagar, Bengaluru",
+    )
 
     assert sold.status_code == 201, sold.text
     detail = await _detail(client, shop, exact(sold)["sale_id"])
     assert _heads(detail) == (D("84.75"), D("0.00"), D("0.00"), D("15.25"), D("0.00"))
     assert detail["place_of_supply"] == "29"
+
+
+async def test_another_state_for_an_unregistered_buyer_needs_the_address(client, shop):
+    await register_for_gst(client, shop)
+    pid = await taxed_product(client, shop)
+
+    refused = await sale(client, shop, [{"product_id": pid, "quantity": 1}], place_of_supply="29")
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["loc"] == ["body", "buyer_address"]
+
+
+async def test_a_b2c_invoice_from_50000_names_the_buyer_and_address(client, shop):
+    await register_for_gst(client, shop)
+    pid = await taxed_product(client, shop, price="59000.00")
+    line = [{"product_id": pid, "quantity": 1}]
+
+    anonymous = await sale(client, shop, line, customer_name=None, phone_no=None)
+    named = await sale(client, shop, line, buyer_address="Shop 4, Station Road, Pune")
+
+    # 59,000 at 18% inclusive is a taxable value of 50,000.00: the threshold itself.
+    assert anonymous.status_code == 422, anonymous.text
+    assert anonymous.json()["errors"][0]["loc"] == ["body", "buyer_name"]
+    assert named.status_code == 201, named.text
+    detail = await _detail(client, shop, exact(named)["sale_id"])
+    assert (detail["taxable_value"], detail["buyer_name"]) == (D("50000.00"), "Ramesh")
 
 
 async def test_a_registered_buyer_s_gstin_sets_the_place_of_supply(client, shop):
@@ -78,9 +110,7 @@ async def test_a_registered_buyer_s_gstin_sets_the_place_of_supply(client, shop)
     assert detail["taxable_value"] == D("169.49")
 
 
-async def test_a_mistyped_buyer_gstin_is_a_422_naming_it_and_nothing_is_written(
-    client, shop
-):
+async def test_a_mistyped_buyer_gstin_is_a_422_naming_it_and_nothing_is_written(client, shop):
     await register_for_gst(client, shop)
     pid = await taxed_product(client, shop)
 
@@ -155,7 +185,13 @@ async def test_a_composition_shop_cannot_sell_to_another_state(client, shop):
     await register_for_gst(client, shop, scheme="composition")
     pid = await taxed_product(client, shop)
 
-    refused = await sale(client, shop, [{"product_id": pid, "quantity": 1}], place_of_supply="07")
+    refused = await sale(
+        client,
+        shop,
+        [{"product_id": pid, "quantity": 1}],
+        place_of_supply="07",
+        buyer_address="Karol Bagh, Delhi",
+    )
 
     assert refused.status_code == 422, refused.text
     assert refused.json()["errors"][0]["loc"] == ["body", "place_of_supply"]
@@ -232,7 +268,13 @@ async def test_an_untaxed_bill_sms_has_no_tax_line(client, shop, app):
 async def test_the_sale_list_shows_each_bill_s_document_and_tax(client, shop):
     await register_for_gst(client, shop)
     pid = await taxed_product(client, shop)
-    await sale(client, shop, [{"product_id": pid, "quantity": 1}], place_of_supply="29")
+    await sale(
+        client,
+        shop,
+        [{"product_id": pid, "quantity": 1}],
+        place_of_supply="29",
+        buyer_address="Mysuru",
+    )
 
     (row,) = exact(await client.get("/api/sales/", headers=shop.headers))
 
@@ -271,9 +313,7 @@ async def test_a_return_of_a_tax_invoice_is_a_credit_note_reversing_each_head(cl
     assert _heads(notes[0]) == (D("84.75"), D("7.63"), D("7.63"), D(0), D(0))
     assert notes[0]["amount"] == D("100.01")
     # Both notes together reverse the invoice to the paisa.
-    assert [sum(pair) for pair in zip(*map(_heads, notes), strict=True)] == list(
-        _heads(invoice)
-    )
+    assert [sum(pair) for pair in zip(*map(_heads, notes), strict=True)] == list(_heads(invoice))
     assert sum(n["amount"] for n in notes) == invoice["total_amount"]
     listed = (await _detail(client, shop, sale_id))["credit_notes"]
     assert [n["credit_note_no"] for n in listed] == ["CN2026-27/000001", "CN2026-27/000002"]
