@@ -81,7 +81,14 @@ class SaleCreate(BaseModel):
                     "amount_paid": 20,
                     "payment_mode": "upi",
                     "payment_due_date": "2026-12-15",
-                }
+                },
+                {
+                    "customer_name": "Chandra Traders",
+                    "phone_no": "98450 12345",
+                    "products": [{"product_id": 17, "quantity": 10}],
+                    "buyer_gstin": "29AAFCC9980M1ZR",
+                    "buyer_address": "12 MG Road, Bengaluru",
+                },
             ]
         },
     )
