@@ -34,9 +34,14 @@ LEFT JOIN bill_counters c
 WHERE b.n <> b.top OR b.n <> b.distinct_numbers OR c.last_no IS DISTINCT FROM b.n
 """
 
-# Each bill's total is the sum of its lines, and each line has its `sale` movement.
+# Each bill's total is the sum of its lines plus its round-off, and its taxable value plus
+# every GST head; each line has its `sale` movement.
 _LINES = """
-SELECT count(*) FILTER (WHERE s.total_amount <> coalesce(l.total, -1)) AS total_mismatches,
+SELECT count(*) FILTER (
+           WHERE s.total_amount <> coalesce(l.total, -1) + s.round_off
+              OR s.total_amount <> s.taxable_value + s.cgst + s.sgst + s.igst + s.cess
+                                    + s.round_off
+       ) AS total_mismatches,
        count(*) FILTER (WHERE coalesce(l.lines, 0) <> coalesce(m.movements, 0))
            AS movement_mismatches,
        coalesce(sum(l.lines), 0) AS lines

@@ -9,7 +9,8 @@ on `BENCH_DATABASE_URL`), with the API started by `dukaan serve` with `WORKERS=2
    products, 1 in 4 on credit, a customer phone from a pool of 500 per shop, a unique
    Idempotency-Key) from 32 connections for 20 s after a 5 s warm-up.
 3. Sales, single shop: one shop billed from 8 connections (its bill counter is the contended
-   row).
+   row); then the same for a GST-registered shop whose products carry GST rates (tax
+   invoices, CGST+SGST per line).
 4. Invariants: every product's quantity is the sum of its movements; bills = successful
    responses; bill numbers gapless; totals = lines; one movement per line; udhaar per credit bill.
 5. pgbench (built-in tpcb-like, scale 10, 8 clients, 15 s) in its own database on the same
@@ -352,12 +353,33 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
     figures["sales_single_shop"] = {"shops": 1, **single}
     say(f"  {single['rps']} sales/s, p99 {single['p99_ms']} ms, errors {single['errors']}")
 
+    gst_shop = shops[1 % len(shops)]
+    connection = await asyncpg.connect(db.app_url)
+    try:
+        await seed.register_for_gst(connection, gst_shop.shop_id, rng)
+    finally:
+        await connection.close()
+    say(f"sales, one GST-registered shop (tax invoices), {SINGLE_CONNECTIONS} connections")
+    taxed = await asyncio.to_thread(
+        drive,
+        api,
+        sales_workload([gst_shop], "gst"),
+        connections=SINGLE_CONNECTIONS,
+        seconds=SINGLE_SECONDS,
+        warmup=SINGLE_WARMUP,
+        use_wrk=use_wrk,
+    )
+    figures["sales_gst_shop"] = {"shops": 1, **taxed}
+    say(f"  {taxed['rps']} sales/s, p99 {taxed['p99_ms']} ms, errors {taxed['errors']}")
+
     say("checking invariants")
     figures["invariants"] = await checks.check(
         db.app_url,
         [s.shop_id for s in shops],
-        successes=multi["ok_total"] + single["ok_total"],
-        in_flight=multi["in_flight_at_stop"] + single["in_flight_at_stop"],
+        successes=multi["ok_total"] + single["ok_total"] + taxed["ok_total"],
+        in_flight=multi["in_flight_at_stop"]
+        + single["in_flight_at_stop"]
+        + taxed["in_flight_at_stop"],
     )
     say(f"  ok: {figures['invariants']['ok']}")
 
@@ -487,6 +509,7 @@ def table(f: dict[str, Any]) -> str:
         return f"  {name:<48} {value!s:<28} {target:<12} {mark}"
 
     multi, single = f["sales_multi_shop"], f["sales_single_shop"]
+    taxed = f["sales_gst_shop"]
     inv = f["invariants"]
     met = {t["figure"]: t["met"] for t in f["targets"]}
     lines = [
@@ -525,6 +548,17 @@ def table(f: dict[str, Any]) -> str:
             f"{single['errors']} of {single['requests']}",
             "0",
             single["errors"] == 0,
+        ),
+        row(
+            f"sales/s, 1 GST shop (tax invoices), {taxed['connections']} conns",
+            taxed["rps"],
+        ),
+        row("  latency p50 / p95 / p99 ms", latency(taxed)),
+        row(
+            "  errors (of requests)",
+            f"{taxed['errors']} of {taxed['requests']}",
+            "0",
+            taxed["errors"] == 0,
         ),
         row("pgbench tpcb-like TPS (scale 10, 8 clients)", f["pgbench"]["tps"]),
         row(

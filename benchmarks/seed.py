@@ -153,6 +153,30 @@ async def add_products(
     return sorted(row["product_id"] for row in rows)
 
 
+async def register_for_gst(
+    connection: asyncpg.Connection, shop_id: int, rng: random.Random
+) -> None:
+    """Make the shop a regular GST shop in Maharashtra whose products carry GST: rates 0, 5,
+    18 and 40 percent, one in eight with cess, one in four priced before tax."""
+    await connection.execute(
+        "UPDATE shops SET gst_scheme = 'regular', gstin = '27AAPFU0939F1ZV', state_code = '27' "
+        "WHERE id = $1",
+        shop_id,
+    )
+    await connection.execute(
+        """
+        UPDATE products SET
+            gst_rate = (ARRAY[0, 5, 18, 40])[1 + (id + $2) % 4],
+            cess_rate = CASE WHEN (id + $2) % 8 = 3 THEN 12 ELSE 0 END,
+            price_includes_tax = (id + $2) % 4 <> 1,
+            hsn_code = lpad(((id * 7919) % 9000 + 1000)::text, 4, '0')
+        WHERE shop_id = $1
+        """,
+        shop_id,
+        rng.randrange(4),
+    )
+
+
 # The history shop's bills, built in temporary tables first, then inserted table by table.
 # Ids are reserved from each table's identity sequence so later API inserts never collide.
 _HISTORY = [

@@ -27,6 +27,7 @@ SALE_VOIDED = "sale_voided"
 PURCHASE_VOIDED = "purchase_voided"
 SALE_RETURNED = "sale_returned"
 PRODUCT_PRICE_CHANGED = "product_price_changed"
+PRODUCT_TAX_CHANGED = "product_tax_changed"
 STOCK_ADJUSTED = "stock_adjusted"
 SHOP_SETTINGS_CHANGED = "shop_settings_changed"
 

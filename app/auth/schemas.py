@@ -13,6 +13,8 @@ from pydantic import (
     field_validator,
 )
 
+from app.bills.numbering import invoice_prefix_problem
+from app.core.gstin import GstinIn, StateCodeIn
 from app.core.inputs import JSON_INTEGER, NOT_BLANK
 from app.core.message_templates import Language, TemplateError, TemplateName, check_template
 from app.core.openapi import PHONE
@@ -120,10 +122,67 @@ def _checked_templates(value: MessageTemplates | None) -> MessageTemplates | Non
     return value
 
 
+GstScheme = Literal["unregistered", "regular", "composition"]
+
+
+class TaxProfile(BaseModel):
+    """The shop's GST registration, as its bills print it."""
+
+    gst_scheme: GstScheme = Field(
+        default="unregistered",
+        description="`unregistered`: plain bills; `regular`: tax invoices; `composition`: "
+        "bills of supply",
+    )
+    gstin: str | None = Field(default=None, description="The shop's GSTIN")
+    state_code: str | None = Field(
+        default=None, description="GST state code of the shop (01-38, 97): its place of business"
+    )
+    legal_name: str | None = Field(default=None, description="Legal name printed on invoices")
+    address: str | None = Field(default=None, description="Address printed on invoices")
+    invoice_prefix: str = Field(
+        default="", description="Starts every invoice number: `{prefix}2026-27/000123`"
+    )
+    round_to_rupee: bool = Field(
+        default=False, description="Round bill totals to the rupee on a `round_off` line"
+    )
+
+
+def _invoice_prefix(value: str) -> str:
+    problem = invoice_prefix_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+InvoicePrefix = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=64),
+    AfterValidator(_invoice_prefix),
+]
+
+
+# Printed on invoices: stripped; blank clears the field (stored as null), while `null` leaves
+# it as it is, like every other setting.
+LegalName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    Field(description='At most 200 characters; `""` clears it'),
+]
+Address = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    Field(description='At most 500 characters; `""` clears it'),
+]
+
+
 class ShopUpdate(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"allow_negative_stock": True}, {"language": "hi", "reminder_hour": 9}]
+            "examples": [
+                {"allow_negative_stock": True},
+                {"language": "hi", "reminder_hour": 9},
+                {"gst_scheme": "regular", "gstin": "27AAPFU0939F1ZV", "invoice_prefix": "S/"},
+            ]
         }
     )
 
@@ -148,6 +207,25 @@ class ShopUpdate(BaseModel):
         AfterValidator(_checked_templates),
         Field(description="Replaces the shop's template overrides; `{}` restores the defaults"),
     ] = None
+    gst_scheme: GstScheme | None = Field(
+        default=None,
+        description="`regular` and `composition` need the shop's GSTIN (sent now or stored); "
+        "back to `unregistered` keeps the stored GSTIN",
+    )
+    gstin: GstinIn | None = Field(
+        default=None,
+        description="Checked (pattern, state, check character); its first two digits must be "
+        "`state_code`, which it sets when the shop has none",
+    )
+    state_code: StateCodeIn | None = None
+    legal_name: LegalName | None = None
+    address: Address | None = None
+    invoice_prefix: InvoicePrefix | None = Field(
+        default=None,
+        description="Letters, digits, `-` and `/`, at most 2 characters (an invoice number "
+        'has at most 16); `""` removes it',
+    )
+    round_to_rupee: bool | None = Field(default=None, strict=True)
 
     @field_validator("timezone")
     @classmethod
@@ -157,7 +235,7 @@ class ShopUpdate(BaseModel):
         return value
 
 
-class ShopRead(MessageSettings):
+class ShopRead(TaxProfile, MessageSettings):
     shop_id: int
     shop_name: str
     region: str

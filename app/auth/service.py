@@ -24,12 +24,14 @@ from app.auth.schemas import (
     ShopUpdate,
     StaffCreate,
     StaffMember,
+    TaxProfile,
     TokenOut,
     UserRead,
     UserUpdate,
 )
 from app.config import AuthSettings, ShopDefaults
 from app.core.errors import Conflict, Duplicate, InvalidInput, NotFound, Unauthorized
+from app.core.gstin import STATE_NAMES, state_of
 from app.core.phone import InvalidPhone, to_e164
 from app.core.security import Principal, Role, hash_password, verify_password
 from app.db.session import SESSION_GONE
@@ -52,6 +54,7 @@ def _shop_read(shop: Shop) -> ShopRead:
         timezone=shop.timezone,
         allow_negative_stock=shop.allow_negative_stock,
         **_message_settings(shop),
+        **{name: getattr(shop, name) for name in TaxProfile.model_fields},
     )
 
 
@@ -381,6 +384,8 @@ async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
 async def update_shop(
     session: AsyncSession, shop_id: int, data: ShopUpdate, *, user_id: int | None
 ) -> ShopRead:
+    # The row is locked first, so the tax profile's rules see what the update will change.
+    await repository.lock_shop(session, shop_id)
     shop = await repository.shop(session, shop_id)
     if shop is None:
         raise NotFound("This shop no longer exists")
@@ -388,6 +393,7 @@ async def update_shop(
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if "shop_name" in changes:
         changes["name"] = changes.pop("shop_name")
+    changes |= _tax_profile_changes(shop, changes)
     if changes:
         await repository.update_shop(session, shop_id, changes)
     await session.refresh(shop)
@@ -405,6 +411,35 @@ async def update_shop(
             after=after,
         )
     return updated
+
+
+def _tax_profile_changes(shop: Shop, changes: dict[str, Any]) -> dict[str, Any]:
+    """The tax profile as the patch leaves it, checked as a whole against the stored row:
+    a GSTIN's first two digits are the shop's state (taken from it when the shop has none),
+    and a registered shop (regular or composition) has a GSTIN. Blank texts clear theirs.
+    Returns the columns to write besides `changes`."""
+    extra: dict[str, Any] = {
+        name: None for name in ("legal_name", "address") if changes.get(name) == ""
+    }
+    gstin: str | None = changes.get("gstin", shop.gstin)
+    state: str | None = changes.get("state_code", shop.state_code)
+    if gstin is not None:
+        if state is None:
+            extra["state_code"] = state_of(gstin)
+        elif state != state_of(gstin):
+            raise InvalidInput(
+                f"GSTIN {gstin} is registered in state {state_of(gstin)} "
+                f"({STATE_NAMES.get(state_of(gstin))}), but the shop's state_code is {state} "
+                f"({STATE_NAMES.get(state)}): send the state_code that matches",
+                loc=("body", "gstin"),
+            )
+    scheme = changes.get("gst_scheme", shop.gst_scheme)
+    if scheme != "unregistered" and gstin is None:
+        raise InvalidInput(
+            f"A {scheme} GST shop needs its GSTIN: send gstin with gst_scheme",
+            loc=("body", "gstin"),
+        )
+    return extra
 
 
 async def login(

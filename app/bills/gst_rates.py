@@ -60,6 +60,8 @@ def rate_problem(rate: Decimal, on: dt.date) -> str | None:
     slabs = slabs_on(on)
     if rate in slabs:
         return None
+    if not slabs:
+        return f"{on.isoformat()} is before GST began (1 July 2017)"
     listed = ", ".join(f"{s.normalize():f}" for s in sorted(slabs))
     return f"{rate.normalize():f}% is not a GST rate on {on.isoformat()} (rates then: {listed})"
 

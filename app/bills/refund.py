@@ -26,19 +26,6 @@ def returned_value(
     return share(whole, quantity, already_returned + now) - share(whole, quantity, already_returned)
 
 
-def returned_line(
-    net: Decimal, profit: Decimal, quantity: Decimal, already_returned: Decimal, now: Decimal
-) -> tuple[Decimal, Decimal]:
-    """(value, cost) of `now` units back from a line sold for `net` at `profit` in all.
-
-    The line's cost is `net - profit` (its stored columns); both go back pro rata.
-    """
-    return (
-        returned_value(net, quantity, already_returned, now),
-        returned_value(net - profit, quantity, already_returned, now),
-    )
-
-
 def returned_heads(
     heads: TaxHeads, quantity: Decimal, already_returned: Decimal, now: Decimal
 ) -> TaxHeads:

@@ -1,7 +1,7 @@
 """Summaries that PostgreSQL keeps for the reports: one row per shop and day of sales.
 
-The rows are written by triggers only (migrations `0007_daily_sales` and
-`0013_line_discounts`), in the same statement as the sales and returns they summarise, so
+The rows are written by triggers only (migrations `0007_daily_sales`, `0013_line_discounts`
+and `0016_daily_sales_tax`), in the same statement as the sales and returns they summarise, so
 every writer keeps them exact: the API, raw SQL and the benchmark's bulk seed alike.
 Application code reads them and never writes them.
 """
@@ -40,3 +40,7 @@ class DailySales(TenantModel):
     returned_cost: Mapped[MoneyColumn]
     discount: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
     """The discounts given on the bills (their `discount_total`); returns leave it as it is."""
+    tax: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    """The GST on the bills (cgst + sgst + igst + cess), inside `total_amount`: not income."""
+    returned_tax: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    """The GST their credit notes reversed, inside `returned_amount`."""

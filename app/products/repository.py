@@ -82,7 +82,7 @@ async def remove(session: AsyncSession, shop_id: int, product_id: int) -> None:
 # as a window count.
 _COLUMNS = (
     "id, name, price_purchase, price_sale, quantity, unit, barcode, reorder_level, "
-    "count(*) OVER () AS total"
+    "hsn_code, gst_rate, cess_rate, price_includes_tax, count(*) OVER () AS total"
 )
 _LIST = Sql(
     f"""

@@ -9,6 +9,8 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
+from app.auth import service as auth
+from app.bills.gst_rates import rate_problem
 from app.core.errors import Duplicate, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Page
 from app.core.security import Role
@@ -21,8 +23,9 @@ from app.stock.schemas import StockMovementRead
 
 OWNER_ONLY_FIELDS = ("price_purchase",)
 """What staff may not change on a product: its moving-average cost, which the owner's profit
-figures are computed from. Name, selling price, unit, barcode, reorder level and a counted
-quantity are the counter's to keep right."""
+figures are computed from. Name, selling price, unit, barcode, reorder level, a counted
+quantity and the tax fields (HSN code, rates, whether the price includes tax) are the
+counter's to keep right."""
 
 
 def refuse_owner_only_changes(role: Role, data: ProductUpdate) -> None:
@@ -58,6 +61,10 @@ def to_read(product: Product, quantity: Decimal | None = None) -> ProductRead:
         barcode=product.barcode,
         reorder_level=product.reorder_level,
         low_stock=quantity <= product.reorder_level,
+        hsn_code=product.hsn_code,
+        gst_rate=product.gst_rate,
+        cess_rate=product.cess_rate,
+        price_includes_tax=product.price_includes_tax,
     )
 
 
@@ -83,7 +90,17 @@ async def _check_unique(
         raise Duplicate(f"Another product already has barcode {barcode}", field="barcode")
 
 
+async def _check_gst_rate(session: AsyncSession, shop_id: int, rate: Decimal) -> None:
+    """A product's GST rate is a slab in force on the shop's today (the slabs change by
+    notification: `app.bills.gst_rates`); a 422 naming `gst_rate` lists them."""
+    today = (await auth.shop_settings(session, shop_id)).today()
+    problem = rate_problem(rate, today)
+    if problem is not None:
+        raise InvalidInput(problem, loc=("body", "gst_rate"))
+
+
 async def create(session: AsyncSession, shop_id: int, data: ProductCreate) -> ProductRead:
+    await _check_gst_rate(session, shop_id, data.gst_rate)
     key = name_key(data.product_name)
     await _check_unique(session, shop_id, key=key, name=data.product_name, barcode=data.barcode)
     product = await repository.add(
@@ -98,13 +115,21 @@ async def create(session: AsyncSession, shop_id: int, data: ProductCreate) -> Pr
             unit=data.unit,
             barcode=data.barcode,
             reorder_level=data.reorder_level,
+            hsn_code=data.hsn_code,
+            gst_rate=data.gst_rate,
+            cess_rate=data.cess_rate,
+            price_includes_tax=data.price_includes_tax,
         ),
     )
     quantity = await stock_service.record_opening(session, shop_id, product.id, data.quantity)
     return to_read(product, quantity)
 
 
-_AUDITED_PRICES = ("price_sale", "price_purchase")
+_AUDITED = {
+    audit.PRODUCT_PRICE_CHANGED: ("price_sale", "price_purchase"),
+    # What every tax invoice of the product will charge.
+    audit.PRODUCT_TAX_CHANGED: ("hsn_code", "gst_rate", "cess_rate", "price_includes_tax"),
+}
 
 
 async def update(
@@ -116,7 +141,12 @@ async def update(
     user_id: int | None,
 ) -> ProductRead:
     product = await get_live(session, shop_id, product_id)
-    old_prices = {name: getattr(product, name) for name in _AUDITED_PRICES}
+    if data.gst_rate is not None:
+        await _check_gst_rate(session, shop_id, data.gst_rate)
+    old = {
+        action: {name: getattr(product, name) for name in fields}
+        for action, fields in _AUDITED.items()
+    }
     changes = data.model_dump(exclude_unset=True, exclude={"quantity"})
     values: dict[str, object] = {}
     if "product_name" in changes:
@@ -155,20 +185,21 @@ async def update(
     session.expire_all()
     product = await get_live(session, shop_id, product_id)
     # Compared as stored (NUMERIC(14,2)), so `30` over `30.00` is no change.
-    price_before, price_after = audit.changes(
-        old_prices, {name: getattr(product, name) for name in _AUDITED_PRICES}
-    )
-    if price_after:
-        await audit.record(
-            session,
-            shop_id=shop_id,
-            user_id=user_id,
-            action=audit.PRODUCT_PRICE_CHANGED,
-            entity="product",
-            entity_id=product_id,
-            before=price_before,
-            after=price_after,
+    for action, fields in _AUDITED.items():
+        before, after = audit.changes(
+            old[action], {name: getattr(product, name) for name in fields}
         )
+        if after:
+            await audit.record(
+                session,
+                shop_id=shop_id,
+                user_id=user_id,
+                action=action,
+                entity="product",
+                entity_id=product_id,
+                before=before,
+                after=after,
+            )
     return to_read(product)
 
 
@@ -202,6 +233,10 @@ async def search(
             barcode=row["barcode"],
             reorder_level=row["reorder_level"],
             low_stock=row["quantity"] <= row["reorder_level"],
+            hsn_code=row["hsn_code"],
+            gst_rate=row["gst_rate"],
+            cess_rate=row["cess_rate"],
+            price_includes_tax=row["price_includes_tax"],
         )
         for row in rows
     ], total
@@ -271,9 +306,19 @@ async def for_bill(
 
 
 async def create_for_purchase(
-    session: AsyncSession, shop_id: int, name: str, price_sale: Decimal, price_purchase: Decimal
+    session: AsyncSession,
+    shop_id: int,
+    name: str,
+    price_sale: Decimal,
+    price_purchase: Decimal,
+    *,
+    hsn_code: str | None = None,
+    gst_rate: Decimal = Decimal(0),
+    cess_rate: Decimal = Decimal(0),
+    price_includes_tax: bool = True,
 ) -> Product:
-    """A product first seen on a purchase bill: created with no stock (the purchase adds it)."""
+    """A product first seen on a purchase bill: created with no stock (the purchase adds it),
+    with the purchase line's tax fields (checked by the caller against the bill's date)."""
     return await repository.add(
         session,
         Product(
@@ -285,5 +330,9 @@ async def create_for_purchase(
             quantity=Decimal(0),
             unit="pcs",
             reorder_level=Decimal(0),
+            hsn_code=hsn_code,
+            gst_rate=gst_rate,
+            cess_rate=cess_rate,
+            price_includes_tax=price_includes_tax,
         ),
     )

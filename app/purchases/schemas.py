@@ -1,19 +1,91 @@
 """Request and response models of /api/purchases."""
 
 import datetime as dt
+import re
+from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
+from app.core.gstin import GstinIn
 from app.core.inputs import IsoDate
-from app.core.money import BillTotal, Money, Number
+from app.core.money import BillTotal, Money, Number, Percent
 from app.core.openapi import PHONE
-from app.sales.schemas import MAX_LINES, BillLineRef, LineDiscount, OptionalText, PaymentMode
+from app.sales.schemas import (
+    MAX_LINES,
+    BillLineRef,
+    LineDiscount,
+    OptionalText,
+    PaymentMode,
+    TaxHeadsOut,
+)
+
+HsnCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{4,8}$"),
+    Field(description="HSN code, 4-8 digits (as text)", examples=["1006"]),
+]
+
+_CESS_TEXT = r"0*[0-9]{1,3}(\.[0-9]{1,2})?"
+_CESS = re.compile(_CESS_TEXT)
+
+
+def _cess_text(value: object) -> object:
+    if isinstance(value, bool) or (isinstance(value, str) and not _CESS.fullmatch(value)):
+        raise ValueError("expected a cess rate from 0 to 400 with at most 2 decimal places")
+    return value
+
+
+CessRate = Annotated[
+    Decimal,
+    Field(ge=0, le=400, max_digits=5, decimal_places=2, allow_inf_nan=False),
+    BeforeValidator(_cess_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 400, "multipleOf": 0.01},
+                {"type": "string", "pattern": f"^({_CESS_TEXT})$"},
+            ]
+        },
+        mode="validation",
+    ),
+    WithJsonSchema({"type": "number"}, mode="serialization"),
+]
+"""A cess rate in percent, 0-400 with at most two places."""
+
+
+VendorInvoiceNo = Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)]
 
 
 class PurchaseLineIn(BillLineRef, LineDiscount):
-    price_purchase: Money = Field(description="Unit purchase price")
+    price_purchase: Money = Field(
+        description="Unit purchase price (tax included or not: see price_includes_tax)"
+    )
     price_sale: Money | None = Field(default=None, description="New selling price, if changed")
+    hsn_code: HsnCode | None = Field(
+        default=None, description="Else the product's; stored on a product the purchase creates"
+    )
+    gst_rate: Percent | None = Field(
+        default=None,
+        description="GST rate (percent) on the vendor's bill: a slab in force on the purchase "
+        "date; else the product's",
+    )
+    cess_rate: CessRate | None = Field(
+        default=None, description="Cess (percent); else the product's"
+    )
+    price_includes_tax: bool | None = Field(
+        default=None,
+        strict=True,
+        description="Whether price_purchase includes the GST; else the product's setting, "
+        "else true",
+    )
 
 
 class PurchaseCreate(BaseModel):
@@ -60,6 +132,18 @@ class PurchaseCreate(BaseModel):
         description="Optional check: any number (rounded half-up to paise) that equals the "
         "computed total within 0.01",
     )
+    vendor_gstin: GstinIn | None = Field(
+        default=None,
+        description="The vendor's GSTIN: with a registered shop, the bill carries input tax",
+    )
+    reverse_charge: bool = Field(
+        default=False,
+        strict=True,
+        description="The shop pays the tax itself: the vendor is owed the taxable value only",
+    )
+    invoice_no: VendorInvoiceNo | None = Field(
+        default=None, description="The vendor's bill number (at most 16 characters; blank: none)"
+    )
 
 
 class PurchaseCreated(BaseModel):
@@ -68,23 +152,35 @@ class PurchaseCreated(BaseModel):
     total_amount: Number
 
 
-class PurchaseSummary(BaseModel):
+class PurchaseSummary(TaxHeadsOut):
     purch_id: int
     vendor_id: int
     transaction_date: dt.date
-    total_amount: Number
+    total_amount: Number = Field(
+        description="What the vendor is owed: taxable_value + every head (taxable_value alone "
+        "under reverse charge)"
+    )
     total_quantity: Number
     amount_paid: Number
     status: Literal["completed", "void"]
+    vendor_gstin: str | None
+    reverse_charge: bool
+    invoice_no: str | None = Field(description="The vendor's bill number")
 
 
-class PurchaseLineOut(BaseModel):
+class PurchaseLineOut(TaxHeadsOut):
     product_id: int
     product_name: str
     quantity: Number
     price_purchase: Number
-    line_total: Number = Field(description="quantity x price_purchase - discount")
+    line_total: Number = Field(
+        description="quantity x price_purchase - discount, plus the tax when the price "
+        "excluded it (the taxable value alone under reverse charge)"
+    )
     discount: Number = Field(description="Money off the line (0 when none)")
+    hsn_code: str | None
+    gst_rate: Number = Field(description="GST rate, percent (0 on an untaxed purchase)")
+    cess_rate: Number
 
 
 class VendorBrief(BaseModel):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,16 +11,19 @@ from app.auth import service as auth_service
 from app.bills.dates import bill_date, credit_due_date
 from app.bills.pricing import price_bill, price_line
 from app.bills.settlement import settle
+from app.bills.tax import LineTax, TaxHeads
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.pagination import Page
 from app.core.security import Principal
-from app.models import Product, Purchase
+from app.models import Product, Purchase, PurchaseLine
 from app.notifications import service as notifications
 from app.notifications.templates import BillItem
 from app.parties import service as parties
 from app.parties.sides import VENDORS
 from app.products import service as products
+from app.products.service import BillCatalogue
 from app.purchases import repository
+from app.purchases.input_tax import check_rates, input_tax
 from app.purchases.schemas import (
     PurchaseCreate,
     PurchaseCreated,
@@ -34,6 +38,8 @@ from app.stock import service as stock
 from app.stock.service import StockLine
 from app.udhaar import service as udhaar
 
+ZERO = Decimal("0.00")
+
 
 def purchase_bill_no(purchase_id: int) -> str:
     """How a purchase is named to its vendor: purchases have no bill series of their own."""
@@ -41,10 +47,12 @@ def purchase_bill_no(purchase_id: int) -> str:
 
 
 async def _resolve_or_create(
-    session: AsyncSession, shop_id: int, lines: list[PurchaseLineIn]
+    session: AsyncSession,
+    shop_id: int,
+    lines: list[PurchaseLineIn],
+    catalogue: BillCatalogue[Product],
 ) -> list[Product]:
     """The lines' products; a name the shop does not stock yet becomes a new product."""
-    catalogue = await products.for_bill(session, shop_id, lines)
     resolved = []
     for index, line in enumerate(lines):
         product = catalogue.find(line)
@@ -55,10 +63,37 @@ async def _resolve_or_create(
                 line.product_name or "",
                 price_sale=line.price_sale if line.price_sale is not None else line.price_purchase,
                 price_purchase=line.price_purchase,
+                # The vendor's bill is what the shop knows of the product's tax so far.
+                hsn_code=line.hsn_code,
+                gst_rate=line.gst_rate if line.gst_rate is not None else ZERO,
+                cess_rate=line.cess_rate if line.cess_rate is not None else ZERO,
+                price_includes_tax=line.price_includes_tax is not False,
             )
             catalogue.add(product.id, product.name_key, product)
         resolved.append(product or catalogue.require(line, index))
     return resolved
+
+
+def _line_columns(
+    line: PurchaseLineIn, found: Product | None, tax: LineTax | None
+) -> dict[str, Any]:
+    """A purchase line's HSN code and rates as stored: the line's, else its product's (`found`
+    None for a product the purchase creates); rates 0 on a line without tax."""
+    return {
+        "hsn_code": line.hsn_code if line.hsn_code is not None or found is None else found.hsn_code,
+        "gst_rate": ZERO if tax is None else tax.rate,
+        "cess_rate": ZERO if tax is None else tax.cess_rate,
+    }
+
+
+def _heads(heads: TaxHeads) -> dict[str, Decimal]:
+    return {
+        "taxable_value": heads.taxable,
+        "cgst": heads.cgst,
+        "sgst": heads.sgst,
+        "igst": heads.igst,
+        "cess": heads.cess,
+    }
 
 
 async def record_purchase(
@@ -68,6 +103,13 @@ async def record_purchase(
     shop = await auth_service.shop_settings(session, shop_id)
     purchase_date = bill_date(data.transaction_date, shop.today(), "transaction_date")
     phone = party_phone(data.phone_no, shop.region)
+    check_rates(data.products, purchase_date)
+    taxes = input_tax(shop, data.vendor_gstin, reverse_charge=data.reverse_charge)
+    catalogue = await products.for_bill(session, shop_id, data.products)
+    found = [catalogue.find(line) for line in data.products]
+    line_taxes = [
+        taxes.line_tax(line, product) for line, product in zip(data.products, found, strict=True)
+    ]
     bill = price_bill(
         [
             price_line(
@@ -75,12 +117,13 @@ async def record_purchase(
                 line.price_purchase,
                 discount=line.discount,
                 discount_percent=line.discount_percent,
+                tax=tax,
                 loc=("body", "products", index),
             )
-            for index, line in enumerate(data.products)
+            for index, (line, tax) in enumerate(zip(data.products, line_taxes, strict=True))
         ]
     )
-    total = bill.total
+    total = taxes.owed(bill)
     settled = settle(
         total,
         bill_paid=data.bill_paid,
@@ -95,7 +138,7 @@ async def record_purchase(
         )
     due_date = credit_due_date(settled.on_credit > 0, data.payment_due_date, purchase_date)
 
-    resolved = await _resolve_or_create(session, shop_id, data.products)
+    resolved = await _resolve_or_create(session, shop_id, data.products, catalogue)
     stock.check_room(
         {product.id: product.quantity for product in resolved},
         [
@@ -108,8 +151,9 @@ async def record_purchase(
         session,
         shop_id,
         [
-            # The moving average takes the line's net value: a discount lowers the cost.
-            (p.id, amounts.quantity, amounts.stock_value, line.price_sale)
+            # The moving average takes the line's net value (a discount lowers the cost), tax
+            # included unless the shop claims it back.
+            (p.id, amounts.quantity, taxes.stock_value(amounts), line.price_sale)
             for line, p, amounts in zip(data.products, resolved, bill.lines, strict=True)
         ],
     )
@@ -129,6 +173,10 @@ async def record_purchase(
             "amount_paid": paid,
             "payment_mode": data.payment_mode or ("cash" if paid > 0 else "credit"),
             "created_by": principal.user_id,
+            "vendor_gstin": data.vendor_gstin,
+            "reverse_charge": data.reverse_charge,
+            "invoice_no": data.invoice_no or None,
+            **_heads(bill.heads),
         },
     )
     await repository.add_lines(
@@ -140,10 +188,14 @@ async def record_purchase(
                 "product_id": p.id,
                 "quantity": amounts.quantity,
                 "price_purchase": amounts.rate,
-                "line_total": amounts.net,
+                "line_total": taxes.owed(amounts),
                 "discount": amounts.discount,
+                **_heads(amounts.heads),
+                **_line_columns(line, product, tax),
             }
-            for p, amounts in zip(resolved, bill.lines, strict=True)
+            for line, product, tax, p, amounts in zip(
+                data.products, found, line_taxes, resolved, bill.lines, strict=True
+            )
         ],
     )
     await stock.record_movements(
@@ -175,7 +227,7 @@ async def record_purchase(
             reference=f"purchase:{purchase_id}",
             bill_no=purchase_bill_no(purchase_id),
             items=[
-                BillItem(p.name, amounts.quantity, amounts.net, amounts.discount)
+                BillItem(p.name, amounts.quantity, taxes.owed(amounts), amounts.discount)
                 for p, amounts in zip(resolved, bill.lines, strict=True)
             ],
             total=total,
@@ -194,7 +246,21 @@ def _summary(purchase: Purchase) -> PurchaseSummary:
         total_quantity=purchase.total_quantity,
         amount_paid=purchase.amount_paid,
         status=purchase.status,
+        vendor_gstin=purchase.vendor_gstin,
+        reverse_charge=purchase.reverse_charge,
+        invoice_no=purchase.invoice_no,
+        **_stored_heads(purchase),
     )
+
+
+def _stored_heads(row: Purchase | PurchaseLine) -> dict[str, Decimal]:
+    return {
+        "taxable_value": row.taxable_value,
+        "cgst": row.cgst,
+        "sgst": row.sgst,
+        "igst": row.igst,
+        "cess": row.cess,
+    }
 
 
 async def get_purchase(
@@ -223,6 +289,10 @@ async def purchase_detail(session: AsyncSession, shop_id: int, purchase_id: int)
                 price_purchase=line.price_purchase,
                 line_total=line.line_total,
                 discount=line.discount,
+                hsn_code=line.hsn_code,
+                gst_rate=line.gst_rate,
+                cess_rate=line.cess_rate,
+                **_stored_heads(line),
             )
             for line, name in lines
         ],

@@ -1,5 +1,9 @@
 """Profit-and-loss queries over sales and their returns. Read-only; no business rules.
 
+Profit is on the taxable value, never on the GST collected: a bill's stored profit is already
+tax-free, a return gives back its taxable value less its cost, and the per-period figures take
+the day's tax (`daily_sales.tax - returned_tax`) out of the sales before the cost.
+
 Every figure is summed by PostgreSQL in NUMERIC, so no money passes through Python
 arithmetic here. Per-sale records read the bills; per-period figures read the `daily_sales`
 summary that the database's triggers keep (migration 0007_daily_sales). Every query filters
@@ -54,6 +58,7 @@ class PeriodRow:
     profit: Decimal
     bills: int
     discount: Decimal
+    tax: Decimal
 
 
 def _live_sales(shop_id: int) -> list[ColumnElement[bool]]:
@@ -61,9 +66,10 @@ def _live_sales(shop_id: int) -> list[ColumnElement[bool]]:
 
 
 def _returned_profit(shop_id: int, sale_id: ColumnExpressionArgument[int]) -> ScalarSelect[Any]:
-    """Correlated subquery: the profit given back by the returns of the sale `sale_id`."""
+    """Correlated subquery: the profit given back by the returns of the sale `sale_id`: the
+    taxable value returned less its cost (a credit note's reversed GST was never profit)."""
     return (
-        select(func.coalesce(func.sum(SaleReturn.amount - SaleReturn.cost), _ZERO))
+        select(func.coalesce(func.sum(SaleReturn.taxable_value - SaleReturn.cost), _ZERO))
         .where(SaleReturn.shop_id == shop_id, SaleReturn.sale_id == sale_id)
         .scalar_subquery()
     )
@@ -127,8 +133,8 @@ async def figures_by_period(
     date_from: dt.date | None,
     date_to: dt.date | None,
 ) -> list[PeriodRow]:
-    """Sales, cost, profit, bill count and discount given per period, then a grand-total
-    row, in one query.
+    """Sales, cost, profit, bill count, discount given and GST per period, then a
+    grand-total row, in one query. Profit is sales less their GST less the cost.
 
     Read from `daily_sales`, which triggers keep equal to the bills and their returns (a
     return in its bill's day, voids left out): two years of a busy shop are some hundreds of
@@ -140,6 +146,7 @@ async def figures_by_period(
     period = func.to_char(DailySales.day, literal_column(_PERIOD_FORMATS[unit]))
     net_sales = func.coalesce(func.sum(DailySales.total_amount - DailySales.returned_amount), _ZERO)
     net_cost = func.coalesce(func.sum(DailySales.total_cost - DailySales.returned_cost), _ZERO)
+    net_tax = func.coalesce(func.sum(DailySales.tax - DailySales.returned_tax), _ZERO)
     bills = func.coalesce(func.sum(DailySales.bills), 0)
     discount = func.coalesce(func.sum(DailySales.discount), _ZERO)
     conditions = [DailySales.shop_id == shop_id]
@@ -153,9 +160,10 @@ async def figures_by_period(
                 period.label("period"),
                 net_sales.label("sales"),
                 net_cost.label("cost"),
-                (net_sales - net_cost).label("profit"),
+                (net_sales - net_tax - net_cost).label("profit"),
                 bills.label("bills"),
                 discount.label("discount"),
+                net_tax.label("tax"),
             )
             .where(*conditions)
             .group_by(func.rollup(period))
@@ -171,6 +179,7 @@ async def figures_by_period(
             profit=row.profit,
             bills=int(row.bills),
             discount=row.discount,
+            tax=row.tax,
         )
         for row in rows
     ]

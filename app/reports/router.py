@@ -1,18 +1,21 @@
-"""HTTP endpoints of /api/profit-loss (the existing clients' paths) and /api/reports.
+"""HTTP endpoints of /api/profit-loss (the existing clients' paths) and /api/reports (profit
+and loss, the GST summary, GSTR-1).
 
 Two URL families, one module: `router` bundles both so `app.main` includes a single router.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
 from app.auth.dependencies import OwnerDep, ShopSessionDep
 from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
-from app.reports import service
+from app.reports import gstr1_csv, service
+from app.reports.gst_schemas import PERIOD_PATTERN, Gstr1, Gstr1Format, GstSummary
 from app.reports.schemas import IsoDate, ProfitLossRecord, ProfitLossReport, ReportGroup
 
 profit_loss = APIRouter(
@@ -87,6 +90,71 @@ async def profit_loss_report(
         session, principal.shop_id, group=group, date_from=date_from, date_to=date_to
     )
     return respond(report)
+
+
+@reports.get("/gst-summary", response_model=GstSummary, responses=error_responses(*AUTHED, 403))
+async def gst_summary(
+    session: ShopSessionDep,
+    principal: OwnerDep,
+    date_from: Annotated[
+        IsoDate | None, Query(alias="from", description="First day, YYYY-MM-DD (inclusive)")
+    ] = None,
+    date_to: Annotated[
+        IsoDate | None, Query(alias="to", description="Last day, YYYY-MM-DD (inclusive)")
+    ] = None,
+) -> DecimalJSONResponse:
+    """Output tax, input tax and the net payable per head over a date range (owner only).
+
+    Output: non-void tax invoices by their date, less the credit notes dated in the range.
+    Input: non-void purchases by their date. Reverse-charge purchases are listed apart: their
+    tax is both payable and claimable. `from` after `to` is a 422.
+    """
+    summary = await service.gst_summary(
+        session, principal.shop_id, date_from=date_from, date_to=date_to
+    )
+    return respond(summary)
+
+
+_ZIP: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "GSTR-1 as GSTN's JSON, or with `format=csv` a ZIP of the offline "
+        "tool's CSV sheets",
+    }
+}
+
+
+@reports.get("/gstr1", response_model=Gstr1, responses=_ZIP | error_responses(*AUTHED, 403, 409))
+async def gstr1(
+    session: ShopSessionDep,
+    principal: OwnerDep,
+    period: Annotated[
+        str | None,
+        Query(
+            pattern=PERIOD_PATTERN,
+            description="The month, YYYY-MM (default: the month before the shop's today)",
+            examples=["2026-11"],
+        ),
+    ] = None,
+    output: Annotated[
+        Gstr1Format,
+        Query(alias="format", description="`json` (GSTN's upload) or `csv` (ZIP of sheets)"),
+    ] = "json",
+) -> Response:
+    """GSTR-1 of a month for a regular GST shop (owner only); 409 for any other shop.
+
+    Sections `b2b`, `b2cl`, `b2cs`, `cdnr`, `cdnur`, `hsn` (`hsn_b2b`, `hsn_b2c`) and
+    `doc_issue`, with GSTN's keys; docs/api.md says which document goes where.
+    """
+    report, names = await service.gstr1_report(session, principal.shop_id, period)
+    if output == "json":
+        return respond(report)
+    filename = f"GSTR1_{report['gstin']}_{report['fp']}.zip"
+    return Response(
+        gstr1_csv.zipped(report, names),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 router = APIRouter()

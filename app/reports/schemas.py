@@ -58,10 +58,14 @@ class PeriodFigures(BaseModel):
     period: str = Field(description="`YYYY-MM-DD` when grouped by day, `YYYY-MM` by month")
     sales: Number = Field(description="Bill totals minus the amounts of their returns")
     cost: Number = Field(description="Cost of goods sold minus the cost of goods returned")
-    profit: Number = Field(description="sales - cost (negative for a loss)")
+    profit: Number = Field(description="sales - tax - cost (negative for a loss)")
     bills: int
     discount: Number = Field(
         description="Money taken off the period's bills by line discounts (sales are net of it)"
+    )
+    tax: Number = Field(
+        description="GST inside `sales` (the bills' heads minus those their credit notes "
+        "reversed): collected for the government, not profit; 0 for untaxed bills"
     )
 
 
@@ -71,6 +75,7 @@ class ReportTotals(BaseModel):
     profit: Number
     bills: int
     discount: Number
+    tax: Number
 
 
 class ProfitLossReport(BaseModel):
@@ -97,6 +102,7 @@ class ProfitLossReport(BaseModel):
                             "profit": 250.5,
                             "bills": 31,
                             "discount": 12.5,
+                            "tax": 0,
                         },
                         {
                             "period": "2026-11",
@@ -105,6 +111,7 @@ class ProfitLossReport(BaseModel):
                             "profit": 8,
                             "bills": 1,
                             "discount": 0,
+                            "tax": 0,
                         },
                     ],
                     "totals": {
@@ -113,6 +120,7 @@ class ProfitLossReport(BaseModel):
                         "profit": 258.5,
                         "bills": 32,
                         "discount": 12.5,
+                        "tax": 0,
                     },
                 }
             ]

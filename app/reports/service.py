@@ -1,20 +1,27 @@
-"""Profit-and-loss rules: which sales count, how a net profit becomes a record, report ranges.
+"""Report rules: profit and loss (which sales count, how a net profit becomes a record, report
+ranges) and the GST reports (the tax summary; GSTR-1, for regular shops only).
 
-A sale's net profit is its stored profit (net line totals, after discounts, minus the cost
-at the time of sale: rule 7 of docs/architecture.md) minus, for each of its returns,
-(amount - cost). Void sales have no profit and no loss: they are left out everywhere, and
-asking for one is a 404 as if it did not exist. Reads only; this module never writes.
+A sale's net profit is its stored profit (its taxable value, after discounts, minus the cost
+at the time of sale: rule 7 of docs/architecture.md; GST is never profit) minus, for each of
+its returns, (taxable value - cost). Void sales have no profit and no loss: they are left out
+everywhere, and asking for one is a 404 as if it did not exist. Reads only; this module never
+writes.
 """
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import NotFound
+from app.auth import service as auth_service
+from app.core.errors import Conflict, NotFound
 from app.core.inputs import check_date_range
 from app.core.pagination import Page
-from app.reports import repository
+from app.reports import gst_repository, gstr1, repository
+from app.reports.gst_repository import Counted
+from app.reports.gst_schemas import CountedTax, GstSummary, Heads, OutputTax, TaxFigures
+from app.reports.gstr1 import Amounts
 from app.reports.repository import PeriodRow
 from app.reports.schemas import (
     PeriodFigures,
@@ -61,6 +68,7 @@ def _period(row: PeriodRow) -> PeriodFigures:
         profit=row.profit,
         bills=row.bills,
         discount=row.discount,
+        tax=row.tax,
     )
 
 
@@ -90,5 +98,94 @@ async def profit_loss_report(
             profit=grand.profit,
             bills=grand.bills,
             discount=grand.discount,
+            tax=grand.tax,
         ),
     )
+
+
+class NotARegularShop(Conflict):
+    code = "not_regular_gst"
+
+
+def _heads(amounts: Amounts) -> Heads:
+    return Heads(
+        cgst=amounts.cgst,
+        sgst=amounts.sgst,
+        igst=amounts.igst,
+        cess=amounts.cess,
+        tax=amounts.cgst + amounts.sgst + amounts.igst + amounts.cess,
+    )
+
+
+def _figures(amounts: Amounts) -> TaxFigures:
+    return TaxFigures(taxable_value=amounts.taxable, **_heads(amounts).model_dump())
+
+
+def _counted(part: Counted) -> CountedTax:
+    return CountedTax(count=part.count, **_figures(part.amounts).model_dump())
+
+
+async def gst_summary(
+    session: AsyncSession, shop_id: int, *, date_from: dt.date | None, date_to: dt.date | None
+) -> GstSummary:
+    """Output tax (tax invoices by date, less their credit notes by date), input tax
+    (purchases by date) and the net per head. Reverse-charge tax is listed apart: the shop
+    owes it and may claim it back, so it does not change the net."""
+    check_date_range(date_from, date_to)
+    parts = await gst_repository.summary(session, shop_id, date_from=date_from, date_to=date_to)
+    invoices, notes = parts["invoices"].amounts, parts["credit_notes"].amounts
+    output = invoices + -notes
+    net = output + -parts["input"].amounts
+    return GstSummary(
+        date_from=date_from,
+        date_to=date_to,
+        output=OutputTax(
+            invoices=_counted(parts["invoices"]),
+            credit_notes=_counted(parts["credit_notes"]),
+            net=_figures(output),
+        ),
+        input=_counted(parts["input"]),
+        reverse_charge=_counted(parts["reverse_charge"]),
+        net_payable=_heads(net),
+    )
+
+
+def _month_of(period: str | None, today: dt.date) -> dt.date:
+    """The first day of `period` (`YYYY-MM`, already checked by the router), or of the month
+    before `today`'s: the one a monthly filer files next."""
+    if period is not None:
+        year, month = period.split("-")
+        return dt.date(int(year), int(month), 1)
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def _next_month(first_day: dt.date) -> dt.date:
+    return (first_day + dt.timedelta(days=31)).replace(day=1)
+
+
+async def gstr1_report(
+    session: AsyncSession, shop_id: int, period: str | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The month's GSTR-1 as GSTN's JSON, and the buyers' names by GSTIN (for the CSV).
+
+    Only a regular shop files GSTR-1 (a composition shop files CMP-08 and GSTR-4; an
+    unregistered shop files nothing): any other is a 409 that says so.
+    """
+    shop = await auth_service.shop_settings(session, shop_id)
+    if shop.gst_scheme != "regular" or shop.gstin is None or shop.state_code is None:
+        raise NotARegularShop(
+            "GSTR-1 is filed by regular GST shops; this shop's GST scheme is "
+            f"'{shop.gst_scheme}' (set gst_scheme 'regular' and the GSTIN in the shop settings)"
+        )
+    first_day = _month_of(period, shop.today())
+    rows = await gst_repository.month_rows(session, shop_id, first_day, _next_month(first_day))
+    month = gstr1.Month(
+        gstin=shop.gstin,
+        state_code=shop.state_code,
+        first_day=first_day,
+        invoices=rows.invoices,
+        invoice_lines=rows.invoice_lines,
+        notes=rows.notes,
+        note_lines=rows.note_lines,
+    )
+    return gstr1.build(month), gstr1.buyer_names(month)

@@ -19,6 +19,7 @@ import asyncpg
 from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.bills.numbering import invoice_no
 from app.bills.tax import TaxHeads
 from app.core.pagination import Page
 from app.db.paging import fetch_page
@@ -576,5 +577,4 @@ async def next_credit_note_no(session: AsyncSession, shop_id: int, fiscal_year: 
         _NEXT_NUMBER.text,
         _NEXT_NUMBER.args(shop_id=shop_id, kind="credit", fiscal_year=fiscal_year),
     )
-    last_no = result.scalar_one()
-    return f"{CREDIT_NOTE_PREFIX}{fiscal_year}/{last_no:06d}"
+    return invoice_no(CREDIT_NOTE_PREFIX, fiscal_year, result.scalar_one())

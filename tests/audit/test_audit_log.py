@@ -161,6 +161,7 @@ async def test_a_return_taken_by_staff_is_one_row_with_exact_money(client, shop,
             "before": None,
             "after": {
                 "return_id": returned.json()["return_id"],
+                "credit_note_no": None,  # a plain bill's return issues no credit note
                 "amount": Decimal("66.70"),
                 "udhaar_reduced": Decimal("0.00"),
                 "refund_amount": Decimal("66.70"),
@@ -195,6 +196,24 @@ async def test_a_price_change_shows_only_the_prices_that_changed(client, shop):
             "request_id": "price-1",
         }
     ]
+
+
+async def test_a_gst_rate_change_is_a_tax_change_row_of_its_own(client, shop):
+    product = await create_product(client, shop, price_sale="12.00")
+
+    changed = await client.put(
+        f"/api/products/{product['product_id']}",
+        json={"gst_rate": "18", "hsn_code": "3401", "price_sale": "12.00"},
+        headers=shop.headers,
+    )
+
+    assert changed.status_code == 200, changed.text
+    (row,) = await audit_rows(client, shop)
+    assert (row["action"], row["before"], row["after"]) == (
+        "product_tax_changed",
+        {"hsn_code": None, "gst_rate": Decimal("0.00")},
+        {"hsn_code": "3401", "gst_rate": Decimal("18.00")},
+    )
 
 
 async def test_a_cost_change_is_a_price_change_row(client, shop):

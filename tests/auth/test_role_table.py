@@ -7,7 +7,8 @@ valid request (`tests.operations`), first by staff, then by the owner, then by a
 login, so a 403 is the role rule and not a bad body or a missing object.
 
 Outcomes: "ok" is allowed (2xx; a 409 only where the other role's call used the object up:
-a draft is confirmed once); "403" is refused for the role; "401" is not authenticated.
+a draft is confirmed once); "403" is refused for the role; "401" is not authenticated;
+"409" is refused for the shop as it is (GSTR-1 of a shop not registered for GST).
 "public" operations take no bearer token (login, registration, refresh, health, provider
 callbacks) and are not sent here; the test checks that the schema agrees they are public.
 """
@@ -20,7 +21,7 @@ from tests.conftest import make_settings
 from tests.fakes.gemini import FakeGemini
 from tests.operations import Caller, Operation, add_login, build, make_objects, operations
 
-Outcome = Literal["ok", "403", "401"]
+Outcome = Literal["ok", "403", "401", "409"]
 Row = tuple[Outcome, Outcome, Outcome] | Literal["public"]
 
 OK: Row = ("ok", "ok", "401")
@@ -28,6 +29,9 @@ OK: Row = ("ok", "ok", "401")
 OWNER: Row = ("ok", "403", "401")
 """The owner's alone: costs, profit, voids, deletes, settings, staff, the audit log."""
 PUBLIC: Row = "public"
+GST_REGULAR: Row = ("409", "403", "401")
+"""The owner's, and only for a regular GST shop: the table's shop is unregistered, so the
+owner gets the 409 that says so (tests/reports/test_gstr1.py has the 200s)."""
 
 TABLE: dict[Operation, Row] = {
     ("get", "/api/health"): PUBLIC,
@@ -86,6 +90,8 @@ TABLE: dict[Operation, Row] = {
     ("get", "/api/profit-loss/by-date/{date}"): OWNER,
     ("get", "/api/profit-loss/{sales_id}"): OWNER,
     ("get", "/api/reports/profit-loss"): OWNER,
+    ("get", "/api/reports/gst-summary"): OWNER,
+    ("get", "/api/reports/gstr1"): GST_REGULAR,
     # udhaar both ways: staff record payments, settle and remind
     ("get", "/api/udhaar/summary"): OK,
     ("get", "/api/udhaar/notifications/"): OK,

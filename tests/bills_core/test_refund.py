@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.bills.pricing import price_line
-from app.bills.refund import returned_line, returned_value
+from app.bills.refund import returned_value
 
 D = Decimal
 
@@ -24,9 +24,8 @@ def test_the_last_unit_takes_the_rounding_remainder():
     assert sum(refunds) == D("29.00")
 
 
-def test_cost_goes_back_pro_rata_too():
-    value, cost = returned_line(D("29.00"), D("5.00"), D(3), D(0), D(3))
-    assert (value, cost) == (D("29.00"), D("24.00"))
+def test_a_whole_line_returned_in_one_go_gives_back_its_whole_value():
+    assert returned_value(D("24.00"), D(3), D(0), D(3)) == D("24.00")
 
 
 @st.composite

@@ -48,6 +48,10 @@ async def test_a_new_product_is_returned_with_all_fields(client, shop):
         "barcode": "8904043901015",
         "reorder_level": 10,
         "low_stock": False,
+        "hsn_code": None,
+        "gst_rate": 0,
+        "cess_rate": 0,
+        "price_includes_tax": True,
     }
     fetched = await client.get(f"/api/products/{body['product_id']}", headers=shop.headers)
     assert exact(fetched) == body

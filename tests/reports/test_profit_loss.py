@@ -80,6 +80,7 @@ async def test_a_sale_above_cost_is_a_profit_in_every_view(client, shop):
                 "profit": Decimal("8.00"),
                 "bills": 1,
                 "discount": Decimal("0.00"),
+                "tax": Decimal("0.00"),
             }
         ],
         "totals": {
@@ -88,6 +89,7 @@ async def test_a_sale_above_cost_is_a_profit_in_every_view(client, shop):
             "profit": Decimal("8.00"),
             "bills": 1,
             "discount": Decimal("0.00"),
+            "tax": Decimal("0.00"),
         },
     }
 
@@ -116,6 +118,7 @@ async def test_a_sale_below_cost_is_a_loss_with_a_positive_amount(client, shop):
         "profit": Decimal("-3.00"),
         "bills": 1,
         "discount": Decimal("0.00"),
+        "tax": Decimal("0.00"),
     }
 
 
@@ -151,6 +154,7 @@ async def test_a_voided_sale_drops_out_of_profit_and_loss_and_the_report(client,
             "profit": Decimal("4.00"),
             "bills": 1,
             "discount": Decimal("0.00"),
+            "tax": Decimal("0.00"),
         }
     ]
 
@@ -180,6 +184,7 @@ async def test_a_partial_return_takes_back_its_margin_per_unit(client, shop):
             "profit": Decimal("4.00"),
             "bills": 1,
             "discount": Decimal("0.00"),
+            "tax": Decimal("0.00"),
         }
     ]
 
@@ -201,6 +206,7 @@ async def test_two_returns_of_one_sale_count_the_bill_once(client, shop):
         "profit": Decimal("4.00"),
         "bills": 1,
         "discount": Decimal("0.00"),
+        "tax": Decimal("0.00"),
     }
 
 
@@ -301,6 +307,7 @@ async def test_the_report_groups_by_day_or_by_month(client, shop):
             "profit": Decimal("12.00"),
             "bills": 4,
             "discount": Decimal("0.00"),
+            "tax": Decimal("0.00"),
         }
     )
 
@@ -329,7 +336,8 @@ async def test_an_empty_range_reports_zero_totals(client, shop):
     assert empty.status_code == 200
     assert exact(empty)["periods"] == []
     assert (
-        '"totals":{"sales":0.00,"cost":0.00,"profit":0.00,"bills":0,"discount":0.00}' in empty.text
+        '"totals":{"sales":0.00,"cost":0.00,"profit":0.00,"bills":0,"discount":0.00,'
+        '"tax":0.00}' in empty.text
     )
 
 
@@ -366,6 +374,7 @@ async def test_paise_add_up_exactly(client, shop):
         "profit": Decimal("0.15"),
         "bills": 2,
         "discount": Decimal("0.00"),
+        "tax": Decimal("0.00"),
     }
 
 

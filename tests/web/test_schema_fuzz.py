@@ -135,8 +135,12 @@ def _wfc_document() -> dict[str, Any]:
 _SEMANTIC_422 = {
     # `current_password` must be the caller's password.
     "POST /api/auth/password",
-    # A known time zone; message templates with text and only known `{placeholders}`.
+    # A known time zone; message templates with text and only known `{placeholders}`; a
+    # GSTIN of the shop's state, and one for a registered GST scheme.
     "PATCH /api/auth/shop",
+    # A product's GST rate is one of the slabs in force on the shop's today (they change by date).
+    "POST /api/products/",
+    "PUT /api/products/{product_id}",
     # Lines name products the shop has; `total_amount` equals the computed total; paid <= total;
     # the bill is not dated in the future, and not due before it is dated.
     "POST /api/sales/",
@@ -153,6 +157,7 @@ _SEMANTIC_422 = {
     "GET /api/customers/{party_id}/statement",
     "GET /api/vendors/{party_id}/statement",
     "GET /api/reports/profit-loss",
+    "GET /api/reports/gst-summary",
     "GET /api/audit/",
     # Pay at most what is owed, on an entry that is still open.
     "POST /api/udhaar/sales/{udhar_id}/payments",
