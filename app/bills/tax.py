@@ -37,7 +37,7 @@ class LineTax:
 class TaxHeads:
     """A line's (or a bill's) taxable value and tax per head."""
 
-    taxable: Decimal
+    taxable: Decimal = ZERO
     cgst: Decimal = ZERO
     sgst: Decimal = ZERO
     igst: Decimal = ZERO
@@ -51,6 +51,13 @@ class TaxHeads:
     def total(self) -> Decimal:
         """What the line charges: taxable value plus every head."""
         return self.taxable + self.tax
+
+    @property
+    def zero(self) -> bool:
+        return not any((self.taxable, self.cgst, self.sgst, self.igst, self.cess))
+
+    def __neg__(self) -> "TaxHeads":
+        return TaxHeads(-self.taxable, -self.cgst, -self.sgst, -self.igst, -self.cess)
 
     def __add__(self, other: "TaxHeads") -> "TaxHeads":
         return TaxHeads(

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.reports.gstr1 import Amounts, Invoice, Line, Note
+from app.bills.tax import TaxHeads
+from app.reports.gstr1 import Invoice, Line, Note
 
 _RANGE = """
   AND (CAST(:date_from AS date) IS NULL OR {day} >= CAST(:date_from AS date))
@@ -53,7 +54,7 @@ GROUP BY rc.flag
 @dataclass(frozen=True, slots=True)
 class Counted:
     count: int
-    amounts: Amounts
+    amounts: TaxHeads
 
 
 async def summary(
@@ -65,7 +66,7 @@ async def summary(
     )
     return {
         row.part: Counted(
-            int(row.documents), Amounts(row.taxable_value, row.cgst, row.sgst, row.igst, row.cess)
+            int(row.documents), TaxHeads(row.taxable_value, row.cgst, row.sgst, row.igst, row.cess)
         )
         for row in rows
     }
@@ -148,7 +149,7 @@ def _line(row: Any) -> Line:
         rate=row.gst_rate,
         hsn_code=row.hsn_code,
         quantity=row.quantity,
-        amounts=Amounts(row.taxable_value, row.cgst, row.sgst, row.igst, row.cess),
+        amounts=TaxHeads(row.taxable_value, row.cgst, row.sgst, row.igst, row.cess),
         unit=row.unit,
         product_name=row.name,
     )

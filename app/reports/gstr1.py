@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from app.bills.gst_rates import b2cl_threshold
+from app.bills.tax import TaxHeads
 
 ZERO = Decimal("0.00")
 DESCRIPTION_MAX = 30
@@ -60,33 +61,6 @@ Kind = Literal["b2b", "b2cl", "b2cs"]
 
 
 @dataclass(frozen=True, slots=True)
-class Amounts:
-    """A taxable value and its four heads."""
-
-    taxable: Decimal = ZERO
-    cgst: Decimal = ZERO
-    sgst: Decimal = ZERO
-    igst: Decimal = ZERO
-    cess: Decimal = ZERO
-
-    def __add__(self, other: "Amounts") -> "Amounts":
-        return Amounts(
-            self.taxable + other.taxable,
-            self.cgst + other.cgst,
-            self.sgst + other.sgst,
-            self.igst + other.igst,
-            self.cess + other.cess,
-        )
-
-    def __neg__(self) -> "Amounts":
-        return Amounts(-self.taxable, -self.cgst, -self.sgst, -self.igst, -self.cess)
-
-    @property
-    def zero(self) -> bool:
-        return not any((self.taxable, self.cgst, self.sgst, self.igst, self.cess))
-
-
-@dataclass(frozen=True, slots=True)
 class Line:
     """A line of an invoice or credit note (`document_id` is the sale's or the return's id)."""
 
@@ -94,7 +68,7 @@ class Line:
     rate: Decimal
     hsn_code: str | None
     quantity: Decimal
-    amounts: Amounts
+    amounts: TaxHeads
     unit: str
     product_name: str
 
@@ -158,7 +132,7 @@ def kind_of(invoice: Invoice, state_code: str) -> Kind:
     return "b2cs"
 
 
-def item_detail(rate: Decimal, amounts: Amounts, *, inter: bool) -> dict[str, Decimal]:
+def item_detail(rate: Decimal, amounts: TaxHeads, *, inter: bool) -> dict[str, Decimal]:
     detail = {"rt": rate, "txval": amounts.taxable}
     if inter:
         detail["iamt"] = amounts.igst
@@ -167,8 +141,8 @@ def item_detail(rate: Decimal, amounts: Amounts, *, inter: bool) -> dict[str, De
     return detail | {"csamt": amounts.cess}
 
 
-def _by_rate(lines: Iterable[Line]) -> dict[Decimal, Amounts]:
-    rates: dict[Decimal, Amounts] = defaultdict(Amounts)
+def _by_rate(lines: Iterable[Line]) -> dict[Decimal, TaxHeads]:
+    rates: dict[Decimal, TaxHeads] = defaultdict(TaxHeads)
     for line in lines:
         rates[line.rate] += line.amounts
     return dict(sorted(rates.items()))
@@ -192,7 +166,7 @@ def _grouped(lines: Iterable[Line]) -> dict[int, list[Line]]:
 @dataclass(slots=True)
 class _HsnRow:
     quantity: Decimal
-    amounts: Amounts
+    amounts: TaxHeads
     names: set[str]
 
 
@@ -208,7 +182,7 @@ class _Hsn:
             service = code.startswith("99")  # services: no quantity (GSTN's rule)
             uqc = "NA" if service else UQC.get(line.unit, "OTH")
             row = self.rows.setdefault(
-                (section, code, line.rate, uqc), _HsnRow(Decimal("0.000"), Amounts(), set())
+                (section, code, line.rate, uqc), _HsnRow(Decimal("0.000"), TaxHeads(), set())
             )
             row.quantity += 0 if service else sign * line.quantity
             row.amounts += line.amounts if sign > 0 else -line.amounts
@@ -312,7 +286,7 @@ def build(month: Month) -> dict[str, Any]:
     note_lines = _grouped(month.note_lines)
     b2b: dict[str, list[dict[str, Any]]] = defaultdict(list)
     b2cl: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    b2cs: dict[tuple[str, str, Decimal], Amounts] = defaultdict(Amounts)
+    b2cs: dict[tuple[str, str, Decimal], TaxHeads] = defaultdict(TaxHeads)
     cdnr: dict[str, list[dict[str, Any]]] = defaultdict(list)
     cdnur: list[dict[str, Any]] = []
     hsn = _Hsn()

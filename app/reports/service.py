@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
+from app.bills.tax import TaxHeads
 from app.core.errors import Conflict, NotFound
 from app.core.inputs import check_date_range
 from app.core.pagination import Page
 from app.reports import gst_repository, gstr1, repository
 from app.reports.gst_repository import Counted
 from app.reports.gst_schemas import CountedTax, GstSummary, Heads, OutputTax, TaxFigures
-from app.reports.gstr1 import Amounts
 from app.reports.repository import PeriodRow
 from app.reports.schemas import (
     PeriodFigures,
@@ -107,7 +107,7 @@ class NotARegularShop(Conflict):
     code = "not_regular_gst"
 
 
-def _heads(amounts: Amounts) -> Heads:
+def _heads(amounts: TaxHeads) -> Heads:
     return Heads(
         cgst=amounts.cgst,
         sgst=amounts.sgst,
@@ -117,7 +117,7 @@ def _heads(amounts: Amounts) -> Heads:
     )
 
 
-def _figures(amounts: Amounts) -> TaxFigures:
+def _figures(amounts: TaxHeads) -> TaxFigures:
     return TaxFigures(taxable_value=amounts.taxable, **_heads(amounts).model_dump())
 
 

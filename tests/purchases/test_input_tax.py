@@ -8,24 +8,17 @@ import pytest
 
 from tests.bills import bill_total_mismatches, counts, exact, purchase
 from tests.conftest import ShopSession, unique_phone
+from tests.gst import register_for_gst
 
 D = Decimal
-SHOP_GSTIN = "27AAPFU0939F1ZV"  # Maharashtra
 VENDOR_SAME_STATE = "27AABCU9603R1ZN"  # Maharashtra
 VENDOR_OTHER_STATE = "29AAFCC9980M1ZR"  # Karnataka
 HEADS = ("taxable_value", "cgst", "sgst", "igst", "cess")
 
 
-async def _register_for_gst(client, shop: ShopSession, scheme: str = "regular") -> None:
-    response = await client.patch(
-        "/api/auth/shop", json={"gst_scheme": scheme, "gstin": SHOP_GSTIN}, headers=shop.headers
-    )
-    assert response.status_code == 200, response.text
-
-
 @pytest.fixture
 async def regular(client, shop: ShopSession) -> ShopSession:
-    await _register_for_gst(client, shop)
+    await register_for_gst(client, shop)
     return shop
 
 
@@ -332,7 +325,7 @@ async def test_a_regular_shop_values_its_stock_before_the_tax_it_claims_back(cli
 
 
 async def test_a_composition_shop_values_its_stock_with_the_tax_it_cannot_claim(client, shop):
-    await _register_for_gst(client, shop, "composition")
+    await register_for_gst(client, shop, "composition")
 
     detail = await _bought(
         client,
