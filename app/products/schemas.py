@@ -1,22 +1,20 @@
 """Request and response models of /api/products."""
 
-import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     JsonValue,
     StringConstraints,
-    WithJsonSchema,
     model_validator,
 )
 
 from app.core.inputs import NOT_BLANK
 from app.core.money import Money, Number, Percent, Quantity
+from app.core.tax_inputs import CessRate, HsnCode
 
 Unit = Literal["pcs", "kg", "g", "l", "ml", "pack", "box", "dozen", "m", "bottle", "bag"]
 ProductName = Annotated[
@@ -26,42 +24,6 @@ ProductName = Annotated[
 ]
 Barcode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z\-]{1,64}$")]
 
-HsnCode = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{4,8}$"),
-    Field(
-        description='HSN code, 4 to 8 digits, as text (`"0401"`: a leading 0 counts)',
-        examples=["2501"],
-    ),
-]
-"""A JSON number is refused: `0401` would lose its leading zero as one."""
-
-_CESS_TEXT = r"0*[0-9]{1,3}(\.[0-9]{1,2})?"
-_CESS = re.compile(_CESS_TEXT)
-
-
-def _cess_text(value: object) -> object:
-    if isinstance(value, bool) or (isinstance(value, str) and not _CESS.fullmatch(value)):
-        raise ValueError("expected a cess rate from 0 to 400 with at most 2 decimal places")
-    return value
-
-
-CessRate = Annotated[
-    Decimal,
-    Field(ge=0, le=400, max_digits=5, decimal_places=2, allow_inf_nan=False),
-    BeforeValidator(_cess_text),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 400, "multipleOf": 0.01},
-                {"type": "string", "pattern": f"^({_CESS_TEXT})$"},
-            ]
-        },
-        mode="validation",
-    ),
-    WithJsonSchema({"type": "number"}, mode="serialization"),
-]
-"""Compensation cess, percent of the taxable value, 0 to 400 with at most two places."""
 GstRate = Annotated[
     Percent,
     Field(

@@ -1,23 +1,20 @@
 """Request and response models of /api/purchases."""
 
 import datetime as dt
-import re
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
-    WithJsonSchema,
 )
 
 from app.core.gstin import GstinIn
 from app.core.inputs import IsoDate
 from app.core.money import BillTotal, Money, Number, Percent
 from app.core.openapi import PHONE
+from app.core.tax_inputs import CessRate, HsnCode
 from app.sales.schemas import (
     MAX_LINES,
     BillLineRef,
@@ -26,40 +23,6 @@ from app.sales.schemas import (
     PaymentMode,
     TaxHeadsOut,
 )
-
-HsnCode = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{4,8}$"),
-    Field(description="HSN code, 4-8 digits (as text)", examples=["1006"]),
-]
-
-_CESS_TEXT = r"0*[0-9]{1,3}(\.[0-9]{1,2})?"
-_CESS = re.compile(_CESS_TEXT)
-
-
-def _cess_text(value: object) -> object:
-    if isinstance(value, bool) or (isinstance(value, str) and not _CESS.fullmatch(value)):
-        raise ValueError("expected a cess rate from 0 to 400 with at most 2 decimal places")
-    return value
-
-
-CessRate = Annotated[
-    Decimal,
-    Field(ge=0, le=400, max_digits=5, decimal_places=2, allow_inf_nan=False),
-    BeforeValidator(_cess_text),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 400, "multipleOf": 0.01},
-                {"type": "string", "pattern": f"^({_CESS_TEXT})$"},
-            ]
-        },
-        mode="validation",
-    ),
-    WithJsonSchema({"type": "number"}, mode="serialization"),
-]
-"""A cess rate in percent, 0-400 with at most two places."""
-
 
 VendorInvoiceNo = Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)]
 
