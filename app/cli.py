@@ -164,7 +164,14 @@ def worker() -> None:
             loop = asyncio.get_running_loop()
             for signum in _STOP_SIGNALS:  # once sending, a signal ends the loop gracefully
                 loop.add_signal_handler(signum, stop.set)
-            await dispatcher.work(settings, url, stop, udhaar_reminders.PERIODIC_JOBS)
+            await dispatcher.work(
+                settings,
+                url,
+                stop,
+                udhaar_reminders.periodic_jobs(
+                    public_links=bool(settings.messaging.public_base_url)
+                ),
+            )
 
         log.info("worker started", extra={"pid": os.getpid()})
         asyncio.run(run())

@@ -21,6 +21,8 @@ from app.db.embedded import ensure_database, start_server
 from app.db.session import create_engine, create_sessionmaker
 from app.drafts.router import router as drafts_router
 from app.extraction.router import router as extraction_router
+from app.invoices.router import public_router as public_documents_router
+from app.invoices.router import router as invoices_router
 from app.notifications.dispatcher import inline_dispatcher
 from app.notifications.router import router as notifications_router
 from app.notifications.webhook_router import router as webhooks_router
@@ -76,7 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             # DISPATCHER=inline sends the outbox from this process; stopped before the pool.
             async with inline_dispatcher(
-                app.state.sessionmaker, settings, udhaar_reminders.PERIODIC_JOBS
+                app.state.sessionmaker,
+                settings,
+                udhaar_reminders.periodic_jobs(
+                    public_links=bool(settings.messaging.public_base_url)
+                ),
             ):
                 yield
         finally:
@@ -125,6 +131,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         extraction_router,
         reports_router,
         udhaar_router,
+        invoices_router,
+        public_documents_router,
         notifications_router,
         webhooks_router,
         audit_router,

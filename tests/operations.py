@@ -69,6 +69,7 @@ PATH_OBJECTS: dict[str, str] = {
     "purchase_id": "purchase",
     "draft_id": "draft",
     "user_id": "user",
+    "return_id": "return",
 }
 """Which object a path parameter names (`udhar_id` and `party_id` depend on the path)."""
 
@@ -143,6 +144,10 @@ JSON_BODIES: dict[Operation, Any] = {
     ("post", "/api/udhaar/purchases/{udhar_id}/payments"): {"amount": "1.00"},
     ("post", "/api/customers/{party_id}/payments"): {"amount": "1.00"},
     ("post", "/api/vendors/{party_id}/payments"): {"amount": "1.00"},
+    ("post", "/api/sales/{sale_id}/share"): {"days": 7},
+    ("post", "/api/purchases/{purchase_id}/share"): {"days": 7},
+    ("post", "/api/customers/{party_id}/statement/share"): {},
+    ("post", "/api/vendors/{party_id}/statement/share"): {"days": 365},
 }
 """A valid JSON body per writing operation; `"{product}"` is an object's id, `"{new_name}"`
 and `"{new_phone}"` are fresh on every request, `"{password}"` is the caller's."""
@@ -243,6 +248,12 @@ async def make_objects(client: httpx.AsyncClient, shop: ShopSession) -> dict[str
     purchase_to_void = await purchase(client, shop, bought_line)
     for made in (sold, to_void, bought, purchase_to_void):
         assert made.status_code == 201, made.text
+    returned = await client.post(
+        f"/api/sales/{sold.json()['sale_id']}/returns",
+        json={"products": [{"product_id": product["product_id"], "quantity": 1}]},
+        headers=shop.headers,
+    )
+    assert returned.status_code == 201, returned.text
     draft = await client.post(
         "/api/purchases/drafts",
         files={"image": ("bill.png", render(LAYOUTS[0]), "image/png")},
@@ -266,4 +277,5 @@ async def make_objects(client: httpx.AsyncClient, shop: ShopSession) -> dict[str
         "purchase_udhaar": purchase_udhaar["udhar_id"],
         "draft": draft.json()["draft_id"],
         "user": user.user_id,
+        "return": returned.json()["return_id"],
     }

@@ -19,6 +19,7 @@ from app.core.inputs import JSON_INTEGER, NOT_BLANK
 from app.core.message_templates import Language, TemplateError, TemplateName, check_template
 from app.core.openapi import PHONE
 from app.core.phone import InvalidPhone, to_e164
+from app.core.upi import VpaIn
 
 
 def _phone(value: str) -> str:
@@ -147,6 +148,19 @@ class TaxProfile(BaseModel):
     )
 
 
+class PaymentProfile(BaseModel):
+    """How customers pay the shop: printed as a UPI QR code and link on invoices, statements
+    and udhaar reminders that ask for money."""
+
+    upi_id: str | None = Field(
+        default=None, description="The shop's UPI id (VPA), e.g. `sharmakirana@okaxis`"
+    )
+    upi_payee_name: str | None = Field(
+        default=None,
+        description="The name UPI apps show the payer; the shop's legal or trade name when unset",
+    )
+
+
 def _invoice_prefix(value: str) -> str:
     problem = invoice_prefix_problem(value)
     if problem is not None:
@@ -172,6 +186,12 @@ Address = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=500),
     Field(description='At most 500 characters; `""` clears it'),
+]
+
+PayeeName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=99),
+    Field(description='At most 99 characters; `""` clears it'),
 ]
 
 
@@ -226,6 +246,12 @@ class ShopUpdate(BaseModel):
         'has at most 16); `""` removes it',
     )
     round_to_rupee: bool | None = Field(default=None, strict=True)
+    upi_id: VpaIn | None = Field(
+        default=None,
+        description='A UPI id such as `sharmakirana@okaxis` (stored lower-case); `""` removes '
+        "it, and with it the QR codes",
+    )
+    upi_payee_name: PayeeName | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -235,7 +261,7 @@ class ShopUpdate(BaseModel):
         return value
 
 
-class ShopRead(TaxProfile, MessageSettings):
+class ShopRead(PaymentProfile, TaxProfile, MessageSettings):
     shop_id: int
     shop_name: str
     region: str

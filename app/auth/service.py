@@ -18,6 +18,7 @@ from app.auth.schemas import (
     MessageSettings,
     PasswordChange,
     PasswordReset,
+    PaymentProfile,
     RegisterIn,
     RegisterOut,
     ShopRead,
@@ -55,6 +56,7 @@ def _shop_read(shop: Shop) -> ShopRead:
         allow_negative_stock=shop.allow_negative_stock,
         **_message_settings(shop),
         **{name: getattr(shop, name) for name in TaxProfile.model_fields},
+        **{name: getattr(shop, name) for name in PaymentProfile.model_fields},
     )
 
 
@@ -308,6 +310,13 @@ class ShopSettings:
     address: str | None = None
     invoice_prefix: str = ""
     round_to_rupee: bool = False
+    upi_id: str | None = None
+    upi_payee_name: str | None = None
+
+    @property
+    def payee_name(self) -> str:
+        """The name a UPI request shows: the shop's chosen one, else its legal or trade name."""
+        return self.upi_payee_name or self.legal_name or self.name
 
     def now(self) -> dt.datetime:
         return dt.datetime.now(ZoneInfo(self.timezone))
@@ -355,6 +364,7 @@ def _settings_of_row(row: dict[str, Any]) -> ShopSettings:
         allow_negative_stock=row["allow_negative_stock"],
         **{name: row[name] for name in MessageSettings.model_fields},
         **{name: row[name] for name in TAX_PROFILE_FIELDS},
+        **{name: row[name] for name in PaymentProfile.model_fields},
     )
 
 
@@ -419,7 +429,9 @@ def _tax_profile_changes(shop: Shop, changes: dict[str, Any]) -> dict[str, Any]:
     and a registered shop (regular or composition) has a GSTIN. Blank texts clear theirs.
     Returns the columns to write besides `changes`."""
     extra: dict[str, Any] = {
-        name: None for name in ("legal_name", "address") if changes.get(name) == ""
+        name: None
+        for name in ("legal_name", "address", "upi_id", "upi_payee_name")
+        if changes.get(name) == ""
     }
     gstin: str | None = changes.get("gstin", shop.gstin)
     state: str | None = changes.get("state_code", shop.state_code)

@@ -33,15 +33,26 @@ FIELDS: dict[TemplateName, tuple[str, ...]] = {
         "balance",
         "due_date",
         "tax",
+        "link",
     ),
     "purchase_bill": ("shop", "party", "bill_no", "lines", "total", "paid", "balance", "due_date"),
     "payment_receipt": ("shop", "party", "amount", "paid_on", "balance"),
-    "reminder": ("shop", "party", "bill_no", "balance", "due_date"),
+    "reminder": (
+        "shop",
+        "party",
+        "bill_no",
+        "balance",
+        "due_date",
+        "pay_link",
+        "statement_link",
+    ),
     "purchase_reminder": ("shop", "party", "bill_no", "balance", "due_date"),
 }
 """The fields each template may use; `due_line` is also offered to the bill templates, and
-`tax_line` (the GST of a tax invoice in one short sentence; empty on other bills) to the sale
-bill."""
+`tax_line` (the GST of a tax invoice in one short sentence; empty on other bills) and
+`link_line` (" Bill: <share link>", empty without PUBLIC_BASE_URL) to the sale bill, and
+`pay_line` (the UPI link for the balance, empty without the shop's UPI id) and
+`statement_line` (the statement's share link) to the customer reminder."""
 
 
 class TemplateError(ValueError):
@@ -53,7 +64,9 @@ def allowed_fields(template: TemplateName) -> set[str]:
     if template in ("sale_bill", "purchase_bill"):
         fields.add("due_line")
     if template == "sale_bill":
-        fields.add("tax_line")
+        fields |= {"tax_line", "link_line"}
+    if template == "reminder":
+        fields |= {"pay_line", "statement_line"}
     return fields
 
 

@@ -35,6 +35,7 @@ OWNERS: dict[str, str] = {
     "purchase_drafts": "app.drafts",
     "purchase_draft_lines": "app.drafts",
     # messages and quotas
+    "share_revocations": "app.invoices",
     "notifications": "app.notifications",
     "message_quota": "app.notifications",
     "daily_usage": "app.extraction",

@@ -20,11 +20,13 @@ class ConsoleChannel:
     def name(self) -> str:
         return self._name
 
-    async def send(self, to: str, body: str, *, status_callback: str | None) -> str:
+    async def send(
+        self, to: str, body: str, *, status_callback: str | None, media_url: str | None = None
+    ) -> str:
         message_id = f"console-{uuid.uuid4()}"
         _log.info(
             "message (console, not sent)",
-            extra={"to": to, "body": body, "provider_id": message_id},
+            extra={"to": to, "body": body, "media_url": media_url, "provider_id": message_id},
         )
         return message_id
 

@@ -37,11 +37,14 @@ class MessageChannel(Protocol):
         """Stable and short (`console`, `twilio_sms`, `twilio_whatsapp`), for logs."""
         ...
 
-    async def send(self, to: str, body: str, *, status_callback: str | None) -> str:
+    async def send(
+        self, to: str, body: str, *, status_callback: str | None, media_url: str | None = None
+    ) -> str:
         """Hand the text to the provider; return its message id, or raise `SendFailed`.
 
         `to` is E.164 (`+919812345678`). `status_callback`, when given, is the URL the
-        provider should report delivery to.
+        provider should report delivery to. `media_url`, when given, is a document (a bill's
+        PDF) to attach where the channel can carry one; a channel that cannot ignores it.
         """
         ...
 

@@ -18,12 +18,14 @@ from app.models.outbox import DailyUsage, MessageQuota, Notification
 from app.models.party import Customer, Vendor
 from app.models.product import MOVEMENT_REASONS, UNITS, Product, StockMovement
 from app.models.report import DailySales
+from app.models.share import SHARE_KINDS, ShareRevocation
 from app.models.shop import AuthCounter, AuthSession, RefreshToken, Shop, User
 from app.models.udhaar import UdhaarEntry, UdhaarPayment, UdhaarSettlement
 
 __all__ = [
     "MOVEMENT_REASONS",
     "PAYMENT_MODES",
+    "SHARE_KINDS",
     "UNITS",
     "AuditEntry",
     "AuthCounter",
@@ -46,6 +48,7 @@ __all__ = [
     "SaleLine",
     "SaleReturn",
     "SaleReturnLine",
+    "ShareRevocation",
     "Shop",
     "StockMovement",
     "TenantModel",

@@ -73,6 +73,9 @@ class Shop(Base):
     address: Mapped[str | None] = mapped_column(String(500))
     invoice_prefix: Mapped[str] = mapped_column(String(16), server_default="")
     round_to_rupee: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # How customers pay the shop (issue 15): the UPI id and name on invoices and reminders.
+    upi_id: Mapped[str | None] = mapped_column(String(255))
+    upi_payee_name: Mapped[str | None] = mapped_column(String(99))
 
 
 class User(Base):

@@ -60,6 +60,7 @@ SET status = 'sending',
 FROM due
 WHERE n.shop_id = due.shop_id AND n.id = due.id
 RETURNING n.shop_id, n.id, n.channel, n."to", n.body, n.attempts, n.customer_id, n.vendor_id,
+    n.reference,
     coalesce(
         (SELECT c.opted_out FROM customers c WHERE c.shop_id = n.shop_id AND c.id = n.customer_id),
         (SELECT v.opted_out FROM vendors v WHERE v.shop_id = n.shop_id AND v.id = n.vendor_id),
@@ -140,6 +141,8 @@ class ClaimedMessage:
     customer_id: int | None
     vendor_id: int | None
     opted_out: bool
+    reference: str | None = None
+    """What the message is about: `sale:<id>`, `udhaar:<entry id>`, `payment:<id>`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +173,7 @@ async def claim_due(session: AsyncSession, *, limit: int, lease_s: float) -> lis
             customer_id=row.customer_id,
             vendor_id=row.vendor_id,
             opted_out=bool(row.opted_out),
+            reference=row.reference,
         )
         for row in rows
     ]

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import MessagingSettings, Settings
+from app.core.security import load_or_create_secret
+from app.core.share_links import BILL_LINK_MARK, STATEMENT_LINK_MARK, link_key
 from app.db.session import create_engine, create_sessionmaker
 from app.integrations.console import ConsoleChannel
 from app.integrations.messaging import MessageChannel, SendFailed
@@ -43,6 +45,7 @@ from app.integrations.twilio.webhooks import status_callback_url
 from app.notifications import delivery
 from app.notifications.delivery import ClaimedMessage
 from app.notifications.housekeeping import PeriodicJob, run_housekeeping
+from app.notifications.links import LinkMinter, Outgoing
 
 _log = logging.getLogger("dukaan.dispatcher")
 
@@ -127,6 +130,7 @@ class Dispatcher:
             if self._config.public_base_url
             else None
         )
+        self._links: LinkMinter | None = None
         self._send_slots = asyncio.Semaphore(self._config.dispatch_concurrency)
         # Outcomes are short transactions; leave the rest of the pool to the API (inline).
         self._db_slots = asyncio.Semaphore(
@@ -253,6 +257,23 @@ class Dispatcher:
             day, granted = one, granted + 1
         return day, granted
 
+    def _outgoing(self, message: ClaimedMessage, channel: MessageChannel) -> Outgoing:
+        """The text to send, its share-link marks filled (see `app.notifications.links`)."""
+        if BILL_LINK_MARK not in message.body and STATEMENT_LINK_MARK not in message.body:
+            return Outgoing(message.body)
+        if self._links is None:
+            secret = load_or_create_secret(
+                self._settings.auth.secret_key, self._settings.db.data_dir
+            )
+            self._links = LinkMinter(link_key(secret), self._config.public_base_url)
+        return self._links.fill(
+            message.body,
+            shop_id=message.shop_id,
+            reference=message.reference,
+            customer_id=message.customer_id,
+            attach_pdf=channel.name == TwilioWhatsApp.name,
+        )
+
     async def _deliver(self, item: _Ready) -> None:
         message = item.message
         async with self._send_slots:
@@ -266,8 +287,10 @@ class Dispatcher:
                 failure = SendFailed(f"no channel for '{message.channel}'", retryable=False)
             else:
                 try:
+                    outgoing = self._outgoing(message, channel)
+                    media = {"media_url": outgoing.media_url} if outgoing.media_url else {}
                     provider_id = await channel.send(
-                        message.to, message.body, status_callback=self._callback_url
+                        message.to, outgoing.body, status_callback=self._callback_url, **media
                     )
                 except SendFailed as exc:
                     failure = exc

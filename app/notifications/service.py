@@ -19,6 +19,8 @@ from app.bills.tax import TaxHeads
 from app.core.errors import Conflict, RateLimited
 from app.core.message_templates import TemplateName
 from app.core.pagination import Page
+from app.core.share_links import BILL_LINK_MARK, STATEMENT_LINK_MARK
+from app.core.upi import payment_uri
 from app.models import Notification
 from app.notifications import repository
 from app.notifications.schemas import OutboxMessage
@@ -145,14 +147,18 @@ def sale_bill_text(
     paid: Decimal,
     due_date: dt.date | None,
     tax: TaxHeads | None = None,
+    bill_link: bool = False,
 ) -> str | None:
     """The bill SMS of a sale, for a sale that writes its own outbox row in its statement;
     None when it is not to be sent (the shop sends no bills, or the customer opted out).
-    A tax invoice's GST (`tax`) is stated in one short sentence."""
+    A tax invoice's GST (`tax`) is stated in one short sentence. With `bill_link` (the
+    deployment has a public address) the text ends with the bill's share link, minted by the
+    dispatcher as it sends (`BILL_LINK_MARK`)."""
     if not shop.send_bill_messages or recipient.opted_out:
         return None
     values = _bill_values(bill_no, items, total, paid, due_date)
     values["tax"] = tax_summary(tax) if tax is not None and tax.tax else ""
+    values["link"] = BILL_LINK_MARK if bill_link else ""
     return message_text(shop, recipient, "sale_bill", values)
 
 
@@ -216,21 +222,34 @@ async def queue_reminder(
     due_date: dt.date | None,
     manual: bool,
     on: dt.date | None = None,
+    statement_link: bool = False,
 ) -> int | None:
     """A reminder of what is owed on one udhaar entry (to a vendor: when the shop will pay).
 
     Automatic reminders carry the key `reminder:<entry>:<day>`, unique per shop, so however
-    many dispatchers scan at once an entry is reminded at most once a day.
+    many dispatchers scan at once an entry is reminded at most once a day. A customer's
+    reminder carries a way to pay: the UPI link for the balance when the shop has a UPI id,
+    and, with `statement_link` (the deployment has a public address), their statement's
+    share link, minted by the dispatcher as it sends (`STATEMENT_LINK_MARK`).
     """
+    customer = recipient.side == "customer"
+    pay_link = ""
+    if customer and shop.upi_id and balance > 0:
+        note = f"Bill {bill_no}" if bill_no else f"Udhaar {shop.name}"
+        pay_link = payment_uri(
+            vpa=shop.upi_id, payee_name=shop.payee_name, amount=balance, note=note
+        )
     return await queue(
         session,
         shop,
         recipient,
-        "reminder" if recipient.side == "customer" else "purchase_reminder",
+        "reminder" if customer else "purchase_reminder",
         {
             "bill_no": bill_no or "-",
             "balance": balance,
             "due_date": due_date.isoformat() if due_date else "-",
+            "pay_link": pay_link,
+            "statement_link": STATEMENT_LINK_MARK if customer and statement_link else "",
         },
         reference=udhaar_reference(entry_id),
         dedupe_key=None if on is None else f"reminder:{entry_id}:{on.isoformat()}",

@@ -22,9 +22,9 @@ MAX_ITEM_NAME = 18
 DEFAULTS: dict[TemplateName, dict[Language, str]] = {
     "sale_bill": {
         "en": "Namaste {party}, {shop} bill {bill_no}: {lines} Total Rs {total}, paid Rs {paid}."
-        "{tax_line}{due_line} Thank you!",
+        "{tax_line}{due_line} Thank you!{link_line}",
         "hi": "नमस्ते {party}, {shop} बिल {bill_no}: {lines} कुल ₹{total}, भुगतान ₹{paid}।{tax_line}"
-        "{due_line} धन्यवाद!",
+        "{due_line} धन्यवाद!{link_line}",
     },
     "purchase_bill": {
         "en": "{shop} recorded your bill {bill_no}: {lines} Total Rs {total}, paid Rs {paid}."
@@ -38,8 +38,9 @@ DEFAULTS: dict[TemplateName, dict[Language, str]] = {
     },
     "reminder": {
         "en": "Namaste {party}, Rs {balance} is due to {shop} (bill {bill_no}) by {due_date}. "
-        "Please pay at your convenience.",
-        "hi": "नमस्ते {party}, {shop} का ₹{balance} बकाया है (बिल {bill_no}), {due_date} तक।",
+        "Please pay at your convenience.{pay_line}{statement_line}",
+        "hi": "नमस्ते {party}, {shop} का ₹{balance} बकाया है (बिल {bill_no}), {due_date} तक।"
+        "{pay_line}{statement_line}",
     },
     "purchase_reminder": {
         "en": "Namaste {party}, {shop} will pay Rs {balance} for bill {bill_no} by {due_date}.",
@@ -51,6 +52,12 @@ _DUE_LINE: dict[Language, str] = {
     "hi": " बकाया ₹{balance}, {due_date} तक।",
 }
 _TAX_LINE: dict[Language, str] = {"en": " Incl. GST Rs {tax}.", "hi": " GST ₹{tax} सहित।"}
+_LINK_LINE: dict[Language, str] = {"en": " Bill: {link}", "hi": " बिल: {link}"}
+_PAY_LINE: dict[Language, str] = {"en": " Pay by UPI: {pay_link}", "hi": " UPI से भुगतान: {pay_link}"}
+_STATEMENT_LINE: dict[Language, str] = {
+    "en": " Statement: {statement_link}",
+    "hi": " खाता: {statement_link}",
+}
 _NO_NAME: dict[Language, str] = {"en": "ji", "hi": "जी"}
 
 
@@ -99,6 +106,12 @@ def render(
         owed = Decimal(str(values.get("balance") or 0))
         fields["due_line"] = _DUE_LINE[lang].format_map(fields) if owed > 0 else ""
         fields["tax_line"] = _TAX_LINE[lang].format_map(fields) if fields.get("tax") else ""
+        fields["link_line"] = _LINK_LINE[lang].format_map(fields) if fields.get("link") else ""
+    if template == "reminder":
+        fields["pay_line"] = _PAY_LINE[lang].format_map(fields) if fields.get("pay_link") else ""
+        fields["statement_line"] = (
+            _STATEMENT_LINE[lang].format_map(fields) if fields.get("statement_link") else ""
+        )
     return " ".join(text.format_map(fields).split())
 
 

@@ -44,6 +44,7 @@ _CREATED = linked(
 )
 async def create_sale(
     data: SaleCreate,
+    request: Request,
     connection: ShopConnectionDep,
     principal: PrincipalDep,
     idempotency_key: IdempotencyKeyDep,
@@ -59,6 +60,7 @@ async def create_sale(
         data,
         idempotency_key=idempotency_key,
         fingerprint=fingerprint_post("/api/sales/", data),
+        bill_link=bool(request.app.state.settings.messaging.public_base_url),
     )
     return reply.response()
 

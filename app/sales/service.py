@@ -69,6 +69,7 @@ async def record_sale(
     *,
     idempotency_key: str | None,
     fingerprint: str,
+    bill_link: bool = False,
 ) -> Reply:
     """The sale in three round trips (see `app.sales.repository`); the reply as JSON text.
 
@@ -191,6 +192,7 @@ async def record_sale(
             paid=paid,
             due_date=due_date,
             tax=bill.heads if supply.taxed else None,
+            bill_link=bill_link,
         )
         if text is not None:
             message = repository.OutboxText(

@@ -397,9 +397,15 @@ async def due_list(session: AsyncSession, shop_id: int, days_ahead: int, limit: 
 
 
 async def send_reminder(
-    session: AsyncSession, shop_id: int, side: PartySide, entry_id: int
+    session: AsyncSession,
+    shop_id: int,
+    side: PartySide,
+    entry_id: int,
+    *,
+    statement_link: bool = False,
 ) -> ReminderQueued:
-    """The shop asks for a reminder now: queued in the outbox, sent by the dispatcher."""
+    """The shop asks for a reminder now: queued in the outbox, sent by the dispatcher.
+    `statement_link`: the deployment has a public address for the statement's share link."""
     shop = await auth_service.shop_settings(session, shop_id)
     entry = await _entry(session, shop_id, side, entry_id)
     if entry.status != "open" or entry.balance <= 0:
@@ -414,6 +420,7 @@ async def send_reminder(
         balance=entry.balance,
         due_date=entry.due_date,
         manual=True,
+        statement_link=statement_link,
     )
     assert notification_id is not None  # a manual send either queues or raises
     return ReminderQueued(

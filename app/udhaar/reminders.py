@@ -11,6 +11,7 @@ process that starts it (`PERIODIC_JOBS`): the outbox knows nothing of udhaar.
 """
 
 import datetime as dt
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,12 +26,14 @@ from app.udhaar import service as udhaar
 SCAN_LIMIT = 2000
 
 
-async def queue_due_reminders(session: AsyncSession, now: dt.datetime) -> int:
+async def queue_due_reminders(
+    session: AsyncSession, now: dt.datetime, *, statement_link: bool = False
+) -> int:
     """Queue today's reminders for every shop whose reminder hour has come; returns how many.
 
     Runs in a system session (no shop role). `now` is accepted for the caller's logging;
     the shop-local dates come from the database clock, the same one the dedupe key and the
-    interval check read.
+    interval check read. `statement_link`: reminders carry the statement's share link.
     """
     del now
     shops: dict[int, ShopSettings] = {}
@@ -49,6 +52,7 @@ async def queue_due_reminders(session: AsyncSession, now: dt.datetime) -> int:
             due_date=due.due_date,
             manual=False,
             on=due.today,
+            statement_link=statement_link,
         )
         queued += notification_id is not None
     return queued
@@ -56,3 +60,11 @@ async def queue_due_reminders(session: AsyncSession, now: dt.datetime) -> int:
 
 PERIODIC_JOBS: dict[str, PeriodicJob] = {"reminders_queued": queue_due_reminders}
 """The udhaar jobs the dispatcher's housekeeping runs, by the name its log counts them under."""
+
+
+def periodic_jobs(*, public_links: bool) -> dict[str, PeriodicJob]:
+    """`PERIODIC_JOBS` for a deployment: with `public_links` (PUBLIC_BASE_URL is set)
+    reminders carry the customer's statement link."""
+    if not public_links:
+        return dict(PERIODIC_JOBS)
+    return {"reminders_queued": partial(queue_due_reminders, statement_link=True)}

@@ -31,15 +31,11 @@ from app.udhaar.schemas import (
     ReminderQueued,
     SalesOpeningIn,
     SettledMessage,
-    Statement,
     StatusFilter,
     Summary,
 )
 
 router = APIRouter(tags=["udhaar"], route_class=DecimalRoute)
-
-DateFrom = Annotated[IsoDate | None, Query(alias="from", description="From this date (incl.)")]
-DateTo = Annotated[IsoDate | None, Query(alias="to", description="Up to this date (incl.)")]
 
 
 @router.get("/api/udhaar/summary", response_model=Summary, responses=error_responses(*AUTHED))
@@ -163,14 +159,6 @@ _OPERATIONS = {
         status.HTTP_201_CREATED,
         PaymentRecorded,
     ),
-    "statement": _Operation(
-        "{party}_statement",
-        "A {party}'s udhaar statement",
-        (*AUTHED, 404),
-        "Bills on credit, opening balances, payments, voids and returns with the running "
-        "balance, oldest first; `from`/`to` filter by date.",
-        model=Statement,
-    ),
 }
 
 
@@ -198,7 +186,7 @@ def _route(side: PartySide, name: str) -> dict[str, Any]:
         "to_or_from": "from a customer" if side is CUSTOMERS else "to a vendor",
     }
     entry = ENTRY_MODEL[side.key]
-    on_party = name in ("pay_party", "statement")
+    on_party = name == "pay_party"
     responses = error_responses(*operation.errors)
     tags: list[str | Enum] = ["udhaar"] if on_party else [f"udhaar ({side.udhaar_segment})"]
     return {
@@ -269,7 +257,13 @@ async def _remind(side: PartySide, shop: ShopUdhaar, key: str | None, udhar_id: 
         key,
         f"/api/udhaar/{side.udhaar_segment}/{udhar_id}/send_sms/",
         None,
-        lambda: accounts.send_reminder(shop.session, shop.shop_id, side, udhar_id),
+        lambda: accounts.send_reminder(
+            shop.session,
+            shop.shop_id,
+            side,
+            udhar_id,
+            statement_link=bool(shop.request.app.state.settings.messaging.public_base_url),
+        ),
         status_code=status.HTTP_200_OK,
     )
 
@@ -283,16 +277,6 @@ async def _pay_party(
         f"/api/{side.key}s/{party_id}/payments",
         data,
         lambda: accounts.pay_party(shop.session, shop.shop_id, side, party_id, data),
-    )
-
-
-async def _statement(
-    side: PartySide, shop: ShopUdhaar, party_id: int, date_from: Any, date_to: Any
-) -> Reply:
-    return respond(
-        await accounts.statement(
-            shop.session, shop.shop_id, side, party_id, date_from=date_from, date_to=date_to
-        )
     )
 
 
@@ -368,17 +352,3 @@ async def pay_customer(party_id: IdPath, data: PaymentIn, shop: Shop, key: Key) 
 @router.post("/api/vendors/{party_id}/payments", **_route(VENDORS, "pay_party"))
 async def pay_vendor(party_id: IdPath, data: PaymentIn, shop: Shop, key: Key) -> Response:
     return await _pay_party(VENDORS, shop, key, party_id, data)
-
-
-@router.get("/api/customers/{party_id}/statement", **_route(CUSTOMERS, "statement"))
-async def customer_statement(
-    party_id: IdPath, shop: Shop, date_from: DateFrom = None, date_to: DateTo = None
-) -> Reply:
-    return await _statement(CUSTOMERS, shop, party_id, date_from, date_to)
-
-
-@router.get("/api/vendors/{party_id}/statement", **_route(VENDORS, "statement"))
-async def vendor_statement(
-    party_id: IdPath, shop: Shop, date_from: DateFrom = None, date_to: DateTo = None
-) -> Reply:
-    return await _statement(VENDORS, shop, party_id, date_from, date_to)

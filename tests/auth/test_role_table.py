@@ -113,6 +113,20 @@ TABLE: dict[Operation, Row] = {
     ("get", "/api/customers/{party_id}/statement"): OK,
     ("post", "/api/vendors/{party_id}/payments"): OK,
     ("get", "/api/vendors/{party_id}/statement"): OK,
+    # documents: the counter prints and shares bills and statements; purchases stay the
+    # owner's; only the owner revokes a share link
+    ("get", "/api/sales/{sale_id}/invoice"): OK,
+    ("get", "/api/sales/{sale_id}/returns/{return_id}/credit-note"): OK,
+    ("get", "/api/purchases/{purchase_id}/invoice"): OWNER,
+    ("post", "/api/sales/{sale_id}/share"): OK,
+    ("delete", "/api/sales/{sale_id}/share"): OWNER,
+    ("post", "/api/purchases/{purchase_id}/share"): OWNER,
+    ("delete", "/api/purchases/{purchase_id}/share"): OWNER,
+    ("post", "/api/customers/{party_id}/statement/share"): OK,
+    ("delete", "/api/customers/{party_id}/statement/share"): OWNER,
+    ("post", "/api/vendors/{party_id}/statement/share"): OK,
+    ("delete", "/api/vendors/{party_id}/statement/share"): OWNER,
+    ("get", "/b/{token}"): PUBLIC,
 }
 
 LAST: list[Operation] = [

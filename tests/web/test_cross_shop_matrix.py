@@ -31,7 +31,7 @@ def settings(database_url, tmp_path, gemini):
     return configured
 
 
-NOT_IDS = {"date"}
+NOT_IDS = {"date", "token"}
 """Path parameters that are not object ids (a date is the same for every shop)."""
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -53,6 +53,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/udhaar/purchases/{udhar_id}/send_sms/"): {},
     ("patch", "/api/auth/users/{user_id}"): {"active": False},
     ("post", "/api/auth/users/{user_id}/password"): {"new_password": "taken-over-1"},
+    ("post", "/api/sales/{sale_id}/share"): {},
+    ("post", "/api/purchases/{purchase_id}/share"): {},
+    ("post", "/api/customers/{party_id}/statement/share"): {},
+    ("post", "/api/vendors/{party_id}/statement/share"): {},
 }
 """A valid body per writing route, so a refusal is the 404 of ownership, not a 422."""
 
@@ -83,6 +87,7 @@ def _object_for(path: str, param: str) -> str:
         "purchase_id": "purchase",
         "draft_id": "draft",
         "user_id": "user",
+        "return_id": "return",
     }
     if param not in known:
         pytest.fail(f"{path}: add a factory for '{param}' to tests/web/test_cross_shop_matrix.py")
@@ -107,6 +112,12 @@ async def _objects(client, shop: ShopSession) -> dict[str, int]:
     )
     assert sold.status_code == bought.status_code == 201
     sale_id, purchase_id = sold.json()["sale_id"], bought.json()["purchase_id"]
+    returned = await client.post(
+        f"/api/sales/{sale_id}/returns",
+        json={"products": [{"product_id": product["product_id"], "quantity": 1}]},
+        headers=shop.headers,
+    )
+    assert returned.status_code == 201, returned.text
     draft = await client.post(
         "/api/purchases/drafts",
         files={"image": ("bill.png", render(LAYOUTS[0]), "image/png")},
@@ -126,6 +137,7 @@ async def _objects(client, shop: ShopSession) -> dict[str, int]:
         "purchase_udhaar": purchase_udhaar["udhar_id"],
         "draft": draft.json()["draft_id"],
         "user": shop.user_id,
+        "return": returned.json()["return_id"],
     }
 
 

@@ -31,7 +31,10 @@ class TwilioSMS:
             else {"from_": from_number or ""}
         )
 
-    async def send(self, to: str, body: str, *, status_callback: str | None) -> str:
+    async def send(
+        self, to: str, body: str, *, status_callback: str | None, media_url: str | None = None
+    ) -> str:
+        """`media_url` is ignored: MMS does not reach Indian numbers; the text has the link."""
         extra = {"status_callback": status_callback} if status_callback else {}
         return await self._connection.create_message(to=to, body=body, **self._sender, **extra)
 
@@ -48,8 +51,16 @@ class TwilioWhatsApp:
         self._connection = connection
         self._from = whatsapp_address(from_number)
 
-    async def send(self, to: str, body: str, *, status_callback: str | None) -> str:
-        extra = {"status_callback": status_callback} if status_callback else {}
+    async def send(
+        self, to: str, body: str, *, status_callback: str | None, media_url: str | None = None
+    ) -> str:
+        """`media_url` (a bill's PDF) goes as Twilio's `MediaUrl`: WhatsApp shows the
+        document under the text, fetched by Twilio from that public address."""
+        extra: dict[str, str | list[str]] = (
+            {"status_callback": status_callback} if status_callback else {}
+        )
+        if media_url:
+            extra["media_url"] = [media_url]
         return await self._connection.create_message(
             to=whatsapp_address(to), from_=self._from, body=body, **extra
         )

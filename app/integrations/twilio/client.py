@@ -91,7 +91,7 @@ class TwilioConnection:
         self._client.api.base_url = settings.twilio_base_url
         self._closed = False
 
-    async def create_message(self, **params: str) -> str:
+    async def create_message(self, **params: str | list[str]) -> str:
         """POST one message (`to`, `body`, `from_` or `messaging_service_sid`, ...); its SID.
 
         Raises `SendFailed`: retryable for network errors, timeouts, 429 and 5xx.

@@ -81,6 +81,9 @@ _LABELS: Final[dict[str, dict[Language, str]]] = {
     "kind_void": {"en": "Bill voided", "hi": "बिल रद्द"},
     "kind_return": {"en": "Goods returned", "hi": "माल वापसी"},
     "kind_opening": {"en": "Opening balance", "hi": "पुराना बकाया"},
+    "gst": {"en": "GST", "hi": "GST"},
+    "pay_with_upi": {"en": "Pay {amount} with UPI", "hi": "UPI से {amount} का भुगतान करें"},
+    "download_pdf": {"en": "Download PDF", "hi": "PDF डाउनलोड करें"},
 }
 
 
