@@ -293,7 +293,9 @@ async def test_a_vendor_statement_has_no_qr(client, shop):
             amount_paid="0.00",
         )
     )
-    detail = exact(await client.get(f"/api/purchases/{bought['purchase_id']}", headers=shop.headers))
+    detail = exact(
+        await client.get(f"/api/purchases/{bought['purchase_id']}", headers=shop.headers)
+    )
     vendor_id = detail["vendor_id"]
 
     response = await client.get(

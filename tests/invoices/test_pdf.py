@@ -87,15 +87,38 @@ def page_operators(content: bytes) -> bytes:
     return b"".join(zlib.decompress(stream) for stream in streams if stream[:1] == b"x")
 
 
+def actual_texts(content: bytes) -> list[str]:
+    """The ActualText strings of the pages (UTF-16BE PDF strings, backslash-escaped)."""
+    found = []
+    operators = page_operators(content)
+    for match in re.finditer(rb"/ActualText \(\xfe\xff", operators):
+        raw, index = bytearray(), match.end()
+        while operators[index : index + 1] != b")":
+            if operators[index : index + 1] == b"\\":
+                index += 1
+            raw += operators[index : index + 1]
+            index += 1
+        found.append(raw.decode("utf-16-be"))
+    return found
+
+
 def test_reordered_syllables_read_back_from_the_tounicode_map_alone() -> None:
     """Every glyph maps to its share of the text: no ActualText needed, so readers that
     ignore it (pdf.js) read the words too."""
-    content = pdf_document(hindi_bill(["क्षमा किताब", "शिक्षा", "हिन्दी", "शर्मा"]))
+    names = ["क्षमा किताब", "शिक्षा", "हिन्दी", "शर्मा"]
+    content = pdf_document(hindi_bill(names))
     text = pdf_text(content)
 
-    assert b"ActualText" not in page_operators(content)
+    spelled = " ".join(actual_texts(content))
+    assert not any(word in spelled for name in names for word in name.split())
     assert "1 क्षमा किताब 1 10.00 10.00" in text
     assert "4 शर्मा 1 10.00 10.00" in text
+
+
+def test_words_readers_would_misread_carry_actual_text() -> None:
+    content = pdf_document(hindi_bill(["लड्डू रुपये", "ऐप"]))
+
+    assert {"लड्डू", "ऐप"} <= {spelled.strip() for spelled in actual_texts(content)}
 
 
 def test_no_glyph_leaks_a_raw_code_into_the_text() -> None:
@@ -125,8 +148,9 @@ def test_each_glyph_takes_a_share_of_its_cluster_in_drawing_order() -> None:
     # ई is two glyphs: its cluster borrows a character from a conjunct nearby
     assert text_per_glyph("ईक्ष", [0, 0, 1]) == ["ई", "क", "्ष"]
     assert text_per_glyph("aईक्षb", [0, 1, 1, 2, 5]) == ["a", "ई", "क", "्ष", "b"]
-    # nothing to borrow: the extra glyph gets no text (the PDF adds ActualText)
+    # nothing to borrow in the word: the extra glyph gets no text (the PDF adds ActualText)
     assert text_per_glyph("पई", [0, 1, 1]) == ["प", "ई", ""]
+    assert text_per_glyph("क्ष ई", [0, 3, 4, 4]) == ["क्ष", " ", "ई", ""]
     # right-to-left clusters keep fpdf2's mapping
     assert text_per_glyph("ab", [1, 0]) == ["b", "a"]
 

@@ -5,10 +5,11 @@ names it). No I/O besides the bundled fonts, which `pdf_fonts` parses once per p
 call builds its own `FPDF`, so renders may run at once on worker threads.
 
 Text is measured, wrapped and placed here and drawn with `FPDF.text()`, whose font
-(`pdf_fonts.DocumentFont`) shapes it: fpdf2's `cell`/`multi_cell` run the bidi algorithm and
-shape character by character to break lines, ~0.2-2 ms a call, several times the budget of
-a whole bill. Words are wrapped at spaces; a word wider than its column is broken between
-syllables (a virama, a vowel sign or a mark stays with its letter).
+(`pdf_fonts.DocumentFont`) shapes it with HarfBuzz: fpdf2's shaped `cell`/`multi_cell` run
+the bidi algorithm and shape character by character to break lines, 0.2-2.4 ms a call
+(a bill took ~170 ms that way). Words wrap at spaces; a word wider than its column breaks
+between syllables (a virama, a vowel sign or a mark stays with its letter). Amounts never
+wrap: their font shrinks to fit the column.
 """
 
 import datetime as dt
@@ -106,7 +107,7 @@ class _Page(FPDF):
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         self.set_auto_page_break(False, margin=_BOTTOM)
         install_fonts(self)
-        self.set_text_shaping(True)
+        self.set_text_shaping(True)  # for fpdf2's own text paths too (the footer's `cell`)
         self.set_font(FAMILY, size=9)
         self.set_text_color(*_INK)
         self.set_draw_color(*_RULE)

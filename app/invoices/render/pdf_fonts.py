@@ -1,37 +1,41 @@
-"""Noto Sans Devanagari for fpdf2, parsed once per process and handed to each PDF as a copy.
+"""Noto Sans Devanagari for fpdf2: parsed once per process, shaped and mapped to Unicode here.
 
-Why: with text shaping on, most of a bill's render time went to the font, not the layout.
-fpdf2's `add_font` parses the TTF with fontTools for every document (~5-14 ms a style), and
-at `output()` fontTools subsets it, closing the glyph set over the GSUB table and re-encoding
-every kept glyph to recompute bounding boxes (~25 ms a style). Here, once per process:
+Why a cache: with text shaping on, most of a bill's render time went to the font, not the
+layout. fpdf2's `add_font` parses the TTF with fontTools for every document (~5 ms a
+style here), and at `output()` fontTools subsets it, closing the glyph set over the GSUB
+table and decoding and re-encoding every kept glyph to recompute its bounding box (~20 ms
+a style). So, once per process (`_parse`):
 
-- the font file is parsed into a template `TTFFont` (its metrics, character map, widths);
-- a copy of the file without `GSUB`, `GPOS` and `GDEF` is kept as bytes. Shaping never reads
-  them from fontTools (HarfBuzz shapes with its own `hb.Face` of the full file, shared here),
-  and fpdf2 drops them from the embedded subset anyway;
-- the glyph names and advance widths by glyph id, for shaping without touching fontTools.
+- fpdf2 parses the file into a template `TTFFont` (metrics, character map, widths);
+- a copy of the file without `GSUB`, `GPOS`, `GDEF` (and without the character map's
+  duplicate Unicode-platform subtables) is kept as bytes: fontTools never needs the layout
+  tables, since HarfBuzz shapes with its own `hb.Face` of the full file (shared here), and
+  fpdf2 drops them from the embedded subset anyway;
+- glyph names and advance widths by glyph id, for shaping without touching fontTools.
 
-Each document then gets its own `TTFFont` (`install_fonts`): the template's read-only parts
-shared, and fresh per-document state: the `SubsetMap` of glyphs used, `missing_glyphs`, a
-copy of the widths (`cw` is a defaultdict that grows on lookups), a copy of the font
-descriptor (output writes into it), its own `hb.Font` (shaping sets `ptem` on it) and a
-lazily parsed fontTools `TTFont` of the cached bytes, which output subsets in place and
-closes. It is opened with `recalcBBoxes=False`, as fontTools' own subsetter opens fonts:
-outlines are kept as they are, so their boxes are still right and glyphs need not be
-decoded and re-encoded. Renders on several threads share only immutable objects.
+Each document gets its own `DocumentFont` (`install_fonts`, instead of `add_font`): the
+template's read-only parts shared, and fresh per-document state: the `SubsetMap` of the
+glyphs used, `missing_glyphs`, copies of the widths (`cw` is a defaultdict that grows on
+lookups) and of the font descriptor (output writes into it), its own `hb.Font` (shaping
+sets `ptem` on it), and a lazily parsed fontTools `TTFont` of the cached bytes, which
+output subsets in place and closes. That one is opened with `recalcBBoxes=False`, as
+fontTools' own subsetter opens fonts: outlines are kept as they are, so their boxes stay
+right without decoding every glyph. Renders on several threads share immutable objects only.
 
-Shaped text also gets a correct ToUnicode map here (`DocumentFont.shape_text`). fpdf2
-gives all the characters of a HarfBuzz cluster to the cluster's first glyph and none to the
-others; a reordered syllable (`कि` is drawn as the ि matra, then क) or a split vowel (`ई`,
-`ऐ` are two glyphs) then has glyphs with no Unicode text, and PDF readers fall back to the
-raw glyph code: pdfium extracts `कि\\nताब` when the क glyph happens to be code 10. Here
-every glyph carries some of the text, in drawing order, so extraction reads the words back.
+Why the shaping here: `DocumentFont.encode_text` lets `FPDF.text()` draw shaped text (see
+`pdf.py` for why not `cell`), and the ToUnicode map must give each glyph its share of the
+text (`text_per_glyph`). fpdf2 gives all the characters of a HarfBuzz cluster to its first
+glyph and none to the others, so a reordered syllable (`कि` is drawn as the ि matra, then
+क) has a glyph with no text, and a reader falls back to its raw code: pdfium extracts
+`कि\nताब` when the क glyph happens to be code 10. Latin, digits and ₹ are drawn unshaped,
+one glyph per character (`is_plain`).
 
 fpdf2 internals relied on (fpdf2 2.8.x, pinned <2.9; `tests/invoices/test_pdf.py` covers
 them): `TTFFont`'s slots and what its `__init__` sets, `SubsetMap(font)` and its
-`pick_glyph`, the `Glyph` dataclass, `TTFFont.perform_harfbuzz_shaping`, the dicts
-`shape_text` returns, `TTFFont.encode_text` as `FPDF.text()` calls it, `FPDF.fonts` keyed
-by family + style, and `HarfBuzzFont`. `SubsetMap`'s methods are memoised by a class-wide
+`pick_glyph`, the `Glyph` dataclass (a code per glyph, text and width), the PDF widths and
+ToUnicode map written from it, `TTFFont.perform_harfbuzz_shaping`, the dicts `shape_text`
+returns, `TTFFont.encode_text` as `FPDF.text()` calls it, `FPDF.fonts` keyed by family +
+style, and `HarfBuzzFont`. `SubsetMap`'s methods are memoised by a class-wide
 `functools.cache` that output clears; a clear while another thread renders only costs a
 recomputation (each document maps glyphs to codes in its own dict).
 """
@@ -154,10 +158,9 @@ def _is_simple(codepoint: int) -> bool:
 class DocumentFont(TTFFont):
     """A `TTFFont` of one document, made from a `_ParsedFont` without parsing the file.
 
-    Besides fpdf2's own text paths (`cell`, `multi_cell`), it draws shaped text through
-    `FPDF.text()`: `encode_text` shapes with HarfBuzz and writes the glyph run as one `TJ`
-    with its positioning. `text_size_pt` must be set to the size being drawn at (`Ts`, the
-    rise of a raised or lowered mark, is in points).
+    Besides fpdf2's own text paths (`cell`, `multi_cell`, through `shape_text`), it draws
+    shaped text through `FPDF.text()` (`encode_text`). Set `text_size_pt` to the size being
+    drawn at first: the rise of a raised or lowered mark (`Ts`) is in points.
     """
 
     __slots__ = ("_parsed", "text_size_pt")
@@ -214,44 +217,55 @@ class DocumentFont(TTFFont):
         follow each other, split only where a mark is raised or lowered (`Ts`). Text
         extraction then reads it like any other run: pdfium reads a pen move to the right
         (a `TJ` number) as a space (`कु ल`), and reorders glyphs placed by `Td`/`Tm`, as
-        fpdf2's shaped `cell` places them, by their x (`मुंब ई`). The few runs it still
-        misreads are wrapped in an ActualText span (below).
+        fpdf2's shaped `cell` places them, by their x (`मुंब ई`).
+
+        A word that readers would still get wrong carries its text as ActualText: one with
+        a glyph that has no text of its own (more glyphs than characters: a lone `ई` is two)
+        or with a raised or lowered mark (`लड्डू`), which pdfium takes for the start of a
+        new line when a narrow glyph or a space follows it.
         """
         if self.is_plain(text) or not self.text_size_pt:
             return super().encode_text(text)
         glyphs = self._shape(text)
         names = self._parsed.glyph_names
+        points = self.text_size_pt / 1000
         operators: list[str] = []
         if glyphs and glyphs[0].x_offset:
-            operators.append(f"{_number(glyphs[0].x_offset * self.text_size_pt / 1000)} 0 Td")
+            operators.append(f"{_number(glyphs[0].x_offset * points)} 0 Td")
         codes = ""
         rise = 0.0
-        raised = False
-        for index, glyph in enumerate(glyphs):
-            after = glyphs[index + 1].x_offset if index + 1 < len(glyphs) else 0.0
-            width = round(glyph.advance + after - glyph.x_offset)
-            code = self.subset.pick_glyph(Glyph(glyph.gid, glyph.text, names[glyph.gid], width))
-            assert code is not None  # a Glyph always gets a code
-            if glyph.y_offset != rise:
-                if codes:
-                    operators.append(f"({self.escape_text(codes)}) Tj")
-                    codes = ""
-                rise = glyph.y_offset
-                raised = True
-                operators.append(f"{_number(rise * self.text_size_pt / 1000)} Ts")
-            codes += chr(code)
-        if codes:
-            operators.append(f"({self.escape_text(codes)}) Tj")
+
+        def show() -> None:
+            nonlocal codes
+            if codes:
+                operators.append(f"({self.escape_text(codes)}) Tj")
+                codes = ""
+
+        start = 0
+        for word in _words(glyphs):
+            spelled = any(not glyph.text or glyph.y_offset for glyph in word)
+            if spelled:
+                show()
+                actual = "".join(chr(code) for glyph in word for code in glyph.text)
+                operators.append(f"/Span <</ActualText (\xfe\xff{self.escape_text(actual)})>> BDC")
+            for index, glyph in enumerate(word, start=start):
+                after = glyphs[index + 1].x_offset if index + 1 < len(glyphs) else 0.0
+                width = round(glyph.advance + after - glyph.x_offset)
+                code = self.subset.pick_glyph(Glyph(glyph.gid, glyph.text, names[glyph.gid], width))
+                assert code is not None  # a Glyph always gets a code
+                if glyph.y_offset != rise:
+                    show()
+                    rise = glyph.y_offset
+                    operators.append(f"{_number(rise * points)} Ts")
+                codes += chr(code)
+            start += len(word)
+            if spelled:
+                show()
+                operators.append("EMC")
+        show()
         if rise:
             operators.append("0 Ts")
-        shown = " ".join(operators)
-        if all(glyph.text for glyph in glyphs) and not raised:
-            return shown
-        # A glyph with no text of its own (more glyphs than characters even for the whole
-        # text: a lone `ई` is two), or a mark set below the line (`ड्डू`), which pdfium
-        # takes for the start of a new line when a narrow glyph or a space follows: readers
-        # take this text from ActualText.
-        return f"/Span <</ActualText (\xfe\xff{self.escape_text(text)})>> BDC {shown} EMC"
+        return " ".join(operators)
 
     def _shape(self, text: str) -> list["_ShapedGlyph"]:
         """HarfBuzz's glyphs for `text`, each with its share of the text (`text_per_glyph`)
@@ -343,6 +357,20 @@ _SHARED_SLOTS = (
 """`TTFFont` attributes documents share: set once by `TTFFont.__init__`, only read after."""
 
 
+def _words(glyphs: list[_ShapedGlyph]) -> list[list[_ShapedGlyph]]:
+    """The glyphs cut after each run of spaces: a word with the spaces that follow it (a
+    word's ActualText span then ends on a space drawn on the line)."""
+    words: list[list[_ShapedGlyph]] = []
+    previous_space = True
+    for glyph in glyphs:
+        space = glyph.text == (0x20,)
+        if not words or (previous_space and not space):
+            words.append([])
+        words[-1].append(glyph)
+        previous_space = space
+    return words
+
+
 def _number(value: float) -> str:
     """A number for the content stream: `-120`, `3.5`."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -356,9 +384,9 @@ def text_per_glyph(text: str, clusters: Sequence[int]) -> list[str]:
     level 1: non-decreasing for left-to-right text). Within a cluster the glyphs take one
     character each and the last glyph the rest: `कि` drawn as [ि, क] maps to ["क", "ि"],
     which a reader joins to `कि`. A cluster with more glyphs than characters (`ई` is two
-    glyphs) is merged with the nearest clusters that have characters to spare (a conjunct
-    is one glyph for three); when none has, its last glyphs get nothing (the caller then
-    adds ActualText). Right-to-left input keeps fpdf2's mapping.
+    glyphs) is merged with the nearest clusters of its word that have characters to spare
+    (a conjunct is one glyph for three); when none has, its last glyphs get nothing (the
+    caller then adds ActualText). Right-to-left input keeps fpdf2's mapping.
     """
     if not clusters:
         return []
@@ -372,7 +400,7 @@ def text_per_glyph(text: str, clusters: Sequence[int]) -> list[str]:
         else:
             starts.append(cluster)
             glyphs.append(1)
-    starts, glyphs = _cover_short_clusters(starts, glyphs, len(text))
+    starts, glyphs = _cover_short_clusters(starts, glyphs, text)
     pieces: list[str] = []
     for index, (start, count) in enumerate(zip(starts, glyphs, strict=True)):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
@@ -383,29 +411,34 @@ def text_per_glyph(text: str, clusters: Sequence[int]) -> list[str]:
 
 
 def _cover_short_clusters(
-    starts: list[int], glyphs: list[int], length: int
+    starts: list[int], glyphs: list[int], text: str
 ) -> tuple[list[int], list[int]]:
     """Merge each cluster that has fewer characters than glyphs with the fewest neighbours
-    (the next ones first) whose spare characters make up for it."""
-    ends = [*starts[1:], length]
+    in its word whose spare characters make up for it (never across a space, so a space
+    glyph keeps its space)."""
+    ends = [*starts[1:], len(text)]
     spare = [end - start - count for start, end, count in zip(starts, ends, glyphs, strict=True)]
+    blank = [text[start:end].isspace() for start, end in zip(starts, ends, strict=True)]
     index = 0
     while index < len(starts):
         if spare[index] >= 0:
             index += 1
             continue
         low = high = index
-        while sum(spare[low : high + 1]) < 0 and (low > 0 or high < len(starts) - 1):
-            if high < len(starts) - 1:
+        while sum(spare[low : high + 1]) < 0:
+            if high + 1 < len(starts) and not blank[high + 1]:
                 high += 1
-            else:
+            elif low > 0 and not blank[low - 1]:
                 low -= 1
-        if sum(spare[low : high + 1]) < 0:  # the whole text is short: leave it
+            else:
+                break
+        if sum(spare[low : high + 1]) < 0:  # the word is short of characters: leave it
             index += 1
             continue
         starts[low : high + 1] = [starts[low]]
         glyphs[low : high + 1] = [sum(glyphs[low : high + 1])]
         spare[low : high + 1] = [sum(spare[low : high + 1])]
+        blank[low : high + 1] = [False]
         index = low + 1
     return starts, glyphs
 
