@@ -17,6 +17,7 @@ from app.core.routing import DecimalRoute
 from app.core.security import Principal
 from app.core.share_links import ShareKind, link_key
 from app.db.session import SessionDep, enter_shop
+from app.idempotency.service import IdempotencyKeyDep, idempotent
 from app.invoices import service
 from app.invoices.model import Document
 from app.invoices.schemas import ShareIn, ShareOut, ShareRevoked
@@ -224,7 +225,8 @@ def _share_routes(path: str, kind: ShareKind, what: str) -> tuple[dict[str, Any]
         "summary": f"Share {what} by a link",
         "description": "A signed link that opens the document (a web page; the PDF with "
         "`?format=pdf`) without a login, for `days` days (default 30). Whoever holds it can "
-        "read this one document and nothing else.",
+        "read this one document and nothing else. Takes `Idempotency-Key`: a retry gets the "
+        "same link.",
         "operation_id": f"share_{kind}",
     }
     revoke = {
@@ -243,20 +245,25 @@ async def _share(
     request: Request,
     session: AsyncSession,
     principal: Principal,
+    key: str | None,
     kind: ShareKind,
     document_id: int,
     data: ShareIn | None,
-) -> DecimalJSONResponse:
-    link = await service.share(
-        session,
-        principal.shop_id,
-        kind,
-        document_id,
-        key=_key(request),
-        base_url=_base_url(request),
-        days=(data or ShareIn()).days,
-    )
-    return respond(link, status_code=status.HTTP_201_CREATED)
+) -> Response:
+    """Once per `Idempotency-Key`: a retry gets the same link back."""
+
+    async def create() -> ShareOut:
+        return await service.share(
+            session,
+            principal.shop_id,
+            kind,
+            document_id,
+            key=_key(request),
+            base_url=_base_url(request),
+            days=(data or ShareIn()).days,
+        )
+
+    return await idempotent(session, principal, key, request.url.path, data, create)
 
 
 async def _revoke(
@@ -283,9 +290,10 @@ async def share_sale(
     request: Request,
     session: ShopSessionDep,
     principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyDep,
     data: ShareBody = None,
-) -> DecimalJSONResponse:
-    return await _share(request, session, principal, "sale", sale_id, data)
+) -> Response:
+    return await _share(request, session, principal, idempotency_key, "sale", sale_id, data)
 
 
 @router.delete(**_SALE_SHARE[1])
@@ -301,9 +309,10 @@ async def share_purchase(
     request: Request,
     session: ShopSessionDep,
     principal: OwnerDep,
+    idempotency_key: IdempotencyKeyDep,
     data: ShareBody = None,
-) -> DecimalJSONResponse:
-    return await _share(request, session, principal, "purchase", purchase_id, data)
+) -> Response:
+    return await _share(request, session, principal, idempotency_key, "purchase", purchase_id, data)
 
 
 @router.delete(**_PURCHASE_SHARE[1])
@@ -319,9 +328,12 @@ async def share_customer_statement(
     request: Request,
     session: ShopSessionDep,
     principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyDep,
     data: ShareBody = None,
-) -> DecimalJSONResponse:
-    return await _share(request, session, principal, "customer_statement", party_id, data)
+) -> Response:
+    return await _share(
+        request, session, principal, idempotency_key, "customer_statement", party_id, data
+    )
 
 
 @router.delete(**_CUSTOMER_SHARE[1])
@@ -337,9 +349,12 @@ async def share_vendor_statement(
     request: Request,
     session: ShopSessionDep,
     principal: PrincipalDep,
+    idempotency_key: IdempotencyKeyDep,
     data: ShareBody = None,
-) -> DecimalJSONResponse:
-    return await _share(request, session, principal, "vendor_statement", party_id, data)
+) -> Response:
+    return await _share(
+        request, session, principal, idempotency_key, "vendor_statement", party_id, data
+    )
 
 
 @router.delete(**_VENDOR_SHARE[1])
@@ -352,7 +367,7 @@ async def revoke_vendor_statement_links(
 @public_router.get(
     "/b/{token}",
     response_class=Response,
-    responses={404: {"description": "Expired, revoked, altered or unknown link"}, **_DOCUMENT},
+    responses=error_responses(404, 422) | _DOCUMENT,
     operation_id="open_shared_document",
 )
 async def open_shared(

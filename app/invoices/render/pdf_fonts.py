@@ -23,7 +23,7 @@ fontTools' own subsetter opens fonts: outlines are kept as they are, so their bo
 right without decoding every glyph. Renders on several threads share immutable objects only.
 
 Why the shaping here: `DocumentFont.encode_text` lets `FPDF.text()` draw shaped text (see
-`pdf.py` for why not `cell`), and the ToUnicode map must give each glyph its share of the
+`pdf_page.py` for why not `cell`), and the ToUnicode map must give each glyph its share of the
 text (`text_per_glyph`). fpdf2 gives all the characters of a HarfBuzz cluster to its first
 glyph and none to the others, so a reordered syllable (`कि` is drawn as the ि matra, then
 क) has a glyph with no text, and a reader falls back to its raw code: pdfium extracts
