@@ -5,7 +5,9 @@ priced again here, so a printed bill always matches the bill on record.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from app.auth.service import ShopSettings
 from app.bills import printed
@@ -84,6 +86,31 @@ def _tax_rows(lines: list[tuple[Decimal, TaxHeads]]) -> list[TaxRow]:
     ]
 
 
+def _money_fields(
+    bill: SaleDetail | PurchaseDetail,
+    lines: Sequence[object],
+    *,
+    taxed: bool,
+    language: Language,
+) -> dict[str, Any]:
+    """The totals a stored bill carries, as an `InvoiceDocument` names them."""
+    return {
+        "total": bill.total_amount,
+        "total_in_words": amount_in_words(bill.total_amount, language),
+        "paid": bill.amount_paid,
+        "taxed": taxed,
+        "inter_state": bill.igst > 0,
+        "taxable_value": bill.taxable_value,
+        "cgst": bill.cgst,
+        "sgst": bill.sgst,
+        "igst": bill.igst,
+        "cess": bill.cess,
+        "tax_rows": _tax_rows([(getattr(line, "gst_rate"), _heads(line)) for line in lines])  # noqa: B009
+        if taxed
+        else [],
+    }
+
+
 def sale_document(
     detail: SaleDetail,
     shop: ShopSettings,
@@ -139,20 +166,8 @@ def sale_document(
         lines=lines,
         subtotal=printed.subtotal((line.quantity, line.rate) for line in detail.products),
         discount_total=detail.discount_total,
-        total=detail.total_amount,
-        total_in_words=amount_in_words(detail.total_amount, language),
-        paid=detail.amount_paid,
-        taxed=taxed,
-        inter_state=detail.igst > 0,
-        taxable_value=detail.taxable_value,
-        cgst=detail.cgst,
-        sgst=detail.sgst,
-        igst=detail.igst,
-        cess=detail.cess,
+        **_money_fields(detail, detail.products, taxed=taxed, language=language),
         round_off=detail.round_off,
-        tax_rows=_tax_rows([(line.gst_rate, _heads(line)) for line in detail.products])
-        if taxed
-        else [],
         previous_balance=previous,
         balance_due=due,
         declaration=detail.declaration,
@@ -258,19 +273,7 @@ def purchase_document(
         ],
         subtotal=printed.subtotal((line.quantity, line.price_purchase) for line in detail.products),
         discount_total=detail.discount_total,
-        total=detail.total_amount,
-        total_in_words=amount_in_words(detail.total_amount, language),
-        paid=detail.amount_paid,
-        taxed=taxed,
-        inter_state=detail.igst > 0,
-        taxable_value=detail.taxable_value,
-        cgst=detail.cgst,
-        sgst=detail.sgst,
-        igst=detail.igst,
-        cess=detail.cess,
-        tax_rows=_tax_rows([(line.gst_rate, _heads(line)) for line in detail.products])
-        if taxed
-        else [],
+        **_money_fields(detail, detail.products, taxed=taxed, language=language),
         previous_balance=previous,
         balance_due=printed.balance_after(previous, detail.total_amount, detail.amount_paid),
         void=detail.status == "void",

@@ -25,9 +25,6 @@ from app.db.session import driver_connection
 from app.invoices import documents, repository
 from app.invoices.model import Document, InvoiceDocument, StatementDocument
 from app.invoices.render import labels
-from app.invoices.render.html import html_document
-from app.invoices.render.pdf import pdf_document
-from app.invoices.render.receipt import receipt_text
 from app.invoices.schemas import ShareOut
 from app.parties import service as parties
 from app.parties.sides import CUSTOMERS, VENDORS, PartySide
@@ -64,12 +61,23 @@ def _filename(document: Document, fmt: DocumentFormat) -> str:
 
 
 def render_now(document: Document, fmt: DocumentFormat, pdf_url: str | None = None) -> Rendered:
-    """Render synchronously (in the calling thread)."""
+    """Render synchronously (in the calling thread).
+
+    The renderers are imported on first use: the PDF's libraries (fpdf2, fontTools, HarfBuzz)
+    and its parsed fonts take about 30 MB, which an API worker that never prints a bill
+    should not carry.
+    """
     if fmt == "pdf":
+        from app.invoices.render.pdf import pdf_document
+
         content = pdf_document(document)
     elif fmt == "html":
+        from app.invoices.render.html import html_document
+
         content = html_document(document, pdf_url=pdf_url).encode()
     else:
+        from app.invoices.render.receipt import receipt_text
+
         content = receipt_text(document, 32 if fmt == "text58" else 48).encode()
     return Rendered(content, MEDIA_TYPES[fmt], _filename(document, fmt))
 
