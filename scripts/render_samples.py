@@ -13,12 +13,12 @@ import importlib.util
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 from app.core.message_templates import Language
+from app.core.upi import payment_uri
 from app.invoices.model import (
     ZERO,
     DocumentLine,
@@ -156,11 +156,10 @@ def tax_invoice(language: Language) -> InvoiceDocument:
     total = q(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
     number = "SK2026-27/000042"
     due = PREVIOUS_BALANCE + total - PAID
-    uri = (
-        f"upi://pay?pa={quote('sharma.kirana@okaxis', safe='')}"
-        f"&pn={quote('Sharma Kirana Stores', safe='')}&am={due}&cu=INR"
-        f"&tn={quote(f'Bill {number}', safe='')}"
-    )
+    uri = payment_uri(
+        vpa="sharma.kirana@okaxis", payee_name="Sharma Kirana Stores", amount=due,
+        note=f"Bill {number}",
+    )  # fmt: skip
     return InvoiceDocument(
         kind="tax_invoice",
         language=language,
