@@ -7,7 +7,7 @@ priced again here, so a printed bill always matches the bill on record.
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from app.auth.service import ShopSettings
 from app.bills import printed
@@ -28,7 +28,7 @@ from app.invoices.model import (
     UpiRequest,
 )
 from app.invoices.render.words import amount_in_words
-from app.invoices.repository import BillAccount
+from app.invoices.repository import BillAccount, SaleReturn
 from app.purchases.schemas import PurchaseDetail
 from app.sales.schemas import SaleDetail
 from app.udhaar.schemas import CustomerRef, Statement
@@ -69,14 +69,28 @@ def upi_request(shop: ShopSettings, amount: Decimal, note: str) -> UpiRequest | 
     return UpiRequest(uri=uri, payee_vpa=shop.upi_id, payee_name=payee, amount=amount)
 
 
-def _heads(row: object) -> TaxHeads:
-    return TaxHeads(
-        getattr(row, "taxable_value"),  # noqa: B009 - rows and schemas alike
-        getattr(row, "cgst"),  # noqa: B009
-        getattr(row, "sgst"),  # noqa: B009
-        getattr(row, "igst"),  # noqa: B009
-        getattr(row, "cess"),  # noqa: B009
-    )
+class _Taxed(Protocol):
+    """A stored bill, line or return: its taxable value and heads."""
+
+    @property
+    def taxable_value(self) -> Decimal: ...
+    @property
+    def cgst(self) -> Decimal: ...
+    @property
+    def sgst(self) -> Decimal: ...
+    @property
+    def igst(self) -> Decimal: ...
+    @property
+    def cess(self) -> Decimal: ...
+
+
+class _RatedLine(_Taxed, Protocol):
+    @property
+    def gst_rate(self) -> Decimal: ...
+
+
+def _heads(row: _Taxed) -> TaxHeads:
+    return TaxHeads(row.taxable_value, row.cgst, row.sgst, row.igst, row.cess)
 
 
 def _tax_rows(lines: list[tuple[Decimal, TaxHeads]]) -> list[TaxRow]:
@@ -88,7 +102,7 @@ def _tax_rows(lines: list[tuple[Decimal, TaxHeads]]) -> list[TaxRow]:
 
 def _money_fields(
     bill: SaleDetail | PurchaseDetail,
-    lines: Sequence[object],
+    lines: Sequence[_RatedLine],
     *,
     taxed: bool,
     language: Language,
@@ -105,9 +119,7 @@ def _money_fields(
         "sgst": bill.sgst,
         "igst": bill.igst,
         "cess": bill.cess,
-        "tax_rows": _tax_rows([(getattr(line, "gst_rate"), _heads(line)) for line in lines])  # noqa: B009
-        if taxed
-        else [],
+        "tax_rows": _tax_rows([(line.gst_rate, _heads(line)) for line in lines]) if taxed else [],
     }
 
 
@@ -178,8 +190,7 @@ def sale_document(
 
 def credit_note_document(
     detail: SaleDetail,
-    head: object,
-    lines: list[object],
+    returned: SaleReturn,
     shop: ShopSettings,
     *,
     language: Language,
@@ -188,36 +199,32 @@ def credit_note_document(
     """A return of goods: the credit note against the sale (rule 53), valued as returned."""
     taxed = detail.document_type == "tax_invoice"
     sale = sale_document(detail, shop, language=language, shop_phone=shop_phone, account=None)
-    amount: Decimal = getattr(head, "amount")  # noqa: B009
-    refund: Decimal = getattr(head, "refund_amount")  # noqa: B009
-    number = getattr(head, "credit_note_no") or f"R-{getattr(head, 'id')}"  # noqa: B009
-    document_lines = [
-        DocumentLine(
-            name=getattr(line, "name"),  # noqa: B009
-            quantity=getattr(line, "quantity"),  # noqa: B009
-            rate=getattr(line, "rate"),  # noqa: B009
-            amount=getattr(line, "amount"),  # noqa: B009
-            hsn_code=getattr(line, "hsn_code") if taxed else None,  # noqa: B009
-            gst_rate=getattr(line, "gst_rate") if taxed else None,  # noqa: B009
-            taxable_value=getattr(line, "taxable_value"),  # noqa: B009
-            tax=_heads(line).tax,
-        )
-        for line in lines
-    ]
-    heads = _heads(head)
+    heads = _heads(returned)
     return InvoiceDocument(
         kind="credit_note",
         language=language,
         shop=sale.shop,
         party=sale.party,
-        number=number,
-        date=getattr(head, "return_date"),  # noqa: B009
-        lines=document_lines,
-        subtotal=amount,
+        number=returned.credit_note_no or f"R-{returned.id}",
+        date=returned.return_date,
+        lines=[
+            DocumentLine(
+                name=line.name,
+                quantity=line.quantity,
+                rate=line.rate,
+                amount=line.amount,
+                hsn_code=line.hsn_code if taxed else None,
+                gst_rate=line.gst_rate if taxed else None,
+                taxable_value=line.taxable_value,
+                tax=_heads(line).tax,
+            )
+            for line in returned.lines
+        ],
+        subtotal=returned.amount,
         discount_total=ZERO,
-        total=amount,
-        total_in_words=amount_in_words(amount, language),
-        paid=refund,
+        total=returned.amount,
+        total_in_words=amount_in_words(returned.amount, language),
+        paid=returned.refund_amount,
         taxed=taxed,
         inter_state=heads.igst > 0,
         taxable_value=heads.taxable,
@@ -225,9 +232,7 @@ def credit_note_document(
         sgst=heads.sgst,
         igst=heads.igst,
         cess=heads.cess,
-        tax_rows=_tax_rows(
-            [(getattr(line, "gst_rate"), _heads(line)) for line in lines]  # noqa: B009
-        )
+        tax_rows=_tax_rows([(line.gst_rate, _heads(line)) for line in returned.lines])
         if taxed
         else [],
         original=f"{detail.bill_no} dated {detail.transaction_date:%d-%m-%Y}",

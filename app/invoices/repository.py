@@ -7,7 +7,7 @@ Reads other domains' tables; writes only `share_revocations`, which it owns.
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,15 +89,49 @@ _RETURN_LINES = text(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ReturnLine:
+    """A returned line: the product, the sale's rate, and the value and heads returned."""
+
+    name: str
+    quantity: Decimal
+    rate: Decimal
+    amount: Decimal
+    hsn_code: str | None
+    gst_rate: Decimal
+    taxable_value: Decimal
+    cgst: Decimal
+    sgst: Decimal
+    igst: Decimal
+    cess: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SaleReturn:
+    id: int
+    sale_id: int
+    return_date: dt.date
+    amount: Decimal
+    refund_amount: Decimal
+    credit_note_no: str | None
+    taxable_value: Decimal
+    cgst: Decimal
+    sgst: Decimal
+    igst: Decimal
+    cess: Decimal
+    lines: list[ReturnLine]
+
+
 async def sale_return(
     session: AsyncSession, shop_id: int, sale_id: int, return_id: int
-) -> tuple[Any, list[Any]] | None:
+) -> SaleReturn | None:
     """A return of the sale with its lines (product name, sale rate, value and heads)."""
     values = {"shop_id": shop_id, "sale_id": sale_id, "return_id": return_id}
-    head = (await session.execute(_RETURN, values)).one_or_none()
+    head = (await session.execute(_RETURN, values)).mappings().one_or_none()
     if head is None:
         return None
-    return head, list(await session.execute(_RETURN_LINES, values))
+    lines = [ReturnLine(**row) for row in (await session.execute(_RETURN_LINES, values)).mappings()]
+    return SaleReturn(**head, lines=lines)
 
 
 _OWNER_PHONE = text(

@@ -117,13 +117,10 @@ async def credit_note(
 ) -> InvoiceDocument:
     shop, lang, phone = await _context(session, shop_id, language)
     detail = await sales.sale_detail(await driver_connection(session), shop_id, sale_id)
-    found = await repository.sale_return(session, shop_id, sale_id, return_id)
-    if found is None:
+    returned = await repository.sale_return(session, shop_id, sale_id, return_id)
+    if returned is None:
         raise NotFound(f"Return {return_id} of sale {sale_id} not found")
-    head, lines = found
-    return documents.credit_note_document(
-        detail, head, lines, shop, language=lang, shop_phone=phone
-    )
+    return documents.credit_note_document(detail, returned, shop, language=lang, shop_phone=phone)
 
 
 async def purchase_bill(
