@@ -194,6 +194,19 @@ class ExtractionSettings(BaseSettings):
         validation_alias="EXTRACTION_DAILY_CAP",
         description="Bill readings per shop and shop-local day (each may call Gemini); 0 is off",
     )
+    ask_daily_cap: int = Field(
+        default=500,
+        ge=0,
+        validation_alias="ASK_DAILY_CAP",
+        description="Questions (`POST /api/ask`) per shop and shop-local day; 0 is off",
+    )
+    ask_timeout_s: float = Field(
+        default=8.0,
+        gt=0,
+        le=60,
+        validation_alias="ASK_GEMINI_TIMEOUT_SECONDS",
+        description="How long a question waits for Gemini before the offline parser answers",
+    )
 
     @property
     def gemini_enabled(self) -> bool:

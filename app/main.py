@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.ask.router import router as ask_router
 from app.auth.audit_router import router as audit_router
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_router,
         udhaar_router,
         invoices_router,
+        ask_router,
         public_documents_router,
         notifications_router,
         webhooks_router,

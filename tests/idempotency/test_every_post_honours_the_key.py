@@ -27,6 +27,8 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("post", "/api/webhooks/twilio/status"): "provider callback: Twilio retries by its own "
     "rules and sends no key; the status update is idempotent by itself",
     ("post", "/api/extract-products"): "stores nothing: reading a photo twice is harmless",
+    ("post", "/api/ask"): "a question changes nothing in the books: asking twice is harmless",
+    ("post", "/api/ai/sql/"): "the legacy form of /api/ask",
 }
 
 
