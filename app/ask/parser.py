@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.ask.intent import MAX_LIMIT, MAX_NAME, Dimension, Intent, Metric, Sort
-from app.ask.periods import find_period
+from app.ask.periods import Period, find_period
 from app.ask.words import (
     CUES,
     ENGLISH_NAMES,
@@ -125,13 +125,7 @@ class _Name:
 def name_words(question: str, today: dt.date) -> list[str]:
     """The words of `question` that may be a name (and their English grocery names): what
     the service looks up in the shop's books before `parse`."""
-    text = normalise(question)
-    phone = _PHONE.search(text)
-    if phone is not None:
-        text = _blank(text, phone.span())
-    period = find_period(text, today)
-    for span in period.spans if period is not None else ():
-        text = _blank(text, span)
+    text, _, _ = _without_phone_and_period(normalise(question), today)
     words = [m[0] for m in _TOKEN.finditer(text)]
     found: list[str] = []
     for run in _scan(words).names:
@@ -141,6 +135,20 @@ def name_words(question: str, today: dt.date) -> list[str]:
             if english is not None:
                 found.append(english)
     return list(dict.fromkeys(found))[:MAX_NAME_WORDS]
+
+
+def _without_phone_and_period(
+    text: str, today: dt.date
+) -> tuple[str, re.Match[str] | None, Period | None]:
+    """`text` with its phone number and period blanked out (same length: the positions of
+    the other words still index the question as typed), and what was taken."""
+    phone = _PHONE.search(text)
+    if phone is not None:
+        text = _blank(text, phone.span())
+    period = find_period(text, today)
+    for span in period.spans if period is not None else ():
+        text = _blank(text, span)
+    return text, phone, period
 
 
 def _blank(text: str, span: tuple[int, int]) -> str:
@@ -313,12 +321,7 @@ def parse(question: str, today: dt.date, known: Known | None = None) -> Intent |
     text = cased.lower()
     if len(text) != len(cased):  # a letter whose lower case is longer: names lose case
         cased = text
-    phone = _PHONE.search(text)
-    if phone is not None:
-        text = _blank(text, phone.span())
-    period = find_period(text, today)
-    for span in period.spans if period is not None else ():
-        text = _blank(text, span)
+    text, phone, period = _without_phone_and_period(text, today)
     matches = list(_TOKEN.finditer(text))
     words = [m[0] for m in matches]
     reading = _scan(words)

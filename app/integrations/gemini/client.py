@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from google import genai
 from google.genai import types
+from google.genai.client import AsyncClient
 from pydantic import ValidationError
 
 from app.config import ExtractionSettings
@@ -29,6 +30,12 @@ class GeminiError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def async_client(settings: ExtractionSettings, api_key: str) -> AsyncClient:
+    """A new SDK client for one call (the caller closes it): the Gemini API, not Vertex,
+    with our timeouts and retries."""
+    return genai.Client(api_key=api_key, vertexai=False, http_options=_http_options(settings)).aio
 
 
 def _http_options(settings: ExtractionSettings) -> types.HttpOptions:
@@ -81,9 +88,7 @@ class GeminiBillReader:
 
     async def read_bill(self, image: bytes, mime_type: str) -> GeminiBill:
         settings = self._settings
-        client = genai.Client(
-            api_key=self._api_key, vertexai=False, http_options=_http_options(settings)
-        ).aio
+        client = async_client(settings, self._api_key)
         try:
             # The whole call, retries and back-off included, fits in the configured timeout.
             async with asyncio.timeout(settings.gemini_timeout_s):
@@ -102,13 +107,13 @@ class GeminiBillReader:
             raise GeminiError("timed out") from exc
         except Exception as exc:  # the SDK's and transports' errors are not enumerable
             _log.warning("gemini call failed", extra={"error": type(exc).__name__})
-            raise GeminiError(_reason(exc)) from exc
+            raise GeminiError(failure_reason(exc)) from exc
         finally:
             await client.aclose()
         return parse_answer(response.text)
 
 
-def _reason(exc: Exception) -> str:
+def failure_reason(exc: Exception) -> str:
     code = getattr(exc, "code", None)
     if isinstance(code, int):
         return "rate limited" if code == 429 else f"HTTP {code}"

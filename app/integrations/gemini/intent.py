@@ -8,11 +8,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from google import genai
 from google.genai import types
 
 from app.config import ExtractionSettings
-from app.integrations.gemini.client import GeminiError, _http_options, _reason
+from app.integrations.gemini.client import GeminiError, async_client, failure_reason
 
 _log = logging.getLogger("dukaan.gemini")
 
@@ -74,9 +73,7 @@ class GeminiIntentReader:
     async def read(self, question: str, today: str) -> dict[str, Any]:
         """The model's intent as a JSON object (unchecked); `GeminiError` on any failure."""
         settings = self._settings
-        client = genai.Client(
-            api_key=self._api_key, vertexai=False, http_options=_http_options(settings)
-        ).aio
+        client = async_client(settings, self._api_key)
         try:
             async with asyncio.timeout(settings.ask_timeout_s):
                 response = await client.models.generate_content(
@@ -95,7 +92,7 @@ class GeminiIntentReader:
             raise GeminiError("timed out") from exc
         except Exception as exc:  # the SDK's and transports' errors are not enumerable
             _log.warning("gemini call failed", extra={"error": type(exc).__name__})
-            raise GeminiError(_reason(exc)) from exc
+            raise GeminiError(failure_reason(exc)) from exc
         finally:
             await client.aclose()
         try:
