@@ -302,7 +302,7 @@ def _dimensions(metric: Metric, reading: _Reading, party: str | None) -> list[Di
     counted = metric is Metric.BILLS and Cue.HOW_MANY in cues
     if party is None and not counted and cues & {Cue.WHO, Cue.CUSTOMER}:
         found.append(Dimension.CUSTOMER)
-    elif (Cue.PRODUCT in cues and (ranked or not found)) or (
+    elif (Cue.PRODUCT in cues and (ranked or not (found or Cue.HOW_MANY in cues))) or (
         ranked and not found and metric is not Metric.PAYMENTS_RECEIVED
     ):
         found.append(Dimension.PRODUCT)

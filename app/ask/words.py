@@ -143,6 +143,8 @@ _PHRASES: dict[Cue, tuple[str, ...]] = {
         "bachi", "left", "remaining", "available", "in hand", "स्टॉक", "बचा", "बचे", "बची",
     ),
     Cue.LOW_STOCK: (
+        "should i order", "to order", "need to order", "should order", "order list",
+        "kya order", "what to buy", "what should i buy",
         "low stock", "stock low", "low on stock", "low in stock", "less stock", "stock less",
         "running out",
         "run out", "running low", "out of stock", "khatam", "khatm", "khtam", "finish",
@@ -218,6 +220,7 @@ _PHRASES: dict[Cue, tuple[str, ...]] = {
     ),
     Cue.HOW_MANY: ("how many", "kitne", "kitni baar", "कितने", "no of", "number of", "count"),
     Cue.HOW_MUCH: (
+        "kitna maal", "kitne ka maal", "kitna saman", "kitna samaan",
         "kitne paise", "kitna paisa", "kitne rupaye", "kitne rupees", "kitne rs", "कितने पैसे",
         "how much", "kitna", "kitni", "kitnaa", "कितना", "कितनी"),
     Cue.OVERDUE: (
@@ -255,7 +258,7 @@ _STOPWORD_TEXT = """
     meri mere hamara hamari hamare batao bataiye bata btao btaa dikhao dikha dikhaiye do dijiye
     please yaar bhai ji sir madam abhi tak ab aur ya par pe wala wale wali waala waale kuch koi
     sabse jo kab kaise kaisa kaisi hisaabkitaab up upto month months mahina mahine week weeks
-    hafta hafte day days din year saal date period vs versus
+    hafta hafte day days din year saal date period vs versus per by each every har wise
     aaya aya aayi aaye आया आई आए bane bana
     bani banaye banaya kate kaate rahe raha rahi hoga hogi gaya gayi gaye liya liye diya diye
     karna karo kar wala hota hue hone hona रहा रही रहे हो गया गई गए वाला वाले वाली बने बना बनी

@@ -157,3 +157,22 @@ def test_phrasings_seen_in_the_wild(question, expected):
 )
 def test_overlong_names_and_digits_are_cut_to_the_intents_bounds(question):
     parse(question, TODAY)  # an Intent out of bounds would raise here
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Which products should I order?", {"metric": "stock", "low_stock": True}),
+        ("kal kitna maal becha", {"metric": "sales", "dimensions": ()}),
+        ("how many items sold today", {"metric": "quantity_sold", "dimensions": ()}),
+        ("profit per product this month", {"dimensions": (Dimension.PRODUCT,), "product": None}),
+        (
+            "किस ग्राहक पर सबसे ज्यादा उधार है",
+            {"metric": "udhaar_due", "dimensions": (Dimension.CUSTOMER,)},
+        ),
+    ],
+)
+def test_more_phrasings(question, expected):
+    intent = parse(question, TODAY)
+    assert intent is not None, question
+    assert {key: getattr(intent, key) for key in expected} == expected
