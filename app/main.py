@@ -21,6 +21,7 @@ from app.core.security import load_or_create_secret, set_hash_threads
 from app.db.embedded import ensure_database, start_server
 from app.db.session import create_engine, create_sessionmaker
 from app.drafts.router import router as drafts_router
+from app.expenses.router import router as expenses_router
 from app.extraction.router import router as extraction_router
 from app.invoices.router import public_router as public_documents_router
 from app.invoices.router import router as invoices_router
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         purchases_router,
         extraction_router,
         reports_router,
+        expenses_router,
         udhaar_router,
         invoices_router,
         ask_router,

@@ -70,6 +70,7 @@ PATH_OBJECTS: dict[str, str] = {
     "draft_id": "draft",
     "user_id": "user",
     "return_id": "return",
+    "expense_id": "expense",
 }
 """Which object a path parameter names (`udhar_id` and `party_id` depend on the path)."""
 
@@ -77,6 +78,7 @@ USED_UP: dict[Operation, dict[str, str]] = {
     ("post", "/api/sales/{sale_id}/void"): {"sale_id": "sale_to_void"},
     ("post", "/api/purchases/{purchase_id}/void"): {"purchase_id": "purchase_to_void"},
     ("delete", "/api/products/{product_id}"): {"product_id": "product_to_delete"},
+    ("post", "/api/expenses/{expense_id}/void"): {"expense_id": "expense_to_void"},
 }
 """Operations that use their object up get one of their own, so the others keep theirs."""
 
@@ -149,6 +151,9 @@ JSON_BODIES: dict[Operation, Any] = {
     ("post", "/api/customers/{party_id}/statement/share"): {},
     ("post", "/api/vendors/{party_id}/statement/share"): {"days": 365},
     ("post", "/api/ask"): {"question": "aaj kitni bikri hui"},
+    ("post", "/api/expenses/"): {"category": "rent", "amount": "500.00", "payment_mode": "bank"},
+    ("post", "/api/expenses/{expense_id}/void"): {"reason": "entered twice"},
+    ("post", "/api/expenses/categories"): {"name": "{new_name}"},
 }
 """A valid JSON body per writing operation; `"{product}"` is an object's id, `"{new_name}"`
 and `"{new_phone}"` are fresh on every request, `"{password}"` is the caller's."""
@@ -268,6 +273,14 @@ async def make_objects(client: httpx.AsyncClient, shop: ShopSession) -> dict[str
     assert draft.status_code == 201, draft.text
     (sale_udhaar,) = exact(await client.get("/api/udhaar/sales/", headers=shop.headers))
     (purchase_udhaar,) = exact(await client.get("/api/udhaar/purchases/", headers=shop.headers))
+    expenses = [
+        await client.post(
+            "/api/expenses/", json={"category": "wages", "amount": "300.00"}, headers=shop.headers
+        )
+        for _ in range(2)
+    ]
+    for made in expenses:
+        assert made.status_code == 201, made.text
     user, _ = await add_login(client, shop)
     return {
         "product": product["product_id"],
@@ -283,4 +296,6 @@ async def make_objects(client: httpx.AsyncClient, shop: ShopSession) -> dict[str
         "draft": draft.json()["draft_id"],
         "user": user.user_id,
         "return": returned.json()["return_id"],
+        "expense": expenses[0].json()["expense_id"],
+        "expense_to_void": expenses[1].json()["expense_id"],
     }

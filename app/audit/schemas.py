@@ -38,9 +38,9 @@ class AuditRow(BaseModel):
     at: dt.datetime = Field(description="When the change was made")
     user_id: int | None = Field(description="Who made it (null: the system)")
     action: str = Field(
-        description="What was done, snake_case: sale_voided, purchase_voided, sale_returned, "
-        "product_price_changed, product_tax_changed, stock_adjusted, shop_settings_changed, "
-        "and the account events"
+        description="What was done, snake_case: sale_voided, purchase_voided, expense_voided, "
+        "sale_returned, product_price_changed, product_tax_changed, stock_adjusted, "
+        "shop_settings_changed, and the account events"
     )
     entity: str = Field(description="The kind of object changed (sale, purchase, product, shop...)")
     entity_id: int | None = Field(description="Its id")

@@ -25,6 +25,7 @@ from app.core.pagination import Page
 
 SALE_VOIDED = "sale_voided"
 PURCHASE_VOIDED = "purchase_voided"
+EXPENSE_VOIDED = "expense_voided"
 SALE_RETURNED = "sale_returned"
 PRODUCT_PRICE_CHANGED = "product_price_changed"
 PRODUCT_TAX_CHANGED = "product_tax_changed"

@@ -34,6 +34,9 @@ OWNERS: dict[str, str] = {
     "purchase_lines": "app.purchases",
     "purchase_drafts": "app.drafts",
     "purchase_draft_lines": "app.drafts",
+    # money spent (issue 17)
+    "expenses": "app.expenses",
+    "expense_categories": "app.expenses",
     # messages and quotas
     "share_revocations": "app.invoices",
     "notifications": "app.notifications",

@@ -13,6 +13,7 @@ from app.models.bill import (
     SaleReturnLine,
 )
 from app.models.draft import PurchaseDraft, PurchaseDraftLine
+from app.models.expense import EXPENSE_PAYMENT_MODES, Expense, ExpenseCategory
 from app.models.idempotency import IdempotencyRecord
 from app.models.outbox import DailyUsage, MessageQuota, Notification
 from app.models.party import Customer, Vendor
@@ -23,6 +24,7 @@ from app.models.shop import AuthCounter, AuthSession, RefreshToken, Shop, User
 from app.models.udhaar import UdhaarEntry, UdhaarPayment, UdhaarSettlement
 
 __all__ = [
+    "EXPENSE_PAYMENT_MODES",
     "MOVEMENT_REASONS",
     "PAYMENT_MODES",
     "SHARE_KINDS",
@@ -35,6 +37,8 @@ __all__ = [
     "Customer",
     "DailySales",
     "DailyUsage",
+    "Expense",
+    "ExpenseCategory",
     "IdempotencyRecord",
     "MessageQuota",
     "Notification",

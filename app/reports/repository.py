@@ -1,4 +1,5 @@
-"""Profit-and-loss queries over sales and their returns. Read-only; no business rules.
+"""Profit-and-loss queries over sales, their returns and the shop's expenses. Read-only; no
+business rules.
 
 Profit is on the taxable value, never on the GST collected: a bill's stored profit is already
 tax-free, a return gives back its taxable value less its cost, and the per-period figures take
@@ -19,16 +20,19 @@ from typing import Any, Literal
 from sqlalchemy import (
     ColumnElement,
     ColumnExpressionArgument,
+    Integer,
     Numeric,
     ScalarSelect,
+    case,
     func,
     literal_column,
     select,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Page
-from app.models import DailySales, Sale, SaleReturn
+from app.models import DailySales, Expense, Sale, SaleReturn
 
 VOID = "void"
 
@@ -59,6 +63,7 @@ class PeriodRow:
     bills: int
     discount: Decimal
     tax: Decimal
+    expenses: Decimal
 
 
 def _live_sales(shop_id: int) -> list[ColumnElement[bool]]:
@@ -133,27 +138,59 @@ async def figures_by_period(
     date_from: dt.date | None,
     date_to: dt.date | None,
 ) -> list[PeriodRow]:
-    """Sales, cost, profit, bill count, discount given and GST per period, then a
+    """Sales, cost, profit, bill count, discount given, GST and expenses per period, then a
     grand-total row, in one query. Profit is sales less their GST less the cost.
 
-    Read from `daily_sales`, which triggers keep equal to the bills and their returns (a
-    return in its bill's day, voids left out): two years of a busy shop are some hundreds of
-    rows, not a million lines. A period is listed when it has a live bill (`HAVING`), as
-    the raw bills would list it; a day's slot rows are simply summed with the rest.
-    `ROLLUP` adds the grand total as a last row whose period is NULL (kept by `HAVING`); on
-    an empty range it is the only row.
+    Sales are read from `daily_sales`, which triggers keep equal to the bills and their
+    returns (a return in its bill's day, voids left out): two years of a busy shop are some
+    hundreds of rows, not a million lines. Expenses are the plain sum of the `expenses` rows
+    by their date, reversals included (a void's reversing row carries its expense's date, so a
+    voided expense counts nowhere). Both become rows of one `UNION ALL` that is grouped by
+    period. A period is listed when it has a live bill or a live (unvoided) expense
+    (`HAVING`); `ROLLUP` adds the grand total as a last row whose period is NULL (kept by
+    `HAVING`); on an empty range it is the only row.
     """
-    period = func.to_char(DailySales.day, literal_column(_PERIOD_FORMATS[unit]))
-    net_sales = func.coalesce(func.sum(DailySales.total_amount - DailySales.returned_amount), _ZERO)
-    net_cost = func.coalesce(func.sum(DailySales.total_cost - DailySales.returned_cost), _ZERO)
-    net_tax = func.coalesce(func.sum(DailySales.tax - DailySales.returned_tax), _ZERO)
-    bills = func.coalesce(func.sum(DailySales.bills), 0)
-    discount = func.coalesce(func.sum(DailySales.discount), _ZERO)
-    conditions = [DailySales.shop_id == shop_id]
+    sale_conditions = [DailySales.shop_id == shop_id]
+    expense_conditions = [Expense.shop_id == shop_id]
     if date_from is not None:
-        conditions.append(DailySales.day >= date_from)
+        sale_conditions.append(DailySales.day >= date_from)
+        expense_conditions.append(Expense.expense_date >= date_from)
     if date_to is not None:
-        conditions.append(DailySales.day <= date_to)
+        sale_conditions.append(DailySales.day <= date_to)
+        expense_conditions.append(Expense.expense_date <= date_to)
+    no_int = literal_column("0", Integer)
+    days = union_all(
+        select(
+            DailySales.day.label("day"),
+            (DailySales.total_amount - DailySales.returned_amount).label("sales"),
+            (DailySales.total_cost - DailySales.returned_cost).label("cost"),
+            (DailySales.tax - DailySales.returned_tax).label("tax"),
+            DailySales.bills.label("bills"),
+            DailySales.discount.label("discount"),
+            _ZERO.label("expenses"),
+            no_int.label("live_expenses"),
+        ).where(*sale_conditions),
+        select(
+            Expense.expense_date,
+            _ZERO,
+            _ZERO,
+            _ZERO,
+            no_int,
+            _ZERO,
+            Expense.amount,
+            # An expense counts 1, its reversing row -1: a period whose expenses were all
+            # voided has none left.
+            case((Expense.reverses_id.is_(None), 1), else_=-1),
+        ).where(*expense_conditions),
+    ).subquery("days")
+    period = func.to_char(days.c.day, literal_column(_PERIOD_FORMATS[unit]))
+    net_sales = func.coalesce(func.sum(days.c.sales), _ZERO)
+    net_cost = func.coalesce(func.sum(days.c.cost), _ZERO)
+    net_tax = func.coalesce(func.sum(days.c.tax), _ZERO)
+    bills = func.coalesce(func.sum(days.c.bills), 0)
+    discount = func.coalesce(func.sum(days.c.discount), _ZERO)
+    expenses = func.coalesce(func.sum(days.c.expenses), _ZERO)
+    live_expenses = func.coalesce(func.sum(days.c.live_expenses), 0)
     rows = (
         await session.execute(
             select(
@@ -164,10 +201,10 @@ async def figures_by_period(
                 bills.label("bills"),
                 discount.label("discount"),
                 net_tax.label("tax"),
+                expenses.label("expenses"),
             )
-            .where(*conditions)
             .group_by(func.rollup(period))
-            .having((bills > 0) | (func.grouping(period) == 1))
+            .having((bills > 0) | (live_expenses > 0) | (func.grouping(period) == 1))
             .order_by(func.grouping(period), period)
         )
     ).all()
@@ -180,6 +217,7 @@ async def figures_by_period(
             bills=int(row.bills),
             discount=row.discount,
             tax=row.tax,
+            expenses=row.expenses,
         )
         for row in rows
     ]

@@ -67,6 +67,11 @@ class PeriodFigures(BaseModel):
         description="GST inside `sales` (the bills' heads minus those their credit notes "
         "reversed): collected for the government, not profit; 0 for untaxed bills"
     )
+    expenses: Number = Field(
+        description="What the shop spent in the period (/api/expenses by their date; a voided "
+        "expense counts nowhere)"
+    )
+    net_profit: Number = Field(description="profit - expenses (negative for a loss)")
 
 
 class ReportTotals(BaseModel):
@@ -76,10 +81,13 @@ class ReportTotals(BaseModel):
     bills: int
     discount: Number
     tax: Number
+    expenses: Number
+    net_profit: Number
 
 
 class ProfitLossReport(BaseModel):
-    """Profit and loss over a date range, one row per day or month that had sales.
+    """Profit and loss over a date range, one row per day or month that had sales or
+    expenses.
 
     A return counts in the period of the sale it undoes, not the day it came back: a period's
     figures then describe the bills dated in it, and they add up with the per-sale records.
@@ -103,6 +111,8 @@ class ProfitLossReport(BaseModel):
                             "bills": 31,
                             "discount": 12.5,
                             "tax": 0,
+                            "expenses": 150,
+                            "net_profit": 100.5,
                         },
                         {
                             "period": "2026-11",
@@ -112,6 +122,8 @@ class ProfitLossReport(BaseModel):
                             "bills": 1,
                             "discount": 0,
                             "tax": 0,
+                            "expenses": 0,
+                            "net_profit": 8,
                         },
                     ],
                     "totals": {
@@ -121,6 +133,8 @@ class ProfitLossReport(BaseModel):
                         "bills": 32,
                         "discount": 12.5,
                         "tax": 0,
+                        "expenses": 150,
+                        "net_profit": 108.5,
                     },
                 }
             ]
@@ -134,5 +148,7 @@ class ProfitLossReport(BaseModel):
     date_to: dt.date | None = Field(
         alias="to", description="Last day included, as asked (null: up to the latest sale)"
     )
-    periods: list[PeriodFigures] = Field(description="Oldest first; periods with no sales omitted")
+    periods: list[PeriodFigures] = Field(
+        description="Oldest first; periods with neither sales nor expenses omitted"
+    )
     totals: ReportTotals

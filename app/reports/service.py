@@ -69,6 +69,8 @@ def _period(row: PeriodRow) -> PeriodFigures:
         bills=row.bills,
         discount=row.discount,
         tax=row.tax,
+        expenses=row.expenses,
+        net_profit=row.profit - row.expenses,
     )
 
 
@@ -80,7 +82,8 @@ async def profit_loss_report(
     date_from: dt.date | None,
     date_to: dt.date | None,
 ) -> ProfitLossReport:
-    """Per-day or per-month figures and their totals, all summed by PostgreSQL."""
+    """Per-day or per-month figures and their totals, all summed by PostgreSQL; net profit
+    is the profit less the expenses (one subtraction of two exact decimals)."""
     check_date_range(date_from, date_to)
     rows = await repository.figures_by_period(
         session, shop_id, unit=group, date_from=date_from, date_to=date_to
@@ -99,6 +102,8 @@ async def profit_loss_report(
             bills=grand.bills,
             discount=grand.discount,
             tax=grand.tax,
+            expenses=grand.expenses,
+            net_profit=grand.profit - grand.expenses,
         ),
     )
 

@@ -127,6 +127,13 @@ TABLE: dict[Operation, Row] = {
     ("post", "/api/vendors/{party_id}/statement/share"): OK,
     ("delete", "/api/vendors/{party_id}/statement/share"): OWNER,
     ("get", "/b/{token}"): PUBLIC,
+    # expenses: the counter records and reads them; voids and new categories are the owner's
+    ("get", "/api/expenses/"): OK,
+    ("post", "/api/expenses/"): OK,
+    ("get", "/api/expenses/{expense_id}"): OK,
+    ("post", "/api/expenses/{expense_id}/void"): OWNER,
+    ("get", "/api/expenses/categories"): OK,
+    ("post", "/api/expenses/categories"): OWNER,
     # questions: both roles ask (profit is the owner's: tests/ask/test_ask_http.py)
     ("post", "/api/ask"): OK,
     ("post", "/api/ai/sql/"): OK,

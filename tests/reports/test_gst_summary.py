@@ -216,6 +216,8 @@ async def test_profit_is_the_taxable_value_less_cost_never_the_tax(client, shop)
         "bills": 1,
         "discount": D("0.00"),
         "tax": D("15.26"),
+        "expenses": D("0.00"),
+        "net_profit": D("34.74"),
     }
     assert await _record(client, shop, sold["sales_id"]) == {
         "id": sold["sales_id"],

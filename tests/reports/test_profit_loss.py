@@ -81,6 +81,8 @@ async def test_a_sale_above_cost_is_a_profit_in_every_view(client, shop):
                 "bills": 1,
                 "discount": Decimal("0.00"),
                 "tax": Decimal("0.00"),
+                "expenses": Decimal("0.00"),
+                "net_profit": Decimal("8.00"),
             }
         ],
         "totals": {
@@ -90,6 +92,8 @@ async def test_a_sale_above_cost_is_a_profit_in_every_view(client, shop):
             "bills": 1,
             "discount": Decimal("0.00"),
             "tax": Decimal("0.00"),
+            "expenses": Decimal("0.00"),
+            "net_profit": Decimal("8.00"),
         },
     }
 
@@ -119,6 +123,8 @@ async def test_a_sale_below_cost_is_a_loss_with_a_positive_amount(client, shop):
         "bills": 1,
         "discount": Decimal("0.00"),
         "tax": Decimal("0.00"),
+        "expenses": Decimal("0.00"),
+        "net_profit": Decimal("-3.00"),
     }
 
 
@@ -155,6 +161,8 @@ async def test_a_voided_sale_drops_out_of_profit_and_loss_and_the_report(client,
             "bills": 1,
             "discount": Decimal("0.00"),
             "tax": Decimal("0.00"),
+            "expenses": Decimal("0.00"),
+            "net_profit": Decimal("4.00"),
         }
     ]
 
@@ -185,6 +193,8 @@ async def test_a_partial_return_takes_back_its_margin_per_unit(client, shop):
             "bills": 1,
             "discount": Decimal("0.00"),
             "tax": Decimal("0.00"),
+            "expenses": Decimal("0.00"),
+            "net_profit": Decimal("4.00"),
         }
     ]
 
@@ -207,6 +217,8 @@ async def test_two_returns_of_one_sale_count_the_bill_once(client, shop):
         "bills": 1,
         "discount": Decimal("0.00"),
         "tax": Decimal("0.00"),
+        "expenses": Decimal("0.00"),
+        "net_profit": Decimal("4.00"),
     }
 
 
@@ -308,6 +320,8 @@ async def test_the_report_groups_by_day_or_by_month(client, shop):
             "bills": 4,
             "discount": Decimal("0.00"),
             "tax": Decimal("0.00"),
+            "expenses": Decimal("0.00"),
+            "net_profit": Decimal("12.00"),
         }
     )
 
@@ -337,7 +351,7 @@ async def test_an_empty_range_reports_zero_totals(client, shop):
     assert exact(empty)["periods"] == []
     assert (
         '"totals":{"sales":0.00,"cost":0.00,"profit":0.00,"bills":0,"discount":0.00,'
-        '"tax":0.00}' in empty.text
+        '"tax":0.00,"expenses":0.00,"net_profit":0.00}' in empty.text
     )
 
 
@@ -375,6 +389,8 @@ async def test_paise_add_up_exactly(client, shop):
         "bills": 2,
         "discount": Decimal("0.00"),
         "tax": Decimal("0.00"),
+        "expenses": Decimal("0.00"),
+        "net_profit": Decimal("0.15"),
     }
 
 

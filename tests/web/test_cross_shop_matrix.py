@@ -57,6 +57,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/purchases/{purchase_id}/share"): {},
     ("post", "/api/customers/{party_id}/statement/share"): {},
     ("post", "/api/vendors/{party_id}/statement/share"): {},
+    ("post", "/api/expenses/{expense_id}/void"): {"reason": "cross-shop"},
 }
 """A valid body per writing route, so a refusal is the 404 of ownership, not a 422."""
 
@@ -88,6 +89,7 @@ def _object_for(path: str, param: str) -> str:
         "draft_id": "draft",
         "user_id": "user",
         "return_id": "return",
+        "expense_id": "expense",
     }
     if param not in known:
         pytest.fail(f"{path}: add a factory for '{param}' to tests/web/test_cross_shop_matrix.py")
@@ -127,7 +129,12 @@ async def _objects(client, shop: ShopSession) -> dict[str, int]:
     assert draft.status_code == 201, draft.text
     (sale_udhaar,) = exact(await client.get("/api/udhaar/sales/", headers=shop.headers))
     (purchase_udhaar,) = exact(await client.get("/api/udhaar/purchases/", headers=shop.headers))
+    spent = await client.post(
+        "/api/expenses/", json={"category": "rent", "amount": "900.00"}, headers=shop.headers
+    )
+    assert spent.status_code == 201, spent.text
     return {
+        "expense": spent.json()["expense_id"],
         "product": product["product_id"],
         "sale": sale_id,
         "purchase": purchase_id,
@@ -157,6 +164,8 @@ async def _snapshot(client, shop: ShopSession, ids: dict[str, int]) -> list[Any]
         f"/api/purchases/drafts/{ids['draft']}",
         "/api/notifications/outbox",
         "/api/auth/users",
+        f"/api/expenses/{ids['expense']}",
+        "/api/expenses/",
     ]
     return [exact(await client.get(path, headers=shop.headers)) for path in paths]
 

@@ -164,6 +164,10 @@ _SEMANTIC_422 = {
     "POST /api/udhaar/purchases/{udhar_id}/payments",
     "POST /api/customers/{party_id}/payments",
     "POST /api/vendors/{party_id}/payments",
+    # An expense's category is a default or one the shop added; its date is not in the future.
+    "POST /api/expenses/",
+    # `from` on or before `to`.
+    "GET /api/expenses/",
 }
 # Bill photos: any bytes satisfy `format: binary`, but only a JPEG, PNG or WebP is read (415,
 # or a 422 for an empty file).
