@@ -23,16 +23,30 @@ from sqlalchemy import (
     Integer,
     Numeric,
     ScalarSelect,
+    and_,
     case,
     func,
+    literal,
     literal_column,
+    or_,
     select,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Page
-from app.models import DailySales, Expense, Sale, SaleReturn
+from app.models import (
+    DailySales,
+    Expense,
+    Product,
+    Purchase,
+    PurchaseLine,
+    Sale,
+    SaleLine,
+    SaleReturn,
+    Vendor,
+)
 
 VOID = "void"
 
@@ -218,6 +232,169 @@ async def figures_by_period(
             discount=row.discount,
             tax=row.tax,
             expenses=row.expenses,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ReorderRow:
+    """One product to reorder, with its figures as PostgreSQL computed them."""
+
+    product_id: int
+    name: str
+    unit: str
+    quantity: Decimal
+    reorder_level: Decimal
+    sold_in_window: Decimal
+    daily_rate: Decimal
+    days_left: Decimal | None
+    suggested_quantity: int
+    vendor_id: int | None
+    vendor_name: str | None
+    vendor_phone: str | None
+    last_purchase_date: dt.date | None
+    last_price: Decimal | None
+
+
+async def reorder_rows(
+    session: AsyncSession, shop_id: int, *, today: dt.date, days: int, window: int
+) -> list[ReorderRow]:
+    """Live products at or below their reorder level, or that sell and would run out within
+    `days` at the rate of the last `window` days (`today` included), in one query.
+
+    `sold`: quantity net of returns (`quantity - returned_quantity` of each line, so a return
+    counts against its bill's date) on the live bills dated in the window, grouped by product
+    (`ix_sales_shop_id_sale_date`, then `ix_sale_lines_shop_id_sale_id`). The rate is
+    `sold / window`; "runs out within `days`" is tested without dividing: `quantity * window <
+    sold * days`. `last`: per listed product, the line of its latest live purchase (by date,
+    then id) by `DISTINCT ON`, which reads the shop's live purchases and their lines
+    (`ix_purchases_shop_id_purchase_date`, `ix_purchase_lines_shop_id_purchase_id`).
+    Order: days left ascending with products that did not sell (no rate) first, then name.
+    """
+    since = today - dt.timedelta(days=window - 1)
+    sold = (
+        select(
+            SaleLine.product_id.label("product_id"),
+            func.sum(SaleLine.quantity - SaleLine.returned_quantity).label("sold"),
+        )
+        .join(Sale, and_(Sale.shop_id == SaleLine.shop_id, Sale.id == SaleLine.sale_id))
+        .where(
+            *_live_sales(shop_id),
+            SaleLine.shop_id == shop_id,
+            Sale.sale_date >= since,
+            Sale.sale_date <= today,
+        )
+        .group_by(SaleLine.product_id)
+        .cte("sold")
+    )
+    sold_qty = func.coalesce(sold.c.sold, literal_column("0.000", Numeric(14, 3)))
+    horizon = literal(days, Integer)
+    span = literal(window, Integer)
+    listed = (
+        select(
+            Product.id.label("product_id"),
+            Product.name.label("name"),
+            Product.name_key.label("name_key"),
+            Product.unit.label("unit"),
+            Product.quantity.label("quantity"),
+            Product.reorder_level.label("reorder_level"),
+            sold_qty.label("sold"),
+        )
+        .outerjoin(sold, sold.c.product_id == Product.id)
+        .where(
+            Product.shop_id == shop_id,
+            Product.archived_at.is_(None),
+            or_(
+                Product.quantity <= Product.reorder_level,
+                and_(sold.c.sold > 0, Product.quantity * span < sold.c.sold * horizon),
+            ),
+        )
+        .cte("listed")
+    )
+    last = (
+        select(
+            PurchaseLine.product_id.label("product_id"),
+            Purchase.vendor_id.label("vendor_id"),
+            Purchase.purchase_date.label("purchase_date"),
+            PurchaseLine.price_purchase.label("price"),
+        )
+        .join(
+            Purchase,
+            and_(Purchase.shop_id == PurchaseLine.shop_id, Purchase.id == PurchaseLine.purchase_id),
+        )
+        .where(
+            Purchase.shop_id == shop_id,
+            Purchase.status != VOID,
+            PurchaseLine.shop_id == shop_id,
+            PurchaseLine.product_id.in_(select(listed.c.product_id)),
+        )
+        .ext(distinct_on(PurchaseLine.product_id))
+        .order_by(
+            PurchaseLine.product_id,
+            Purchase.purchase_date.desc(),
+            Purchase.id.desc(),
+            PurchaseLine.id.desc(),
+        )
+        .cte("last")
+    )
+    rate = listed.c.sold / span
+    # Exact days of stock at the exact rate, cut (not rounded) to a tenth: never shows more
+    # days than there are; 0 when the stock is already gone or negative.
+    exact_days = listed.c.quantity * span / func.nullif(listed.c.sold, 0)
+    days_left = case(
+        (
+            listed.c.sold > 0,
+            func.greatest(literal_column("0.0", Numeric), func.trunc(exact_days, 1)),
+        ),
+        else_=None,
+    )
+    suggested = func.greatest(
+        0,
+        func.ceil(rate * horizon + listed.c.reorder_level - listed.c.quantity),
+        # At or below the level: enough to be above it again.
+        func.floor(listed.c.reorder_level - listed.c.quantity) + 1,
+    )
+    rows = (
+        await session.execute(
+            select(
+                listed.c.product_id,
+                listed.c.name,
+                listed.c.unit,
+                listed.c.quantity,
+                listed.c.reorder_level,
+                listed.c.sold,
+                func.round(rate, 3).label("daily_rate"),
+                days_left.label("days_left"),
+                suggested.label("suggested"),
+                Vendor.id.label("vendor_id"),
+                Vendor.name.label("vendor_name"),
+                Vendor.phone.label("vendor_phone"),
+                last.c.purchase_date,
+                last.c.price,
+            )
+            .select_from(listed)
+            .outerjoin(last, last.c.product_id == listed.c.product_id)
+            .outerjoin(Vendor, and_(Vendor.shop_id == shop_id, Vendor.id == last.c.vendor_id))
+            .order_by(exact_days.asc().nulls_first(), listed.c.name_key, listed.c.product_id)
+        )
+    ).all()
+    return [
+        ReorderRow(
+            product_id=row.product_id,
+            name=row.name,
+            unit=row.unit,
+            quantity=row.quantity,
+            reorder_level=row.reorder_level,
+            sold_in_window=row.sold,
+            daily_rate=row.daily_rate,
+            days_left=row.days_left,
+            suggested_quantity=int(row.suggested),
+            vendor_id=row.vendor_id,
+            vendor_name=row.vendor_name,
+            vendor_phone=row.vendor_phone,
+            last_purchase_date=row.purchase_date,
+            last_price=row.price,
         )
         for row in rows
     ]

@@ -1,5 +1,5 @@
 """HTTP endpoints of /api/profit-loss (the existing clients' paths) and /api/reports (profit
-and loss, the GST summary, GSTR-1).
+and loss, the GST summary, GSTR-1, the reorder list).
 
 Two URL families, one module: `router` bundles both so `app.main` includes a single router.
 """
@@ -16,7 +16,13 @@ from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
 from app.reports import gstr1_csv, service
 from app.reports.gst_schemas import PERIOD_PATTERN, Gstr1, Gstr1Format, GstSummary
-from app.reports.schemas import IsoDate, ProfitLossRecord, ProfitLossReport, ReportGroup
+from app.reports.schemas import (
+    IsoDate,
+    ProfitLossRecord,
+    ProfitLossReport,
+    ReorderReport,
+    ReportGroup,
+)
 
 profit_loss = APIRouter(
     prefix="/api/profit-loss", tags=["profit and loss"], route_class=DecimalRoute
@@ -113,6 +119,31 @@ async def gst_summary(
         session, principal.shop_id, date_from=date_from, date_to=date_to
     )
     return respond(summary)
+
+
+@reports.get("/reorder", response_model=ReorderReport, responses=error_responses(*AUTHED, 403))
+async def reorder(
+    session: ShopSessionDep,
+    principal: OwnerDep,
+    days: Annotated[
+        int, Query(ge=1, le=90, description="The horizon: list what runs out within these days")
+    ] = 14,
+    window: Annotated[
+        int,
+        Query(ge=7, le=180, description="Days of sales (today included) the rate is taken over"),
+    ] = 30,
+) -> DecimalJSONResponse:
+    """What to order (owner only): live products at or below their reorder level, and those
+    that would run out within `days` at their rate of sale over the last `window` days.
+
+    The rate counts live bills dated in the window, net of their returns. Each item has a
+    suggested quantity (enough for `days` of sales that leaves the reorder level in stock)
+    and the vendor of its latest live purchase. Products that did not sell come first, then
+    by days of stock left.
+    """
+    return respond(
+        await service.reorder_report(session, principal.shop_id, days=days, window=window)
+    )
 
 
 _ZIP: dict[int | str, dict[str, Any]] = {

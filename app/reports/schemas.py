@@ -152,3 +152,88 @@ class ProfitLossReport(BaseModel):
         description="Oldest first; periods with neither sales nor expenses omitted"
     )
     totals: ReportTotals
+
+
+ReorderReason = Literal["at_or_below_reorder_level", "runs_out_soon"]
+
+
+class LastVendor(BaseModel):
+    """Who the product was last bought from: the vendor of its latest live purchase."""
+
+    vendor_id: int
+    name: str
+    phone: str
+    last_purchase_date: dt.date
+    last_price: Number = Field(
+        description="`price_purchase` of that purchase line: the unit price as entered"
+    )
+
+
+class ReorderItem(BaseModel):
+    product_id: int
+    name: str
+    unit: str
+    quantity: Number = Field(description="In stock now")
+    reorder_level: Number
+    sold_in_window: Number = Field(
+        description="Quantity sold on live bills dated in the window, net of their returns"
+    )
+    daily_rate: Number = Field(description="sold_in_window / window, to 3 places")
+    days_left: Number | None = Field(
+        description="quantity / the exact daily rate, cut to a tenth (0 when none is left); "
+        "null when nothing sold in the window"
+    )
+    reason: ReorderReason = Field(
+        description="`at_or_below_reorder_level` when quantity <= reorder_level, else "
+        "`runs_out_soon`"
+    )
+    suggested_quantity: int = Field(
+        description="max(0, ceil(rate x days + reorder_level - quantity)), and at least "
+        "enough to be above the reorder level again"
+    )
+    last_vendor: LastVendor | None = Field(description="null when never bought on a purchase")
+
+
+class ReorderReport(BaseModel):
+    """What to order: live products at or below their reorder level, and products that would
+    run out within `days` at their rate of sale over the last `window` days."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "as_of": "2026-11-25",
+                    "days": 14,
+                    "window": 30,
+                    "items": [
+                        {
+                            "product_id": 7,
+                            "name": "Tata Salt 1kg",
+                            "unit": "pcs",
+                            "quantity": 4,
+                            "reorder_level": 10,
+                            "sold_in_window": 60,
+                            "daily_rate": 2,
+                            "days_left": 2,
+                            "reason": "at_or_below_reorder_level",
+                            "suggested_quantity": 34,
+                            "last_vendor": {
+                                "vendor_id": 3,
+                                "name": "Agarwal Traders",
+                                "phone": "9876543210",
+                                "last_purchase_date": "2026-11-02",
+                                "last_price": 22.5,
+                            },
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    as_of: dt.date = Field(description="The shop's today: the window's last day")
+    days: int = Field(description="The horizon asked for, in days")
+    window: int = Field(description="Days of sales the rate is taken over, today included")
+    items: list[ReorderItem] = Field(
+        description="Days left ascending, products that did not sell first, then by name"
+    )

@@ -22,11 +22,14 @@ from app.core.pagination import Page
 from app.reports import gst_repository, gstr1, repository
 from app.reports.gst_repository import Counted
 from app.reports.gst_schemas import CountedTax, GstSummary, Heads, OutputTax, TaxFigures
-from app.reports.repository import PeriodRow
+from app.reports.repository import PeriodRow, ReorderRow
 from app.reports.schemas import (
+    LastVendor,
     PeriodFigures,
     ProfitLossRecord,
     ProfitLossReport,
+    ReorderItem,
+    ReorderReport,
     ReportGroup,
     ReportTotals,
 )
@@ -105,6 +108,47 @@ async def profit_loss_report(
             expenses=grand.expenses,
             net_profit=grand.profit - grand.expenses,
         ),
+    )
+
+
+def _reorder_item(row: ReorderRow) -> ReorderItem:
+    vendor = None
+    if row.vendor_id is not None:
+        assert row.last_purchase_date is not None
+        assert row.last_price is not None
+        vendor = LastVendor(
+            vendor_id=row.vendor_id,
+            name=row.vendor_name or "",
+            phone=row.vendor_phone or "",
+            last_purchase_date=row.last_purchase_date,
+            last_price=row.last_price,
+        )
+    return ReorderItem(
+        product_id=row.product_id,
+        name=row.name,
+        unit=row.unit,
+        quantity=row.quantity,
+        reorder_level=row.reorder_level,
+        sold_in_window=row.sold_in_window,
+        daily_rate=row.daily_rate,
+        days_left=row.days_left,
+        reason=(
+            "at_or_below_reorder_level" if row.quantity <= row.reorder_level else "runs_out_soon"
+        ),
+        suggested_quantity=row.suggested_quantity,
+        last_vendor=vendor,
+    )
+
+
+async def reorder_report(
+    session: AsyncSession, shop_id: int, *, days: int, window: int
+) -> ReorderReport:
+    """The reorder list as of the shop's today: which products, why, how many to order and
+    from whom (one query: `repository.reorder_rows`)."""
+    today = (await auth_service.shop_settings(session, shop_id)).today()
+    rows = await repository.reorder_rows(session, shop_id, today=today, days=days, window=window)
+    return ReorderReport(
+        as_of=today, days=days, window=window, items=[_reorder_item(row) for row in rows]
     )
 
 

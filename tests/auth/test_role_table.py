@@ -91,6 +91,7 @@ TABLE: dict[Operation, Row] = {
     ("get", "/api/profit-loss/{sales_id}"): OWNER,
     ("get", "/api/reports/profit-loss"): OWNER,
     ("get", "/api/reports/gst-summary"): OWNER,
+    ("get", "/api/reports/reorder"): OWNER,
     ("get", "/api/reports/gstr1"): GST_REGULAR,
     # udhaar both ways: staff record payments, settle and remind
     ("get", "/api/udhaar/summary"): OK,
