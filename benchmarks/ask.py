@@ -364,7 +364,7 @@ async def explain(url: str, shop_id: int, today: dt.date) -> list[dict[str, Any]
                 "intent": intent.model_dump(mode="json", exclude_defaults=True),
             }
             try:
-                query = compile_intent(intent, today)
+                query = compile_intent(intent, shop_id, today)
             except Unanswerable as exc:
                 entry["unanswerable"] = str(exc)
                 found.append(entry)

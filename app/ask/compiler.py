@@ -30,7 +30,6 @@ class _View:
     product: bool = False
     party: tuple[str, str] | None = None
     """The name and phone columns a party filter matches."""
-    where: tuple[str, ...] = ()
 
 
 _TIME = {Dimension.DAY: "day", Dimension.MONTH: "to_char(day, 'YYYY-MM')"}
@@ -114,8 +113,9 @@ class Query:
     """The result's columns: the dimensions' names, then the metric's."""
 
 
-def compile_intent(intent: Intent, today: dt.date) -> Query:
-    """The SELECT answering `intent` (raises `Unanswerable`)."""
+def compile_intent(intent: Intent, shop_id: int, today: dt.date) -> Query:
+    """The SELECT answering `intent` for the shop (raises `Unanswerable`). The query names
+    its shop like every other; row-level security stays the net beneath it."""
     view = _view(intent)
     groups: list[tuple[str, str]] = []
     for dimension in intent.dimensions:
@@ -123,12 +123,12 @@ def compile_intent(intent: Intent, today: dt.date) -> Query:
         if expression is None:
             raise Unanswerable(f"{intent.metric.value} cannot be split by {dimension.value}")
         groups.append((dimension.value, expression))
-    where = ["true", *view.where]
+    where = ["shop_id = :shop_id"]
     for dimension in intent.dimensions:
         if dimension in (Dimension.CUSTOMER, Dimension.VENDOR):
             # Walk-in bills have no customer: a ranking of customers leaves them out.
             where.append(f"{view.dimensions[dimension]} IS NOT NULL")
-    params: dict[str, Any] = {"limit": intent.limit}
+    params: dict[str, Any] = {"limit": intent.limit, "shop_id": shop_id}
     if view.day is not None:
         if intent.date_from is not None:
             where.append(f"{view.day} >= :date_from")
@@ -182,7 +182,9 @@ def _slowest(intent: Intent, where: list[str], params: dict[str, Any], value: st
     metric = intent.metric.value
     sold = f"SELECT product_id, {value} AS value FROM ask_sale_lines "  # noqa: S608
     sold += f"WHERE {' AND '.join(where)} GROUP BY product_id"
-    listed = "p.product ILIKE :product" if intent.product is not None else "true"
+    listed = "p.shop_id = :shop_id"
+    if intent.product is not None:
+        listed += " AND p.product ILIKE :product"
     sql = (
         f"SELECT p.product AS product, coalesce(s.value, 0) AS {metric} "  # noqa: S608
         f"FROM ask_stock p LEFT JOIN ({sold}) AS s ON s.product_id = p.product_id "

@@ -28,18 +28,22 @@ async def run(session: AsyncSession, query: Query) -> list[dict[str, Any]]:
 
 _KNOWN = text(
     "SELECT w.word, "
-    "EXISTS (SELECT 1 FROM ask_stock p WHERE p.product ILIKE w.pattern) AS product, "
-    "EXISTS (SELECT 1 FROM ask_parties c WHERE c.name ILIKE w.pattern) AS party "
+    "EXISTS (SELECT 1 FROM ask_stock p WHERE p.shop_id = :shop_id AND p.product ILIKE w.pattern)"
+    " AS product, "
+    "EXISTS (SELECT 1 FROM ask_parties c WHERE c.shop_id = :shop_id AND c.name ILIKE w.pattern)"
+    " AS party "
     "FROM unnest(CAST(:words AS text[]), CAST(:patterns AS text[])) AS w(word, pattern)"
 )
 
 
-async def known(session: AsyncSession, words: list[str]) -> Known:
+async def known(session: AsyncSession, shop_id: int, words: list[str]) -> Known:
     """Which of `words` occur in the shop's product names and in its parties' names."""
     if not words:
         return Known()
     patterns = [like_pattern(word) for word in words]
-    result = await session.execute(_KNOWN, {"words": words, "patterns": patterns})
+    result = await session.execute(
+        _KNOWN, {"shop_id": shop_id, "words": words, "patterns": patterns}
+    )
     rows = result.all()
     return Known(
         products=frozenset(row.word for row in rows if row.product),

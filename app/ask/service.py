@@ -3,7 +3,8 @@ configured, else or on failure the offline parser), compiled, run read-only, put
 
 The Gemini call is made with no transaction open (a slow provider must not hold a database
 connection): the question is counted in one short transaction and answered in another, both
-confined to the caller's shop.
+confined to the caller's shop. The count commits on its own even offline, on purpose: a
+question that then fails (a 403, a query cut by the timeout) still counts against the cap.
 """
 
 import datetime as dt
@@ -109,14 +110,14 @@ async def ask(
         await auth_service.enter_shop(session, principal)
         if intent is None:
             words = parser.name_words(question, today)
-            known = await repository.known(session, words)
+            known = await repository.known(session, principal.shop_id, words)
             intent = parser.parse(question, today, known)
         if intent is None:
             return _not_understood(lang, engine)
         if principal.role != "owner" and intent.metric in _OWNERS_ONLY:
             raise Forbidden(f"Only the shop owner can ask about {intent.metric.value}")
         try:
-            query = compile_intent(intent, today)
+            query = compile_intent(intent, principal.shop_id, today)
         except Unanswerable as exc:
             return _not_understood(lang, engine, str(exc).capitalize())
         rows = await repository.run(session, query)
