@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app.ask.router import router as ask_router
 from app.auth.audit_router import router as audit_router
 from app.auth.router import router as auth_router
+from app.cashbook.router import router as cashbook_router
 from app.config import Settings, get_settings
 from app.core import production
 from app.core.logging import configure_logging
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         purchases_router,
         extraction_router,
         reports_router,
+        cashbook_router,
         expenses_router,
         udhaar_router,
         invoices_router,

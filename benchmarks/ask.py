@@ -458,29 +458,12 @@ def main() -> None:
     """This path alone on a fresh database: shop, catalogue, history, today's bills, then ask."""
     import tempfile
 
-    from benchmarks import database, seed
+    from benchmarks import database
     from benchmarks import run as harness
 
     async def run(api_base: str, db: database.Database) -> dict[str, Any]:
-        rng = random.Random(20_26)
-        (shop,) = await seed.register_shops(api_base, ["Bench History"], rng)
+        shop, history = await harness.history_shop(api_base, db)
         today = dt.datetime.now(harness.KOLKATA).date()
-        connection = await asyncpg.connect(db.app_url)
-        try:
-            shop.products = await seed.add_products(
-                connection, shop.shop_id, harness.PRODUCTS, 10 * harness.STOCK, rng
-            )
-            harness.say(f"seeding {harness.HISTORY_LINES:,} sale lines")
-            history = await seed.add_history(
-                connection,
-                shop,
-                lines=harness.HISTORY_LINES,
-                customers=harness.PHONES,
-                days=harness.HISTORY_DAYS,
-                today=today,
-            )
-        finally:
-            await connection.close()
         await prepare(api_base, shop.token, shop.products, db.app_url)
         harness.say(f"ask: {ASK_SECONDS:g} s after {harness.READ_WARMUP:g} s warm-up")
         figures = await measure(

@@ -68,6 +68,36 @@ LEFT JOIN udhaar_entries u ON u.shop_id = s.shop_id AND u.sale_id = s.id AND u.k
 WHERE s.shop_id = ANY($1::bigint[])
 """
 
+# The `daily_sales` summary (kept by triggers) against the bills and returns it summarises:
+# per shop and day, the live bills' count, totals and cost, their returns, the cash they took
+# at the counter (cash bills, and credit bills' part paid) and their quantity.
+_DAILY = """
+WITH raw AS (
+    SELECT s.shop_id, s.sale_date AS day, count(*) AS bills, sum(s.total_amount) AS amount,
+           sum(s.total_cost) AS cost, coalesce(sum(r.amount), 0) AS returned,
+           coalesce(sum(s.amount_paid) FILTER (WHERE s.payment_mode IN ('cash', 'credit')), 0)
+               AS cash,
+           sum(s.total_quantity) AS quantity
+    FROM sales s
+    LEFT JOIN (
+        SELECT shop_id, sale_id, sum(amount) AS amount FROM sale_returns
+        WHERE shop_id = ANY($1::bigint[]) GROUP BY 1, 2
+    ) r ON r.shop_id = s.shop_id AND r.sale_id = s.id
+    WHERE s.shop_id = ANY($1::bigint[]) AND s.status <> 'void'
+    GROUP BY 1, 2
+), kept AS (
+    SELECT shop_id, day, sum(bills) AS bills, sum(total_amount) AS amount,
+           sum(total_cost) AS cost, sum(returned_amount) AS returned, sum(cash_paid) AS cash,
+           sum(quantity) AS quantity
+    FROM daily_sales WHERE shop_id = ANY($1::bigint[])
+    GROUP BY 1, 2 HAVING sum(bills) <> 0
+)
+SELECT count(*) FROM raw FULL JOIN kept USING (shop_id, day)
+WHERE raw.bills IS DISTINCT FROM kept.bills OR raw.amount IS DISTINCT FROM kept.amount
+   OR raw.cost IS DISTINCT FROM kept.cost OR raw.returned IS DISTINCT FROM kept.returned
+   OR raw.cash IS DISTINCT FROM kept.cash OR raw.quantity IS DISTINCT FROM kept.quantity
+"""
+
 
 async def check(
     url: str, shop_ids: list[int], successes: int, in_flight: int = 0
@@ -84,6 +114,7 @@ async def check(
         gaps = await connection.fetchval(_GAPS, shop_ids)
         lines = await connection.fetchrow(_LINES, shop_ids)
         credit = await connection.fetchrow(_CREDIT, shop_ids)
+        daily = await connection.fetchval(_DAILY, shop_ids)
     finally:
         await connection.close()
     extra_bills = int(bills["bills"]) - successes
@@ -101,6 +132,7 @@ async def check(
         "lines_without_movement": int(lines["movement_mismatches"]),
         "credit_bills": int(credit["credit_bills"]),
         "udhaar_mismatches": int(credit["udhaar_mismatches"]),
+        "daily_sales_mismatched_days": int(daily),
     }
     result["ok"] = (
         result["quantity_not_sum_of_movements"] == 0
@@ -110,5 +142,6 @@ async def check(
         and result["bill_total_mismatches"] == 0
         and result["lines_without_movement"] == 0
         and result["udhaar_mismatches"] == 0
+        and result["daily_sales_mismatched_days"] == 0
     )
     return result

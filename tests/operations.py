@@ -154,6 +154,7 @@ JSON_BODIES: dict[Operation, Any] = {
     ("post", "/api/expenses/"): {"category": "rent", "amount": "500.00", "payment_mode": "bank"},
     ("post", "/api/expenses/{expense_id}/void"): {"reason": "entered twice"},
     ("post", "/api/expenses/categories"): {"name": "{new_name}"},
+    ("post", "/api/reports/day-book/cash-count"): {"counted": "1250.50", "note": "Evening"},
 }
 """A valid JSON body per writing operation; `"{product}"` is an object's id, `"{new_name}"`
 and `"{new_phone}"` are fresh on every request, `"{password}"` is the caller's."""

@@ -5,9 +5,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
-
 from app.ask.intent import Dimension, Intent, Metric, Sort
+from app.core.amounts import indian_money
 from app.core.message_templates import Language
 
 _METRIC: dict[Metric, dict[Language, str]] = {
@@ -44,7 +43,7 @@ SHOWN_IN_ANSWER = 5
 def value_text(metric: Metric, value: Any) -> str:
     number = Decimal(value or 0)
     if metric in _MONEY:
-        return "₹" + format_decimal(number, format="#,##,##0.00", locale="en_IN")
+        return "₹" + indian_money(number)
     text = f"{number:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

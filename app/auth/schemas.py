@@ -111,6 +111,21 @@ class MessageSettings(BaseModel):
         "DLT templates), with `{field}` placeholders; omitted ones use the defaults",
         examples=[{"reminder": {"en": "{shop}: Rs {balance} due by {due_date}. -{party}"}}],
     )
+    daily_summary: bool = Field(
+        default=False,
+        description="Message the owner a summary of the day (sales, profit, cash and UPI "
+        "collected, udhaar given and received, low stock) once `closing_hour` has begun",
+    )
+    closing_hour: int = Field(
+        default=21,
+        ge=0,
+        le=23,
+        description="Shop-local hour (0-23) from which the day's summary is sent, once a day",
+    )
+    summary_channel: Literal["sms", "whatsapp"] | None = Field(
+        default=None,
+        description="How the summary goes to the owner; null: the shop's `message_channel`",
+    )
 
 
 def _checked_templates(value: MessageTemplates | None) -> MessageTemplates | None:
@@ -222,6 +237,11 @@ class ShopUpdate(BaseModel):
     reminder_every_days: Annotated[int, Field(ge=1, le=90), JSON_INTEGER] | None = None
     reminder_hour: Annotated[int, Field(ge=0, le=23), JSON_INTEGER] | None = None
     daily_message_cap: Annotated[int, Field(ge=0, le=100_000), JSON_INTEGER] | None = None
+    daily_summary: bool | None = Field(default=None, strict=True)
+    closing_hour: Annotated[int, Field(ge=0, le=23), JSON_INTEGER] | None = None
+    summary_channel: Literal["sms", "whatsapp", ""] | None = Field(
+        default=None, description='`""`: the summary goes by `message_channel`, as bills do'
+    )
     message_templates: Annotated[
         MessageTemplates | None,
         AfterValidator(_checked_templates),

@@ -312,6 +312,10 @@ class ShopSettings:
     round_to_rupee: bool = False
     upi_id: str | None = None
     upi_payee_name: str | None = None
+    daily_summary: bool = False
+    closing_hour: int = 21
+    summary_channel: str | None = None
+    """The owner's daily summary goes by this channel; None: by `message_channel`."""
 
     @property
     def payee_name(self) -> str:
@@ -430,7 +434,7 @@ def _tax_profile_changes(shop: Shop, changes: dict[str, Any]) -> dict[str, Any]:
     Returns the columns to write besides `changes`."""
     extra: dict[str, Any] = {
         name: None
-        for name in ("legal_name", "address", "upi_id", "upi_payee_name")
+        for name in ("legal_name", "address", "upi_id", "upi_payee_name", "summary_channel")
         if changes.get(name) == ""
     }
     gstin: str | None = changes.get("gstin", shop.gstin)

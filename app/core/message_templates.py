@@ -10,7 +10,12 @@ from typing import Literal
 
 Language = Literal["en", "hi"]
 TemplateName = Literal[
-    "sale_bill", "purchase_bill", "payment_receipt", "reminder", "purchase_reminder"
+    "sale_bill",
+    "purchase_bill",
+    "payment_receipt",
+    "reminder",
+    "purchase_reminder",
+    "daily_summary",
 ]
 LANGUAGES: tuple[Language, ...] = ("en", "hi")
 TEMPLATE_NAMES: tuple[TemplateName, ...] = (
@@ -19,6 +24,7 @@ TEMPLATE_NAMES: tuple[TemplateName, ...] = (
     "payment_receipt",
     "reminder",
     "purchase_reminder",
+    "daily_summary",
 )
 MAX_TEMPLATE_CHARS = 640
 
@@ -47,12 +53,28 @@ FIELDS: dict[TemplateName, tuple[str, ...]] = {
         "statement_link",
     ),
     "purchase_reminder": ("shop", "party", "bill_no", "balance", "due_date"),
+    "daily_summary": (
+        "shop",
+        "party",
+        "date",
+        "sales",
+        "bills",
+        "profit",
+        "cash",
+        "upi",
+        "udhaar_given",
+        "udhaar_received",
+        "low_stock",
+    ),
 }
 """The fields each template may use; `due_line` is also offered to the bill templates, and
 `tax_line` (the GST of a tax invoice in one short sentence; empty on other bills) and
 `link_line` (" Bill: <share link>", empty without PUBLIC_BASE_URL) to the sale bill, and
 `pay_line` (the UPI link for the balance, empty without the shop's UPI id) and
-`statement_line` (the statement's share link) to the customer reminder."""
+`statement_line` (the statement's share link) to the customer reminder. The owner's
+`daily_summary` carries its amounts already written in Indian grouping (`1,20,050.50`), its
+`date` as `dd-mm`, `bills` and `low_stock` (products at or below their reorder level)
+as counts, and `party` as the owner's name."""
 
 
 class TemplateError(ValueError):

@@ -37,6 +37,7 @@ OWNERS: dict[str, str] = {
     # money spent (issue 17)
     "expenses": "app.expenses",
     "expense_categories": "app.expenses",
+    "cash_counts": "app.cashbook",
     # messages and quotas
     "share_revocations": "app.invoices",
     "notifications": "app.notifications",

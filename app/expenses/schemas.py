@@ -7,11 +7,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 from app.core.inputs import NOT_BLANK, IsoDate
 from app.core.money import Number, PositiveMoney
+from app.core.payment_modes import MoneyMode
 from app.core.text import clean_text
 from app.models.expense import CATEGORY_LENGTH, NOTE_LENGTH
 
-ExpensePaymentMode = Literal["cash", "upi", "card", "bank"]
-"""How an expense was paid (the bill vocabulary's cash/upi/card, plus a bank transfer)."""
+ExpensePaymentMode = MoneyMode
+"""How an expense was paid: a money mode (`app.core.payment_modes`)."""
 
 CategoryName = Annotated[
     str,

@@ -12,6 +12,7 @@ from app.models.bill import (
     SaleReturn,
     SaleReturnLine,
 )
+from app.models.cashbook import CashCount
 from app.models.draft import PurchaseDraft, PurchaseDraftLine
 from app.models.expense import EXPENSE_PAYMENT_MODES, Expense, ExpenseCategory
 from app.models.idempotency import IdempotencyRecord
@@ -34,6 +35,7 @@ __all__ = [
     "AuthSession",
     "Base",
     "BillCounter",
+    "CashCount",
     "Customer",
     "DailySales",
     "DailyUsage",

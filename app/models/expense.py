@@ -20,9 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.payment_modes import MONEY_MODES, check_in
 from app.models.base import CreatedAt, MoneyColumn, TenantModel
 
-EXPENSE_PAYMENT_MODES = ("cash", "upi", "card", "bank")
+EXPENSE_PAYMENT_MODES = MONEY_MODES
 CATEGORY_LENGTH = 40
 NOTE_LENGTH = 500
 
@@ -51,7 +52,7 @@ class Expense(TenantModel):
             " OR (reverses_id IS NOT NULL AND amount < 0 AND void_reason IS NOT NULL)",
             name="reversal",
         ),
-        CheckConstraint(f"payment_mode IN {EXPENSE_PAYMENT_MODES!r}", name="payment_mode"),
+        CheckConstraint(check_in("payment_mode", EXPENSE_PAYMENT_MODES), name="payment_mode"),
         Index(
             "uq_expenses_shop_id_reverses_id",
             "shop_id",

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     ForeignKeyConstraint,
     Index,
     Numeric,
@@ -19,6 +20,8 @@ from app.models.base import CreatedAt, MoneyColumn, QuantityColumn, TenantChildM
 
 UNITS = ("pcs", "kg", "g", "l", "ml", "pack", "box", "dozen", "m", "bottle", "bag")
 MOVEMENT_REASONS = ("opening", "adjustment", "sale", "purchase", "void", "return")
+COST_REASONS = ("purchase", "opening")
+"""The movements that set a product's moving-average cost (the others leave it as it is)."""
 
 
 class Product(TenantModel):
@@ -93,7 +96,26 @@ class StockMovement(TenantChildModel):
         ),
         CheckConstraint("quantity <> 0", name="quantity_not_zero"),
         CheckConstraint(f"reason IN {MOVEMENT_REASONS!r}", name="reason"),
+        CheckConstraint("cost_after >= 0", name="cost_after_not_negative"),
         Index("ix_stock_movements_shop_id_product_id_id", "shop_id", "product_id", "id"),
+        # The stock summary as of a day (migration 0020): the movements dated after it,
+        # summed per product from the index alone ...
+        Index(
+            "ix_stock_movements_shop_id_movement_date",
+            "shop_id",
+            "movement_date",
+            postgresql_include=["product_id", "quantity", "reason"],
+        ),
+        # ... and each product's last cost on or before it: only purchases and opening stock
+        # set the cost, so sale movements stay out of this index.
+        Index(
+            "ix_stock_movements_shop_id_product_id_id_costs",
+            "shop_id",
+            "product_id",
+            "id",
+            postgresql_include=["movement_date", "cost_after"],
+            postgresql_where=text(f"reason IN {COST_REASONS!r}"),
+        ),
     )
 
     product_id: Mapped[int]
@@ -102,5 +124,10 @@ class StockMovement(TenantChildModel):
     sale_id: Mapped[int | None]
     purchase_id: Mapped[int | None]
     balance_after: Mapped[QuantityColumn]
+    # The business day (the bill's date; a void's is the voided bill's; opening stock and
+    # adjustments, the day entered) and the product's moving-average unit cost right after
+    # the movement: what the stock summary as of a past day reads (migration 0020).
+    movement_date: Mapped[dt.date] = mapped_column(Date)
+    cost_after: Mapped[MoneyColumn]
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[CreatedAt]

@@ -1,8 +1,9 @@
 """Summaries that PostgreSQL keeps for the reports: one row per shop and day of sales.
 
-The rows are written by triggers only (migrations `0007_daily_sales`, `0013_line_discounts`
-and `0016_daily_sales_tax`), in the same statement as the sales and returns they summarise, so
-every writer keeps them exact: the API, raw SQL and the benchmark's bulk seed alike.
+The rows are written by triggers only (migrations `0007_daily_sales`, `0013_line_discounts`,
+`0016_daily_sales_tax` and `0023_daily_sales_cash`), in the same statement as the sales and
+returns they summarise, so every writer keeps them exact: the API, raw SQL and the benchmark's
+bulk seed alike.
 Application code reads them and never writes them.
 """
 
@@ -44,3 +45,9 @@ class DailySales(TenantModel):
     """The GST on the bills (cgst + sgst + igst + cess), inside `total_amount`: not income."""
     returned_tax: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
     """The GST their credit notes reversed, inside `returned_amount`."""
+    cash_paid: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
+    """What the bills took in cash at the counter: a `cash` bill's `amount_paid`, and the part
+    of a `credit` bill paid then (the day book's rule), so the day book's opening cash reads
+    a row per day instead of every bill. Refunds and later udhaar payments are not in it."""
+    quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3), server_default="0")
+    """The bills' `total_quantity` (gross: returns are not taken off)."""

@@ -41,6 +41,8 @@ class Shop(Base):
         CheckConstraint("reminder_every_days BETWEEN 1 AND 90", name="reminder_every_days"),
         CheckConstraint("reminder_hour BETWEEN 0 AND 23", name="reminder_hour"),
         CheckConstraint("daily_message_cap >= 0", name="daily_message_cap"),
+        CheckConstraint("closing_hour BETWEEN 0 AND 23", name="closing_hour"),
+        CheckConstraint("summary_channel IN ('sms', 'whatsapp')", name="summary_channel"),
         CheckConstraint(f"gst_scheme IN {GST_SCHEMES!r}", name="gst_scheme"),
         CheckConstraint(
             "gst_scheme = 'unregistered' OR (gstin IS NOT NULL AND state_code IS NOT NULL)",
@@ -76,6 +78,11 @@ class Shop(Base):
     # How customers pay the shop (issue 15): the UPI id and name on invoices and reminders.
     upi_id: Mapped[str | None] = mapped_column(String(255))
     upi_payee_name: Mapped[str | None] = mapped_column(String(99))
+    # The owner's daily summary message (issue 17): off by default; sent once the shop-local
+    # `closing_hour` has begun, by `summary_channel` (null: the channel of the shop's bills).
+    daily_summary: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    closing_hour: Mapped[int] = mapped_column(SmallInteger, server_default="21")
+    summary_channel: Mapped[str | None] = mapped_column(String(10))
 
 
 class User(Base):

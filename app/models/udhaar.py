@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, Date, ForeignKeyConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.payment_modes import UDHAAR_PAYMENT_MODES, check_in
 from app.models.base import CreatedAt, MoneyColumn, TenantChildModel, TenantModel
 
 UDHAAR_KINDS = ("sale", "purchase")
@@ -79,15 +80,18 @@ class UdhaarPayment(TenantModel):
             " OR (kind = 'purchase' AND vendor_id IS NOT NULL AND customer_id IS NULL)",
             name="party_matches_kind",
         ),
+        CheckConstraint(check_in("payment_mode", UDHAAR_PAYMENT_MODES), name="payment_mode"),
         Index("ix_udhaar_payments_shop_id_customer_id", "shop_id", "customer_id"),
         Index("ix_udhaar_payments_shop_id_vendor_id", "shop_id", "vendor_id"),
+        Index("ix_udhaar_payments_shop_id_paid_on", "shop_id", "paid_on"),
     )
 
     kind: Mapped[str] = mapped_column(String(10))
     customer_id: Mapped[int | None]
     vendor_id: Mapped[int | None]
     amount: Mapped[MoneyColumn]
-    payment_mode: Mapped[str | None] = mapped_column(String(10))
+    # NOT NULL since 0021_day_book (older rows without a mode were cash).
+    payment_mode: Mapped[str] = mapped_column(String(10))
     paid_on: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[CreatedAt]

@@ -2,13 +2,14 @@
 
 - the jobs of other domains handed in by the process that starts the dispatcher (today's
   automatic udhaar reminders, `app.udhaar.reminders`, all shops);
+- the owners' daily summaries whose closing hour has come (`app.notifications.daily_summary`);
 - delete idempotency keys long expired;
 - delete login/registration counters whose window has passed (they no longer count), and
   refresh tokens past their expiry (they can no longer be used, nor replayed).
 
-Every job is safe to run from several dispatchers at once: reminders are de-duplicated by a
-unique key, and deleting what another dispatcher already deleted deletes nothing. One job
-failing is logged and does not stop the others, nor the sending.
+Every job is safe to run from several dispatchers at once: reminders and summaries are
+de-duplicated by a unique key, and deleting what another dispatcher already deleted deletes
+nothing. One job failing is logged and does not stop the others, nor the sending.
 """
 
 import datetime as dt
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.auth import service as auth
 from app.config import Settings
 from app.idempotency import service as idempotency
+from app.notifications import daily_summary
 
 _log = logging.getLogger("dukaan.dispatcher")
 
@@ -40,6 +42,7 @@ async def run_housekeeping(
     jobs: dict[str, Callable[[AsyncSession], Awaitable[int]]] = {
         name: _at(job, now) for name, job in (periodic_jobs or {}).items()
     } | {
+        "daily_summaries_queued": lambda s: daily_summary.queue_due_summaries(s, now),
         "idempotency_keys_purged": lambda s: idempotency.purge_expired(s, limit=PURGE_LIMIT),
         "auth_counters_purged": lambda s: auth.purge_expired_counters(s, limit=PURGE_LIMIT),
         "refresh_tokens_purged": lambda s: auth.purge_expired_refresh_tokens(s, limit=PURGE_LIMIT),

@@ -38,7 +38,8 @@ async def outbox(
     customer_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     vendor_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> DecimalJSONResponse:
-    """The shop's messages, newest first, with their delivery status and attempts."""
+    """The shop's messages, newest first, with their delivery status and attempts. Staff do
+    not see the owner's daily summaries (they carry the day's profit)."""
     messages, total = await service.outbox(
         session,
         principal.shop_id,
@@ -47,5 +48,6 @@ async def outbox(
         party=party,
         customer_id=customer_id,
         vendor_id=vendor_id,
+        owner=principal.role == "owner",
     )
     return respond(messages, headers=page_headers(request, page, total))

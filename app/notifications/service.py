@@ -46,6 +46,10 @@ def recipient(side: PartySide, party: PartyRef) -> Recipient:
     return Recipient(side.key, party.id, party.name, party.phone, party.opted_out)
 
 
+OWNER_ONLY_TEMPLATES: tuple[TemplateName, ...] = ("daily_summary",)
+"""Messages to the owner about the business, which staff may not read in the outbox."""
+
+
 class OptedOut(Conflict):
     code = "opted_out"
 
@@ -291,8 +295,11 @@ async def outbox(
     party: str | None,
     customer_id: int | None,
     vendor_id: int | None,
+    owner: bool,
 ) -> tuple[list[OutboxMessage], int]:
-    """The shop's messages, newest first; `party` is a phone as typed, read in the shop's region."""
+    """The shop's messages, newest first; `party` is a phone as typed, read in the shop's region.
+    Without `owner` (a staff login) the owner's own messages (`OWNER_ONLY_TEMPLATES`: the
+    daily summary, which states the profit) are left out."""
     to = None
     if party is not None:
         to = await parties.normalise_phone(session, shop_id, party, loc=("query", "party"))
@@ -304,5 +311,6 @@ async def outbox(
         to=to,
         customer_id=customer_id,
         vendor_id=vendor_id,
+        hidden_templates=() if owner else OWNER_ONLY_TEMPLATES,
     )
     return [_outbox_message(row) for row in rows], total

@@ -46,6 +46,15 @@ DEFAULTS: dict[TemplateName, dict[Language, str]] = {
         "en": "Namaste {party}, {shop} will pay Rs {balance} for bill {bill_no} by {due_date}.",
         "hi": "नमस्ते {party}, {shop} बिल {bill_no} के ₹{balance} {due_date} तक चुकाएगा।",
     },
+    # To the owner: one SMS even on a day of lakhs (GSM-7, at most 160 characters).
+    "daily_summary": {
+        "en": "{shop} {date}, Rs: sales {sales} (bills: {bills}), profit {profit}. "
+        "Cash in {cash}, UPI in {upi}. Udhaar given {udhaar_given}, got {udhaar_received}. "
+        "Low stock: {low_stock}",
+        "hi": "{shop} {date}: बिक्री ₹{sales} ({bills} बिल), मुनाफ़ा ₹{profit}। नकद ₹{cash}, "
+        "UPI ₹{upi} मिले। उधार दिया ₹{udhaar_given}, वसूला ₹{udhaar_received}। "
+        "कम स्टॉक: {low_stock}",
+    },
 }
 _DUE_LINE: dict[Language, str] = {
     "en": " Balance Rs {balance} due by {due_date}.",

@@ -14,15 +14,18 @@ from app.core.gstin import GstinIn
 from app.core.inputs import IsoDate
 from app.core.money import BillTotal, Money, Number, Percent
 from app.core.openapi import PHONE
+from app.core.payment_modes import BillMode
 from app.core.tax_inputs import CessRate, HsnCode
 from app.sales.schemas import (
     MAX_LINES,
     BillLineRef,
     LineDiscount,
     OptionalText,
-    PaymentMode,
     TaxHeadsOut,
 )
+
+PaymentMode = BillMode
+"""How a purchase was paid (`app.core.payment_modes`): a money mode, or `credit` for udhaar."""
 
 VendorInvoiceNo = Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)]
 

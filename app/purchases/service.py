@@ -205,7 +205,8 @@ async def record_purchase(
             StockLine(p.id, line.quantity, "purchase", purchase_id=purchase_id)
             for line, p in zip(data.products, resolved, strict=True)
         ],
-        {pid: quantity for pid, (quantity, _) in applied.items()},
+        applied,
+        on=purchase_date,
     )
     if due_date is not None:  # some of it is on udhaar
         await udhaar.open_credit(
@@ -339,6 +340,7 @@ async def void_purchase(
             StockLine(line.product_id, -line.quantity, "void", purchase_id=purchase_id)
             for line, _ in lines
         ],
+        on=purchase.purchase_date,
         allow_negative=shop.allow_negative_stock,
     )
     await udhaar.reverse_bill_credit(

@@ -18,11 +18,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     ColumnExpressionArgument,
     Integer,
     Numeric,
     ScalarSelect,
+    String,
     and_,
     case,
     func,
@@ -30,6 +32,8 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
+    union,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
@@ -45,6 +49,7 @@ from app.models import (
     Sale,
     SaleLine,
     SaleReturn,
+    StockMovement,
     Vendor,
 )
 
@@ -257,6 +262,78 @@ class ReorderRow:
     last_price: Decimal | None
 
 
+# Inlined, not bound: in a generic plan (a prepared statement run often) a bound status has
+# the selectivity of an average value, and a shop with no void purchase at all makes
+# `status <> $1` look like it matches nothing.
+_VOID_TEXT = literal_column(f"'{VOID}'", String)
+_SALE_TEXT = literal_column("'sale'", String)
+_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
+def _sold_in_window(shop_id: int, *, since: dt.date, today: dt.date) -> CTE:
+    """Quantity sold per product on the live bills dated `since`..`today`, net of their
+    returns (whatever day the goods came back): the `sold` of the reorder list.
+
+    Reading the bills' lines means joining a month's ~35,000 bills to ~106,000 lines one bill
+    at a time (the planner prefers a scan of every line ever sold); the stock ledger instead
+    has each sale line as a `sale` movement dated at its bill's date, in the index
+    `ix_stock_movements_shop_id_movement_date (shop_id, movement_date) INCLUDE (product_id,
+    quantity, reason)`, so the window's movements are one index-only range read. The ledger
+    has them for every bill dated in the window, void or not, and no returns, so two small
+    sets of bills correct it, by their own indexes:
+
+    - a voided bill takes back all its lines. They are found by `ix_sales_shop_id_voided_at`
+      (a partial index of the void bills only): a bill is dated at most a day after the day
+      it is entered (`app.bills.dates.bill_date`), and voided after it is entered, so one
+      dated in the window was voided after the day before `since` began, in any time zone;
+    - a live bill with a return takes back `returned_quantity` of each line. Its returns
+      are dated (the shop's today) on or after the day it was entered, so no earlier than
+      the day before its date (`ix_sale_returns_shop_id_return_date`).
+
+    A product whose only bills in the window were voided sums to zero, as if unsold.
+    """
+    taken = select(
+        StockMovement.product_id.label("product_id"),
+        (-StockMovement.quantity).label("quantity"),
+    ).where(
+        StockMovement.shop_id == shop_id,
+        StockMovement.movement_date >= since,
+        StockMovement.movement_date <= today,
+        StockMovement.reason == _SALE_TEXT,
+    )
+    # The day before `since` began at 10:00 UTC two days before it at the earliest (UTC+14).
+    entered_from = since - dt.timedelta(days=1)
+    voided_from = dt.datetime.combine(since - dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC)
+    undone = union(
+        select(Sale.id).where(
+            Sale.shop_id == shop_id, Sale.voided_at >= voided_from, Sale.status == _VOID_TEXT
+        ),
+        select(SaleReturn.sale_id).where(
+            SaleReturn.shop_id == shop_id, SaleReturn.return_date >= entered_from
+        ),
+    )
+    taken_back = (
+        select(
+            SaleLine.product_id,
+            -case((Sale.status == _VOID_TEXT, SaleLine.quantity), else_=SaleLine.returned_quantity),
+        )
+        .join(Sale, and_(Sale.shop_id == SaleLine.shop_id, Sale.id == SaleLine.sale_id))
+        .where(
+            Sale.shop_id == shop_id,
+            SaleLine.shop_id == shop_id,
+            Sale.sale_date >= since,
+            Sale.sale_date <= today,
+            Sale.id.in_(undone),
+        )
+    )
+    moved = union_all(taken, taken_back).subquery("moved")
+    return (
+        select(moved.c.product_id, func.sum(moved.c.quantity).label("sold"))
+        .group_by(moved.c.product_id)
+        .cte("sold")
+    )
+
+
 async def reorder_rows(
     session: AsyncSession, shop_id: int, *, today: dt.date, days: int, window: int
 ) -> list[ReorderRow]:
@@ -265,29 +342,22 @@ async def reorder_rows(
 
     `sold`: quantity net of returns (`quantity - returned_quantity` of each line, so a return
     counts against its bill's date) on the live bills dated in the window, grouped by product
-    (`ix_sales_shop_id_sale_date`, then `ix_sale_lines_shop_id_sale_id`). The rate is
-    `sold / window`; "runs out within `days`" is tested without dividing: `quantity * window <
-    sold * days`. `last`: per listed product, the line of its latest live purchase (by date,
-    then id) by `DISTINCT ON`, which reads the shop's live purchases and their lines
-    (`ix_purchases_shop_id_purchase_date`, `ix_purchase_lines_shop_id_purchase_id`).
+    (`_sold_in_window`: the stock ledger's sale movements of the window, corrected by the
+    window's voided and returned bills). The rate is `sold / window`; "runs out within
+    `days`" is tested without dividing: `quantity * window < sold * days`. `last`: per listed
+    product, the line of its latest live purchase (by date, then id) by `DISTINCT ON`: the
+    listed products' purchase lines from `ix_purchase_lines_shop_id_product_id` alone
+    (migration 0024; ~10 a product), joined by hash to the shop's live purchases (one row a
+    bill, a few thousand a year), not every purchase line the shop ever entered.
     Order: days left ascending with products that did not sell (no rate) first, then name.
     """
+    # Planned for this shop and these dates every time: after five runs of a prepared
+    # statement PostgreSQL may switch to a generic plan, whose row estimates for "some shop,
+    # some dates" are far off for a busy shop (a nested loop over every purchase and listed
+    # product took 12 s on the benchmark's shop). Replanning costs a few milliseconds.
+    await session.execute(_CUSTOM_PLANS)
     since = today - dt.timedelta(days=window - 1)
-    sold = (
-        select(
-            SaleLine.product_id.label("product_id"),
-            func.sum(SaleLine.quantity - SaleLine.returned_quantity).label("sold"),
-        )
-        .join(Sale, and_(Sale.shop_id == SaleLine.shop_id, Sale.id == SaleLine.sale_id))
-        .where(
-            *_live_sales(shop_id),
-            SaleLine.shop_id == shop_id,
-            Sale.sale_date >= since,
-            Sale.sale_date <= today,
-        )
-        .group_by(SaleLine.product_id)
-        .cte("sold")
-    )
+    sold = _sold_in_window(shop_id, since=since, today=today)
     sold_qty = func.coalesce(sold.c.sold, literal_column("0.000", Numeric(14, 3)))
     horizon = literal(days, Integer)
     span = literal(window, Integer)
@@ -325,7 +395,7 @@ async def reorder_rows(
         )
         .where(
             Purchase.shop_id == shop_id,
-            Purchase.status != VOID,
+            Purchase.status != _VOID_TEXT,
             PurchaseLine.shop_id == shop_id,
             PurchaseLine.product_id.in_(select(listed.c.product_id)),
         )

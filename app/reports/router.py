@@ -6,16 +6,21 @@ Two URL families, one module: `router` bundles both so `app.main` includes a sin
 
 from typing import Annotated, Any
 
+import simplejson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from app.auth import service as auth_service
 from app.auth.dependencies import OwnerDep, ShopSessionDep
+from app.core.export import EXPORT_RESPONSES, ColumnKind, FormatQuery, report_response
 from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
-from app.core.responses import DecimalJSONResponse, respond
+from app.core.responses import DecimalJSONResponse, dumps, respond
 from app.core.routing import DecimalRoute
 from app.reports import gstr1_csv, service
 from app.reports.gst_schemas import PERIOD_PATTERN, Gstr1, Gstr1Format, GstSummary
+from app.reports.sales_schemas import SalesBy, SalesReport
+from app.reports.sales_service import sales_report
 from app.reports.schemas import (
     IsoDate,
     ProfitLossRecord,
@@ -23,6 +28,8 @@ from app.reports.schemas import (
     ReorderReport,
     ReportGroup,
 )
+from app.reports.stock_schemas import StockSummary
+from app.reports.stock_service import stock_summary
 
 profit_loss = APIRouter(
     prefix="/api/profit-loss", tags=["profit and loss"], route_class=DecimalRoute
@@ -74,7 +81,9 @@ async def profit_loss_of_sale(
 
 
 @reports.get(
-    "/profit-loss", response_model=ProfitLossReport, responses=error_responses(*AUTHED, 403)
+    "/profit-loss",
+    response_model=ProfitLossReport,
+    responses=EXPORT_RESPONSES | error_responses(*AUTHED, 403),
 )
 async def profit_loss_report(
     session: ShopSessionDep,
@@ -86,7 +95,8 @@ async def profit_loss_report(
         IsoDate | None, Query(alias="to", description="Last day, YYYY-MM-DD (inclusive)")
     ] = None,
     group: Annotated[ReportGroup, Query(description="One row per day or per month")] = "day",
-) -> DecimalJSONResponse:
+    output: FormatQuery = "json",
+) -> Response:
     """Sales, cost, profit and bill count per day or month, with totals; void sales excluded.
 
     A return counts in the period of the sale it belongs to, not the day it came back, so a
@@ -95,10 +105,17 @@ async def profit_loss_report(
     report = await service.profit_loss_report(
         session, principal.shop_id, group=group, date_from=date_from, date_to=date_to
     )
-    return respond(report)
+    shop = await auth_service.shop_settings(session, principal.shop_id)
+    return await report_response(
+        report, output, shop=shop, name="profit-loss", title="Profit and loss"
+    )
 
 
-@reports.get("/gst-summary", response_model=GstSummary, responses=error_responses(*AUTHED, 403))
+@reports.get(
+    "/gst-summary",
+    response_model=GstSummary,
+    responses=EXPORT_RESPONSES | error_responses(*AUTHED, 403),
+)
 async def gst_summary(
     session: ShopSessionDep,
     principal: OwnerDep,
@@ -108,7 +125,8 @@ async def gst_summary(
     date_to: Annotated[
         IsoDate | None, Query(alias="to", description="Last day, YYYY-MM-DD (inclusive)")
     ] = None,
-) -> DecimalJSONResponse:
+    output: FormatQuery = "json",
+) -> Response:
     """Output tax, input tax and the net payable per head over a date range (owner only).
 
     Output: non-void tax invoices by their date, less the credit notes dated in the range.
@@ -118,10 +136,21 @@ async def gst_summary(
     summary = await service.gst_summary(
         session, principal.shop_id, date_from=date_from, date_to=date_to
     )
-    return respond(summary)
+    shop = await auth_service.shop_settings(session, principal.shop_id)
+    return await report_response(
+        summary, output, shop=shop, name="gst-summary", title="GST summary"
+    )
 
 
-@reports.get("/reorder", response_model=ReorderReport, responses=error_responses(*AUTHED, 403))
+_REORDER_KINDS: dict[str, ColumnKind] = {"days_left": "number"}
+"""Days of stock left: a decimal that is neither money nor a quantity."""
+
+
+@reports.get(
+    "/reorder",
+    response_model=ReorderReport,
+    responses=EXPORT_RESPONSES | error_responses(*AUTHED, 403),
+)
 async def reorder(
     session: ShopSessionDep,
     principal: OwnerDep,
@@ -132,7 +161,8 @@ async def reorder(
         int,
         Query(ge=7, le=180, description="Days of sales (today included) the rate is taken over"),
     ] = 30,
-) -> DecimalJSONResponse:
+    output: FormatQuery = "json",
+) -> Response:
     """What to order (owner only): live products at or below their reorder level, and those
     that would run out within `days` at their rate of sale over the last `window` days.
 
@@ -141,8 +171,91 @@ async def reorder(
     and the vendor of its latest live purchase. Products that did not sell come first, then
     by days of stock left.
     """
-    return respond(
-        await service.reorder_report(session, principal.shop_id, days=days, window=window)
+    report = await service.reorder_report(session, principal.shop_id, days=days, window=window)
+    shop = await auth_service.shop_settings(session, principal.shop_id)
+    return await report_response(
+        report, output, shop=shop, name="reorder", title="Reorder list", kinds=_REORDER_KINDS
+    )
+
+
+@reports.get(
+    "/sales", response_model=SalesReport, responses=EXPORT_RESPONSES | error_responses(*AUTHED, 403)
+)
+async def sales_analysis(
+    session: ShopSessionDep,
+    principal: OwnerDep,
+    date_from: Annotated[
+        IsoDate | None,
+        Query(alias="from", description="First bill date, YYYY-MM-DD (default: 1st of to's month)"),
+    ] = None,
+    date_to: Annotated[
+        IsoDate | None,
+        Query(alias="to", description="Last bill date, YYYY-MM-DD (default: the shop's today)"),
+    ] = None,
+    by: Annotated[SalesBy, Query(description="The rows' dimension")] = "product",
+    limit: Annotated[int, Query(ge=1, le=100, description="Products in `top` and `slowest`")] = 10,
+    inactive_days: Annotated[
+        int, Query(ge=7, le=365, description="Days without a live bill that count as stopped")
+    ] = 30,
+    output: FormatQuery = "json",
+) -> Response:
+    """Sales analysis (owner only): quantity, revenue, profit, bills and average bill per
+    product, customer, day, month or payment mode, with totals, the best and slowest products
+    and the customers who stopped buying.
+
+    Revenue and profit are profit and loss's `sales` and `profit`: void bills never count, a
+    return counts against its bill. `from` after `to` is a 422.
+    """
+    report = await sales_report(
+        session,
+        principal.shop_id,
+        date_from=date_from,
+        date_to=date_to,
+        by=by,
+        limit=limit,
+        inactive_days=inactive_days,
+    )
+    if output == "json":
+        return respond(report)
+    # The reply embeds PostgreSQL's JSON as it is; a file needs the model, so decode it once
+    # (Decimals stay exact: simplejson reads numbers as Decimal).
+    model = SalesReport.model_validate(simplejson.loads(dumps(report), use_decimal=True))
+    shop = await auth_service.shop_settings(session, principal.shop_id)
+    return await report_response(model, output, shop=shop, name="sales", title="Sales analysis")
+
+
+@reports.get(
+    "/stock",
+    response_model=StockSummary,
+    responses=EXPORT_RESPONSES | error_responses(*AUTHED, 403),
+)
+async def stock_report(
+    session: ShopSessionDep,
+    principal: OwnerDep,
+    page: PageDep,
+    request: Request,
+    as_of: Annotated[
+        IsoDate | None,
+        Query(description="The day, YYYY-MM-DD (default: the shop's today; a future day is a 422)"),
+    ] = None,
+    output: FormatQuery = "json",
+) -> Response:
+    """Stock and its value (owner only) at the end of a day: per live product its quantity,
+    moving-average cost, value at cost and at its sale price, by name, with the totals over
+    all products (`X-Total-Count` counts them; `limit`/`offset` page the list only).
+
+    Past days come from the stock ledger by the movements' business dates: a bill entered
+    later but dated earlier counts from its own date, and a voided bill counts on no day.
+    """
+    report = await stock_summary(session, principal.shop_id, as_of=as_of, page=page)
+    shop = await auth_service.shop_settings(session, principal.shop_id)
+    return await report_response(
+        report,
+        output,
+        shop=shop,
+        name="stock",
+        title="Stock summary",
+        headers=page_headers(request, page, report.totals.products),
     )
 
 

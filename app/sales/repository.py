@@ -129,9 +129,12 @@ WITH sale AS (
     ) AS l(product_id, quantity, rate, cost, total, profit, discount, hsn_code, gst_rate,
            cess_rate, taxable_value, cgst, sgst, igst, cess)
 ), stock_moved AS (
-    SELECT m.product_id, m.change, 'sale'::text AS reason, sale.id AS sale_id, m.balance_after
-    FROM sale, unnest(:product_ids::bigint[], :changes::numeric[], :balances_after::numeric[])
-        AS m(product_id, change, balance_after)
+    SELECT m.product_id, m.change, 'sale'::text AS reason, sale.id AS sale_id, m.balance_after,
+           m.cost AS cost_after, :sale_date::date AS movement_date
+    FROM sale, unnest(
+        :product_ids::bigint[], :changes::numeric[], :balances_after::numeric[],
+        :costs::numeric[]
+    ) AS m(product_id, change, balance_after, cost)
 ), {stock_sql.RECORD_MOVEMENTS}, credit_opened AS (
     SELECT 'sale'::text AS kind, :customer_id::bigint AS customer_id, sale.id AS sale_id,
            :credit::numeric AS amount, :sale_date::date AS entry_date,
@@ -517,6 +520,33 @@ async def lines_with_names(
     )
     if lock:
         query = query.with_for_update(of=SaleLine)
+    return list((await session.execute(query)).all())
+
+
+async def returned_by_day(
+    session: AsyncSession, shop_id: int, sale_id: int
+) -> list[Row[dt.date, int, Decimal]]:
+    """What came back from the sale: (return date, product id, quantity), by day then product."""
+    query = (
+        select(SaleReturn.return_date, SaleLine.product_id, func.sum(SaleReturnLine.quantity))
+        .join(
+            SaleReturn,
+            (SaleReturn.shop_id == SaleReturnLine.shop_id)
+            & (SaleReturn.id == SaleReturnLine.return_id),
+        )
+        .join(
+            SaleLine,
+            (SaleLine.shop_id == SaleReturnLine.shop_id)
+            & (SaleLine.id == SaleReturnLine.sale_line_id),
+        )
+        .where(
+            SaleReturnLine.shop_id == shop_id,
+            SaleReturn.shop_id == shop_id,
+            SaleReturn.sale_id == sale_id,
+        )
+        .group_by(SaleReturn.return_date, SaleLine.product_id)
+        .order_by(SaleReturn.return_date, SaleLine.product_id)
+    )
     return list((await session.execute(query)).all())
 
 

@@ -47,13 +47,20 @@ async def void_sale(
     before = {"status": sale.status, "void_reason": sale.void_reason}
     shop = await auth_service.shop_settings(session, shop_id)
     lines = await repository.lines_with_names(session, shop_id, sale_id, lock=True)
-    back = [
-        StockLine(line.product_id, line.quantity - line.returned_quantity, "void", sale_id=sale_id)
-        for line, _ in lines
-        if line.quantity > line.returned_quantity
-    ]
-    if back:
-        await stock.put_back(session, shop_id, back)
+    # The stock ledger unwinds the whole bill on the days it touched, so the stock summary
+    # counts a voided sale on no day: all its goods back on the bill's date, and what its
+    # returns had already put back taken out again on each return's date. Together they put
+    # back what was not returned.
+    back = [StockLine(line.product_id, line.quantity, "void", sale_id=sale_id) for line, _ in lines]
+    await stock.put_back(session, shop_id, back, on=sale.sale_date)
+    returned = await repository.returned_by_day(session, shop_id, sale_id)
+    for day in sorted({row[0] for row in returned}):
+        await stock.put_back(
+            session,
+            shop_id,
+            [StockLine(pid, -q, "void", sale_id=sale_id) for d, pid, q in returned if d == day],
+            on=day,
+        )
     await udhaar.reverse_bill_credit(
         session, shop_id, sale_id=sale_id, kind="void", amount=None, on=shop.today()
     )
@@ -142,6 +149,7 @@ async def return_goods(
             StockLine(by_id[lid].product_id, q, "return", sale_id=sale_id)
             for lid, q in taken.items()
         ],
+        on=shop.today(),
     )
     reduced = await udhaar.reverse_bill_credit(
         session, shop_id, sale_id=sale_id, kind="return", amount=amount, on=shop.today()
@@ -156,6 +164,7 @@ async def return_goods(
             "amount": amount,
             "cost": cost,
             "refund_amount": refund,
+            "refund_mode": data.refund_mode,
             "note": data.note,
             "credit_note_no": credit_note_no,
             **_head_columns(reversed_heads),
@@ -183,6 +192,7 @@ async def return_goods(
         amount=amount,
         udhaar_reduced=reduced,
         refund_amount=refund,
+        refund_mode=data.refund_mode,
         credit_note_no=credit_note_no,
         invoice_no=sale.bill_no,
         invoice_date=sale.sale_date,
@@ -201,6 +211,7 @@ async def return_goods(
             "amount": amount,
             "udhaar_reduced": reduced,
             "refund_amount": refund,
+            "refund_mode": data.refund_mode,
             "products": [
                 {"product_id": by_id[lid].product_id, "quantity": q} for lid, q in taken.items()
             ],

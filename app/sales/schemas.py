@@ -10,8 +10,10 @@ from app.core.gstin import GstinIn, StateCodeIn
 from app.core.inputs import NAMES_A_PRODUCT, NOT_BLANK, BodyId, IsoDate
 from app.core.money import BillTotal, Money, Number, Percent, PositiveQuantity
 from app.core.openapi import PHONE
+from app.core.payment_modes import DEFAULT_MONEY_MODE, BillMode, MoneyMode
 
-PaymentMode = Literal["cash", "upi", "card", "credit"]
+PaymentMode = BillMode
+"""How a bill was paid (`app.core.payment_modes`): a money mode, or `credit` for udhaar."""
 MAX_LINES = 1000
 
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
@@ -109,7 +111,11 @@ class SaleCreate(BaseModel):
         default=True, strict=True, description="True: paid in full at the counter"
     )
     amount_paid: Money | None = Field(default=None, description="Paid now; the rest is udhaar")
-    payment_mode: PaymentMode | None = None
+    payment_mode: PaymentMode | None = Field(
+        default=None,
+        description="cash, upi, card, bank, or credit (udhaar); default cash when something "
+        "is paid now, else credit",
+    )
     payment_due_date: IsoDate | None = None
     total_amount: BillTotal | None = Field(
         default=None,
@@ -223,6 +229,10 @@ class ReturnLineIn(BaseModel):
 
 class ReturnIn(BaseModel):
     products: list[ReturnLineIn] = Field(min_length=1, max_length=MAX_LINES)
+    refund_mode: MoneyMode = Field(
+        default=DEFAULT_MONEY_MODE,
+        description="How the refund is handed back: cash (default), upi, card or bank",
+    )
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
 
 
@@ -247,3 +257,4 @@ class ReturnCreated(TaxHeadsOut):
     )
     udhaar_reduced: Number = Field(description="Part of the amount taken off the customer's udhaar")
     refund_amount: Number = Field(description="Part of the amount to hand back")
+    refund_mode: MoneyMode = Field(description="How the refund is handed back")

@@ -1,12 +1,13 @@
 """Stock queries: quantity updates with their ledger rows, and ledger reads."""
 
+import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import Date, ScalarSelect, cast, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.pagination import Page
-from app.models import Product, StockMovement
+from app.models import Product, Shop, StockMovement
 
 
 async def locked_quantity(session: AsyncSession, shop_id: int, product_id: int) -> Decimal | None:
@@ -21,17 +22,27 @@ async def locked_quantity(session: AsyncSession, shop_id: int, product_id: int) 
 
 async def add_quantity(
     session: AsyncSession, shop_id: int, product_id: int, change: Decimal
-) -> Decimal:
-    """Atomically add `change` (signed) and return the new quantity."""
-    new_quantity: Decimal = (
+) -> tuple[Decimal, Decimal]:
+    """Atomically add `change` (signed): the new quantity and the product's unit cost."""
+    row = (
         await session.execute(
             update(Product)
             .where(Product.shop_id == shop_id, Product.id == product_id)
             .values(quantity=Product.quantity + change)
-            .returning(Product.quantity)
+            .returning(Product.quantity, Product.price_purchase)
         )
-    ).scalar_one()
-    return new_quantity
+    ).one()
+    return row.quantity, row.price_purchase
+
+
+def _shop_today(shop_id: int) -> ScalarSelect[dt.date]:
+    """The shop's today in SQL (the date of `now()` in its time zone): the business date of
+    a movement entered now, the same rule migration 0020 backfilled with."""
+    return (
+        select(cast(func.timezone(Shop.timezone, func.now()), Date))
+        .where(Shop.id == shop_id)
+        .scalar_subquery()
+    )
 
 
 async def add_movement(
@@ -42,19 +53,22 @@ async def add_movement(
     change: Decimal,
     reason: str,
     balance_after: Decimal,
+    cost_after: Decimal,
     note: str | None = None,
 ) -> None:
-    session.add(
-        StockMovement(
+    """Record one movement entered now (opening stock, an adjustment), dated the shop's today."""
+    await session.execute(
+        insert(StockMovement).values(
             shop_id=shop_id,
             product_id=product_id,
             quantity=change,
             reason=reason,
             balance_after=balance_after,
+            cost_after=cost_after,
+            movement_date=_shop_today(shop_id),
             note=note,
         )
     )
-    await session.flush()
 
 
 async def movements(

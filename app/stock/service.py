@@ -1,5 +1,6 @@
 """Stock rules: every quantity change is a ledger row, and the quantity is their running sum."""
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +21,7 @@ async def record_opening(
     """Stock a new product with what is on the shelf; returns the new quantity."""
     if quantity == 0:
         return Decimal(0)
-    balance = await repository.add_quantity(session, shop_id, product_id, quantity)
+    balance, cost = await repository.add_quantity(session, shop_id, product_id, quantity)
     await repository.add_movement(
         session,
         shop_id=shop_id,
@@ -28,6 +29,7 @@ async def record_opening(
         change=quantity,
         reason="opening",
         balance_after=balance,
+        cost_after=cost,
     )
     return balance
 
@@ -50,7 +52,7 @@ async def adjust_to(
     if current is None or current == counted:
         return counted
     change = counted - current
-    balance = await repository.add_quantity(session, shop_id, product_id, change)
+    balance, cost = await repository.add_quantity(session, shop_id, product_id, change)
     await repository.add_movement(
         session,
         shop_id=shop_id,
@@ -58,6 +60,7 @@ async def adjust_to(
         change=change,
         reason="adjustment",
         balance_after=balance,
+        cost_after=cost,
         note=note,
     )
     await audit.record(
@@ -86,6 +89,8 @@ async def movements(
             sale_id=row.sale_id,
             purchase_id=row.purchase_id,
             balance_after=row.balance_after,
+            movement_date=row.movement_date,
+            cost_after=row.cost_after,
             note=row.note,
             created_at=row.created_at,
         )
@@ -136,9 +141,14 @@ def balances_after(lines: list[StockLine], final: dict[int, Decimal]) -> list[De
 
 
 def _movement_rows(
-    shop_id: int, lines: list[StockLine], final: dict[int, Decimal]
+    shop_id: int,
+    lines: list[StockLine],
+    final: dict[int, tuple[Decimal, Decimal]],
+    movement_date: dt.date,
 ) -> list[dict[str, object]]:
-    """Ledger rows with the running balance after each line (the last one ends at `final`)."""
+    """Ledger rows with the running balance after each line (the last one ends at the final
+    quantity) and the product's unit cost once the bill is applied, all dated `movement_date`."""
+    quantities = {product_id: quantity for product_id, (quantity, _) in final.items()}
     return [
         {
             "shop_id": shop_id,
@@ -148,8 +158,10 @@ def _movement_rows(
             "sale_id": line.sale_id,
             "purchase_id": line.purchase_id,
             "balance_after": balance,
+            "cost_after": final[line.product_id][1],
+            "movement_date": movement_date,
         }
-        for line, balance in zip(lines, balances_after(lines, final), strict=True)
+        for line, balance in zip(lines, balances_after(lines, quantities), strict=True)
     ]
 
 
@@ -165,9 +177,18 @@ def shortage(product_id: int, name: str, available: Decimal, requested: Decimal)
 
 
 async def put_back(
-    session: AsyncSession, shop_id: int, lines: list[StockLine], *, allow_negative: bool = True
+    session: AsyncSession,
+    shop_id: int,
+    lines: list[StockLine],
+    *,
+    on: dt.date,
+    allow_negative: bool = True,
 ) -> None:
-    """Apply and record signed changes (voids, returns) in one go."""
+    """Apply and record signed changes (voids, returns) in one go, dated `on`.
+
+    A void's movements are dated like the bill they reverse, so a voided bill counts on no
+    day of the stock summary; a return's, on the day the goods came back.
+    """
     applied = await repository.apply_changes(
         session, shop_id, _totals(lines), allow_negative=allow_negative
     )
@@ -178,15 +199,20 @@ async def put_back(
             product_id=missing[0],
             available=(await repository.quantities(session, shop_id, missing)).get(missing[0]),
         )
-    await repository.add_movements(
-        session, _movement_rows(shop_id, lines, {pid: q for pid, (q, _) in applied.items()})
-    )
+    await repository.add_movements(session, _movement_rows(shop_id, lines, applied, on))
 
 
 async def record_movements(
-    session: AsyncSession, shop_id: int, lines: list[StockLine], final: dict[int, Decimal]
+    session: AsyncSession,
+    shop_id: int,
+    lines: list[StockLine],
+    final: dict[int, tuple[Decimal, Decimal]],
+    *,
+    on: dt.date,
 ) -> None:
-    await repository.add_movements(session, _movement_rows(shop_id, lines, final))
+    """Record a bill's changes already applied (`final`: {product: (quantity, unit cost)}
+    after the bill, as `receive` returns them), dated the bill's date `on`."""
+    await repository.add_movements(session, _movement_rows(shop_id, lines, final, on))
 
 
 async def receive(

@@ -25,10 +25,14 @@ quantity (a product missing from the result was short)."""
 RECORD_MOVEMENTS = Cte(
     "movements",
     """
-INSERT INTO stock_movements (shop_id, product_id, quantity, reason, sale_id, balance_after)
-SELECT :shop_id, m.product_id, m.change, m.reason, m.sale_id, m.balance_after
+INSERT INTO stock_movements (
+    shop_id, product_id, quantity, reason, sale_id, balance_after, cost_after, movement_date
+)
+SELECT :shop_id, m.product_id, m.change, m.reason, m.sale_id, m.balance_after, m.cost_after,
+       m.movement_date
 FROM stock_moved m
 """,
 )
 """Record the ledger rows of changes already applied: reads `stock_moved(product_id, change,
-reason, sale_id, balance_after)`."""
+reason, sale_id, balance_after, cost_after, movement_date)`: the product's unit cost after
+the change and the business date (the bill's date) of the movement."""

@@ -14,8 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.core.inputs import IsoDate
 from app.core.money import Number, PositiveMoney
 from app.core.openapi import PHONE
+from app.core.payment_modes import UdhaarPaymentMode
 
-PaymentMode = Literal["cash", "upi", "card", "bank", "cheque", "other"]
+PaymentMode = UdhaarPaymentMode
+"""A money mode (`app.core.payment_modes`), or the legacy `cheque`/`other` old clients send."""
 EntryStatus = Literal["open", "settled"]
 StatusFilter = Literal["open", "settled", "all"]
 PartyNameIn = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]

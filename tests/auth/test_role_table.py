@@ -92,7 +92,11 @@ TABLE: dict[Operation, Row] = {
     ("get", "/api/reports/profit-loss"): OWNER,
     ("get", "/api/reports/gst-summary"): OWNER,
     ("get", "/api/reports/reorder"): OWNER,
+    ("get", "/api/reports/sales"): OWNER,
+    ("get", "/api/reports/stock"): OWNER,
     ("get", "/api/reports/gstr1"): GST_REGULAR,
+    ("get", "/api/reports/day-book"): OWNER,
+    ("post", "/api/reports/day-book/cash-count"): OWNER,
     # udhaar both ways: staff record payments, settle and remind
     ("get", "/api/udhaar/summary"): OK,
     ("get", "/api/udhaar/notifications/"): OK,

@@ -48,12 +48,18 @@ _RAW_REPORT = text(
     """
 )
 
-# The same per day, column for column with `daily_sales` (gross and returned kept apart).
+# The same per day, column for column with `daily_sales` (gross and returned kept apart),
+# with the cash the bills took at the counter (a cash bill's payment, a credit bill's part
+# paid then; UPI, card and bank bills none) and their quantity.
 _RAW_DAYS = text(
     """
     SELECT s.sale_date AS day, count(*) AS bills, sum(s.total_amount) AS total_amount,
            sum(s.total_cost) AS total_cost, coalesce(sum(r.amount), 0) AS returned_amount,
-           coalesce(sum(r.cost), 0) AS returned_cost
+           coalesce(sum(r.cost), 0) AS returned_cost,
+           coalesce(sum(s.amount_paid) FILTER (WHERE s.payment_mode = 'cash'), 0)
+             + coalesce(sum(s.amount_paid) FILTER (WHERE s.payment_mode = 'credit'), 0)
+             AS cash_paid,
+           sum(s.total_quantity) AS quantity
     FROM sales s
     LEFT JOIN (
         SELECT sale_id, sum(amount) AS amount, sum(cost) AS cost
@@ -69,7 +75,8 @@ _SUMMARY_DAYS = text(
     """
     SELECT day, sum(bills) AS bills, sum(total_amount) AS total_amount,
            sum(total_cost) AS total_cost, sum(returned_amount) AS returned_amount,
-           sum(returned_cost) AS returned_cost
+           sum(returned_cost) AS returned_cost, sum(cash_paid) AS cash_paid,
+           sum(quantity) AS quantity
     FROM daily_sales WHERE shop_id = :shop
     GROUP BY day HAVING sum(bills) > 0 ORDER BY day
     """
@@ -78,8 +85,9 @@ _EMPTY_DAYS_WITH_MONEY = text(
     """
     SELECT day FROM daily_sales WHERE shop_id = :shop GROUP BY day
     HAVING sum(bills) = 0
-       AND (sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost))
-           <> (0, 0, 0, 0)
+       AND (sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost),
+            sum(cash_paid), sum(quantity))
+           <> (0, 0, 0, 0, 0, 0)
     """
 )
 
@@ -194,6 +202,17 @@ async def test_a_months_trading_in_two_shops_reports_what_the_bills_say(
         client, shop, [(oil, 3, "149.99")], NOV_24, bill_paid=False, amount_paid="100.00"
     )
     twice_returned = await sell(client, shop, [(rice, 4, "51.00"), (oil, 2, "155.25")], NOV_24)
+    # By UPI (no cash), and a credit bill part paid in cash at the counter.
+    await sell(client, shop, [(rice, "0.750", "52.00")], NOV_24, payment_mode="upi")
+    await sell(
+        client,
+        shop,
+        [(oil, 2, "151.00")],
+        NOV_24,
+        bill_paid=False,
+        amount_paid="120.50",
+        payment_mode="credit",
+    )
     returned_then_voided = await sell(client, shop, [(oil, 2, "160.00")], NOV_25)
     voided = await sell(client, shop, [(rice, 5, "50.00")], NOV_25)
     await sell(client, shop, [(rice, 1, "39.99")], NOV_25)  # below cost: a loss
@@ -213,6 +232,16 @@ async def test_a_months_trading_in_two_shops_reports_what_the_bills_say(
     for one in (shop, other_shop):
         await assert_summary_matches_raw(app, one.shop_id)
         await assert_report_matches_raw(client, app, one)
+
+    # November 24th's cash at the counter: the bill part paid without a mode (cash), the cash
+    # bill and the credit one's 120.50; the UPI bill none. Quantities: 3 + 4 + 2 + 0.750 + 2.
+    async with app.state.sessionmaker() as session:
+        days = {r.day: r for r in await session.execute(_SUMMARY_DAYS, {"shop": shop.shop_id})}
+    nov_24 = days[dt.date.fromisoformat(NOV_24)]
+    assert (nov_24.cash_paid, nov_24.quantity) == (
+        Decimal("100.00") + Decimal("514.50") + Decimal("120.50"),
+        Decimal("11.750"),
+    )
 
     # The October bill, net of the packet that came back in November:
     # sales 2 x 52.50 + 150.00 - 52.50 = 202.50; cost 2 x 41.35 + 132.10 - 41.35 = 173.45.
@@ -254,7 +283,9 @@ async def test_a_bulk_insert_select_history_is_in_the_report(client, app, shop, 
         )
     finally:
         await connection.close()
-    assert (seeded["bills"], seeded["voids"], seeded["returns"]) == (1_000, 10, 5)
+    # The history has what the summary must survive: voids and returns among the bills.
+    assert seeded["lines"] == 3_000
+    assert seeded["bills"] > 0 and seeded["voids"] > 0 and seeded["returns"] > 0
 
     await assert_summary_matches_raw(app, shop.shop_id)
     await assert_report_matches_raw(client, app, shop)
@@ -346,6 +377,7 @@ writes = st.lists(
         st.tuples(st.just("void_day"), days),
         st.tuples(st.just("redate"), picks, days),
         st.tuples(st.just("reprice"), picks, money, money),
+        st.tuples(st.just("repay"), picks, money),
         st.tuples(st.just("bill_no"), picks),
         st.tuples(st.just("return"), picks, money, money),
         st.tuples(st.just("return_all"), days, money),
@@ -368,10 +400,18 @@ _WRITES: dict[str, str] = {
     "bills": """
         INSERT INTO sales (shop_id, sale_date, total_amount, total_cost, profit, total_quantity,
                            amount_paid, payment_mode, status)
-        SELECT :shop, CAST(:day AS date), a + g, c, a + g - c, 1, 0, 'credit',
+        SELECT :shop, CAST(:day AS date), a + g, c, a + g - c, g * 0.250,
+               CASE g % 3 WHEN 1 THEN least(c, a + g) ELSE a + g END,
+               CASE g % 3 WHEN 0 THEN 'cash' WHEN 1 THEN 'credit' ELSE 'upi' END,
                CASE WHEN CAST(:voided AS boolean) AND g = 1 THEN 'void' ELSE 'completed' END
         FROM generate_series(1, CAST(:count AS int)) g,
              CAST(:amount AS numeric) a, CAST(:cost AS numeric) c
+    """,
+    "repay": f"""
+        UPDATE sales SET amount_paid = CAST(:amount AS numeric),
+               payment_mode = (ARRAY['cash', 'credit', 'upi', 'card'])[1 + :n % 4],
+               total_quantity = total_quantity + 1
+        WHERE id = {_SALES_NTH}
     """,
     "void": f"UPDATE sales SET status = 'void' WHERE id = {_SALES_NTH}",
     "unvoid": f"UPDATE sales SET status = 'completed' WHERE id = {_SALES_NTH}",
@@ -424,7 +464,7 @@ def _parameters(write: tuple[Any, ...], shop_id: int) -> dict[str, Any]:
         params |= {"n": values[0], "amount": values[1], "cost": values[2]}
     elif kind == "return_all":
         params |= {"day": _day(values[0]), "amount": values[1]}
-    elif kind == "change_return":
+    elif kind in ("change_return", "repay"):
         params |= {"n": values[0], "amount": values[1]}
     return params
 

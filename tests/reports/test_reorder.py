@@ -7,13 +7,14 @@ computed here from the quantities the test sold and bought, not read back from t
 
 import datetime as dt
 import math
+import random
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
 
 from tests.auth_helpers import add_staff
-from tests.bills import exact, purchase, sale
+from tests.bills import exact, purchase, sale, scalar
 from tests.conftest import ShopSession, create_product
 
 VENDOR_A = ("Agarwal Traders", "9876500001")
@@ -260,3 +261,185 @@ async def test_the_edges_of_the_ranges_are_accepted(client, shop):
             params["window"],
             [],
         )
+
+
+async def test_sold_counts_the_windows_live_bills_net_of_their_returns_and_nothing_else(
+    client, app, shop
+):
+    """The edges where the stock ledger and the bills differ: a return today of a bill from
+    before the window, a bill returned and then voided, a bill voided long after its date,
+    a backdated bill on the window's first day and one a day before it, a voided purchase."""
+    today = dt.date.fromisoformat((await reorder(client, shop))["as_of"])
+
+    def ago(days: int) -> dt.date:
+        return today - dt.timedelta(days=days)
+
+    async def sell_kg(product_id: int, quantity: str, day: dt.date) -> int:
+        response = await sale(
+            client,
+            shop,
+            [{"product_id": product_id, "quantity": quantity, "rate": "320.00"}],
+            transaction_date=day.isoformat(),
+        )
+        assert response.status_code == 201, response.text
+        sale_id: int = response.json()["sale_id"]
+        return sale_id
+
+    async def give_back(sale_id: int, product_id: int, quantity: str) -> None:
+        response = await client.post(
+            f"/api/sales/{sale_id}/returns",
+            json={"products": [{"product_id": product_id, "quantity": quantity}]},
+            headers=shop.headers,
+        )
+        assert response.status_code == 201, response.text
+
+    # Both products sit at or below their level, so both are listed whatever they sold.
+    jeera = await create_product(
+        client, shop, product_name="Jeera", unit="kg", quantity="50.000", reorder_level=60
+    )
+    hing = await create_product(
+        client, shop, product_name="Hing", unit="kg", quantity="2.500", reorder_level=5
+    )
+    jid, hid = jeera["product_id"], hing["product_id"]
+    bought = await buy(client, shop, jid, 5, "280.00", ago(2), VENDOR_A)
+    await void(client, shop, f"/api/purchases/{bought}/void")
+    before_window = await sell_kg(jid, "4.250", ago(45))
+    await give_back(before_window, jid, "1.250")
+    returned_then_voided = await sell_kg(jid, "6.750", ago(10))
+    await give_back(returned_then_voided, jid, "0.500")
+    await void(client, shop, f"/api/sales/{returned_then_voided}/void")
+    partly_returned = await sell_kg(jid, "12.500", ago(3))
+    await give_back(partly_returned, jid, "2.250")
+    voided_late = await sell_kg(jid, "3.000", ago(35))
+    await void(client, shop, f"/api/sales/{voided_late}/void")
+    await sell_kg(jid, "0.250", ago(29))  # the window's first day
+    await sell_kg(jid, "1.000", ago(30))  # the day before it
+    hing_voided = await sell_kg(hid, "0.100", ago(1))
+    await void(client, shop, f"/api/sales/{hing_voided}/void")
+
+    # Python arithmetic over what was entered: the live bills dated in the last 30 days,
+    # less what came back of them.
+    jeera_sold = (Decimal("12.500") - Decimal("2.250")) + Decimal("0.250")
+    jeera_left = (
+        Decimal("50.000")
+        + 5
+        - 5
+        - Decimal("4.250")
+        + Decimal("1.250")
+        - Decimal("12.500")
+        + Decimal("2.250")
+        - Decimal("0.250")
+        - Decimal("1.000")
+    )
+    # The same figure straight from the bills' rows.
+    from_rows = await scalar(
+        app,
+        "SELECT sum(l.quantity - l.returned_quantity) FROM sale_lines l"
+        " JOIN sales s ON s.shop_id = l.shop_id AND s.id = l.sale_id"
+        " WHERE s.shop_id = :shop AND l.product_id = :product AND s.status <> 'void'"
+        " AND s.sale_date BETWEEN :since AND :today",
+        shop=shop.shop_id,
+        product=jid,
+        since=ago(29),
+        today=today,
+    )
+    assert from_rows == jeera_sold == Decimal("10.500")
+
+    report = await reorder(client, shop)
+    by_name = {item["name"]: item for item in report["items"]}
+    assert sorted(by_name) == ["Hing", "Jeera"]
+    jeera_item = by_name["Jeera"]
+    assert jeera_item["quantity"] == jeera_left == Decimal("35.500")
+    assert jeera_item["sold_in_window"] == jeera_sold
+    assert jeera_item["daily_rate"] == (jeera_sold / 30).quantize(
+        Decimal("0.001"), rounding=ROUND_HALF_UP
+    )
+    assert jeera_item["days_left"] == (jeera_left * 30 / jeera_sold).quantize(
+        Decimal("0.1"), rounding=ROUND_DOWN
+    )
+    assert jeera_item["suggested_quantity"] == max(
+        math.ceil(jeera_sold / 30 * 14 + 60 - jeera_left), math.floor(60 - jeera_left) + 1
+    )
+    assert jeera_item["last_vendor"] is None  # its only purchase was voided
+    # Sold only on a voided bill: as if never sold.
+    hing_item = by_name["Hing"]
+    assert (hing_item["sold_in_window"], hing_item["daily_rate"], hing_item["days_left"]) == (
+        0,
+        0,
+        None,
+    )
+    assert hing_item["quantity"] == Decimal("2.500")
+    # Unsold first, then by days left.
+    assert [item["name"] for item in report["items"]] == ["Hing", "Jeera"]
+
+
+async def test_sold_matches_the_bills_after_random_sales_returns_and_voids(client, app, shop):
+    """Bills over the last 40 days, some partly returned, some voided (after a return or
+    not), in a fixed pseudo-random mix: each product's `sold_in_window` equals what the test
+    kept count of, and the same sum read straight from the bills' rows."""
+    today = dt.date.fromisoformat((await reorder(client, shop))["as_of"])
+    rng = random.Random(1708)
+    names = ["Toor Dal", "Moong Dal", "Poha", "Sooji"]
+    ids = [
+        (
+            await create_product(
+                client, shop, product_name=name, unit="kg", quantity=500, reorder_level=1000
+            )
+        )["product_id"]
+        for name in names
+    ]
+    sizes = [Decimal("0.250"), Decimal("0.750"), Decimal("1.500"), Decimal("3.000")]
+    bills: list[tuple[int, dt.date, dict[int, Decimal]]] = []
+    for _ in range(18):
+        day = today - dt.timedelta(days=rng.randint(0, 40))
+        lines = {pid: rng.choice(sizes) for pid in rng.sample(ids, rng.randint(1, 3))}
+        response = await sale(
+            client,
+            shop,
+            [{"product_id": p, "quantity": str(q), "rate": "95.00"} for p, q in lines.items()],
+            transaction_date=day.isoformat(),
+        )
+        assert response.status_code == 201, response.text
+        bills.append((response.json()["sale_id"], day, lines))
+    returned: dict[int, dict[int, Decimal]] = {}
+    for sale_id, _, lines in rng.sample(bills, 7):
+        pid = rng.choice(list(lines))
+        back = lines[pid] / 2 if rng.random() < 0.5 else lines[pid]
+        response = await client.post(
+            f"/api/sales/{sale_id}/returns",
+            json={"products": [{"product_id": pid, "quantity": str(back)}]},
+            headers=shop.headers,
+        )
+        assert response.status_code == 201, response.text
+        returned.setdefault(sale_id, {})[pid] = back
+    voided = {sale_id for sale_id, _, _ in rng.sample(bills, 5)}
+    for sale_id in voided:
+        await void(client, shop, f"/api/sales/{sale_id}/void")
+
+    since = today - dt.timedelta(days=29)
+    kept: dict[int, Decimal] = dict.fromkeys(ids, Decimal("0.000"))
+    for sale_id, day, lines in bills:
+        if sale_id in voided or not since <= day <= today:
+            continue
+        for pid, quantity in lines.items():
+            kept[pid] += quantity - returned.get(sale_id, {}).get(pid, Decimal(0))
+    report = await reorder(client, shop)
+    got = {item["product_id"]: item["sold_in_window"] for item in report["items"]}
+    assert got == kept
+    for pid in ids:
+        from_rows = await scalar(
+            app,
+            "SELECT coalesce(sum(l.quantity - l.returned_quantity), 0) FROM sale_lines l"
+            " JOIN sales s ON s.shop_id = l.shop_id AND s.id = l.sale_id"
+            " WHERE s.shop_id = :shop AND l.product_id = :product AND s.status <> 'void'"
+            " AND s.sale_date BETWEEN :since AND :today",
+            shop=shop.shop_id,
+            product=pid,
+            since=since,
+            today=today,
+        )
+        assert from_rows == kept[pid]
+    # The mix did exercise every correction.
+    assert any(since <= day for sale_id, day, _ in bills if sale_id in voided)
+    assert any(since <= day for sale_id, day, _ in bills if sale_id in returned)
+    assert any(day < since for sale_id, day, _ in bills if sale_id in returned)

@@ -168,6 +168,13 @@ _SEMANTIC_422 = {
     "POST /api/expenses/",
     # `from` on or before `to`.
     "GET /api/expenses/",
+    # The day book's day and a cash count's are not in the future (the shop's today), nor
+    # before 2000.
+    "GET /api/reports/day-book",
+    "POST /api/reports/day-book/cash-count",
+    # Sales analysis: `from` on or before `to`; the stock summary's `as_of` not in the future.
+    "GET /api/reports/sales",
+    "GET /api/reports/stock",
 }
 # Bill photos: any bytes satisfy `format: binary`, but only a JPEG, PNG or WebP is read (415,
 # or a 422 for an empty file).

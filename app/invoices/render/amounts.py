@@ -2,14 +2,12 @@
 
 from decimal import Decimal
 
-from babel.numbers import format_decimal
-
-_MONEY = "#,##,##0.00"
+from app.core.amounts import indian_money
 
 
 def money(value: Decimal) -> str:
     """`Decimal('123456.5')` -> `1,23,456.50`; negative amounts keep their sign."""
-    return format_decimal(value, format=_MONEY, locale="en_IN", decimal_quantization=True)
+    return indian_money(value)
 
 
 def quantity(value: Decimal) -> str:

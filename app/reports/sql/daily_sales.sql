@@ -1,6 +1,9 @@
--- The daily_sales summary's triggers (migrations 0007_daily_sales, 0013_line_discounts and
--- 0016_daily_sales_tax explain how they stay exact and cheap). An update of bills or returns
--- that changes none of the counted columns returns before the upsert. Owned by app.reports; applied by migrations through
+-- The daily_sales summary's triggers (migrations 0007_daily_sales, 0013_line_discounts,
+-- 0016_daily_sales_tax and 0023_daily_sales_cash explain how they stay exact and cheap). An
+-- update of bills or returns that changes none of the counted columns returns before the upsert.
+-- cash_paid is what the day book counts as a bill's cash: amount_paid of a `cash` bill, and of a
+-- `credit` bill the part paid at the counter (app.core.payment_modes.COUNTED_AS); quantity is
+-- the bills' total_quantity. Owned by app.reports; applied by migrations through
 -- app.db.sources.apply_sql_source: edit here, then run `scripts/sql_migration.py`.
 
 CREATE OR REPLACE FUNCTION daily_sales_slot(shop bigint) RETURNS smallint LANGUAGE plpgsql AS $fn$
@@ -20,19 +23,20 @@ $fn$;
 CREATE OR REPLACE FUNCTION daily_sales_bills_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
 FROM (
 SELECT shop_id, sale_date AS day, 1 AS bills, total_amount, total_cost,
        0 AS returned_amount, 0 AS returned_cost, discount_total AS discount,
-       cgst + sgst + igst + cess AS tax, 0 AS returned_tax
+       cgst + sgst + igst + cess AS tax, 0 AS returned_tax,
+       CASE WHEN payment_mode IN ('cash', 'credit') THEN amount_paid ELSE 0 END AS cash_paid, total_quantity AS quantity
 FROM new_rows WHERE status <> 'void'
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
 ;
     RETURN NULL;
 END
@@ -42,20 +46,23 @@ CREATE OR REPLACE FUNCTION daily_sales_bills_updated() RETURNS trigger LANGUAGE 
 BEGIN
 
 IF NOT EXISTS (
-    SELECT shop_id, id, sale_date, status, total_amount, total_cost, discount_total, cgst, sgst, igst, cess FROM new_rows
+    SELECT shop_id, id, sale_date, status, total_amount, total_cost, discount_total, cgst, sgst, igst, cess,
+           amount_paid, payment_mode, total_quantity FROM new_rows
     EXCEPT
-    SELECT shop_id, id, sale_date, status, total_amount, total_cost, discount_total, cgst, sgst, igst, cess FROM old_rows
+    SELECT shop_id, id, sale_date, status, total_amount, total_cost, discount_total, cgst, sgst, igst, cess,
+           amount_paid, payment_mode, total_quantity FROM old_rows
 ) THEN
     RETURN NULL;
 END IF;
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, 1 AS bills,
        s.total_amount AS total_amount, s.total_cost AS total_cost,
        r.amount AS returned_amount, r.cost AS returned_cost, s.discount_total AS discount,
-       s.cgst + s.sgst + s.igst + s.cess AS tax, r.tax AS returned_tax
+       s.cgst + s.sgst + s.igst + s.cess AS tax, r.tax AS returned_tax,
+       CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END AS cash_paid, s.total_quantity AS quantity
 FROM new_rows AS s
 CROSS JOIN LATERAL (
     SELECT coalesce(sum(x.amount), 0) AS amount, coalesce(sum(x.cost), 0) AS cost,
@@ -67,7 +74,8 @@ WHERE s.status <> 'void'
 SELECT s.shop_id, s.sale_date AS day, -1 AS bills,
        -s.total_amount AS total_amount, -s.total_cost AS total_cost,
        -r.amount AS returned_amount, -r.cost AS returned_cost, -s.discount_total AS discount,
-       -(s.cgst + s.sgst + s.igst + s.cess) AS tax, -r.tax AS returned_tax
+       -(s.cgst + s.sgst + s.igst + s.cess) AS tax, -r.tax AS returned_tax,
+       -CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END AS cash_paid, -s.total_quantity AS quantity
 FROM old_rows AS s
 CROSS JOIN LATERAL (
     SELECT coalesce(sum(x.amount), 0) AS amount, coalesce(sum(x.cost), 0) AS cost,
@@ -77,10 +85,10 @@ CROSS JOIN LATERAL (
 WHERE s.status <> 'void'
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
 ;
     RETURN NULL;
 END
@@ -89,13 +97,14 @@ $fn$;
 CREATE OR REPLACE FUNCTION daily_sales_bills_deleted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM old_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM old_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, -1 AS bills,
        -s.total_amount AS total_amount, -s.total_cost AS total_cost,
        -r.amount AS returned_amount, -r.cost AS returned_cost, -s.discount_total AS discount,
-       -(s.cgst + s.sgst + s.igst + s.cess) AS tax, -r.tax AS returned_tax
+       -(s.cgst + s.sgst + s.igst + s.cess) AS tax, -r.tax AS returned_tax,
+       -CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END AS cash_paid, -s.total_quantity AS quantity
 FROM old_rows AS s
 CROSS JOIN LATERAL (
     SELECT coalesce(sum(x.amount), 0) AS amount, coalesce(sum(x.cost), 0) AS cost,
@@ -105,10 +114,10 @@ CROSS JOIN LATERAL (
 WHERE s.status <> 'void'
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
 ;
     RETURN NULL;
 END
@@ -117,12 +126,12 @@ $fn$;
 CREATE OR REPLACE FUNCTION daily_sales_returns_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, 0 AS bills, 0 AS total_amount, 0 AS total_cost,
        r.amount AS returned_amount, r.cost AS returned_cost, 0 AS discount,
-       0 AS tax, r.cgst + r.sgst + r.igst + r.cess AS returned_tax
+       0 AS tax, r.cgst + r.sgst + r.igst + r.cess AS returned_tax, 0 AS cash_paid, 0 AS quantity
 FROM new_rows AS r
 CROSS JOIN LATERAL (
     SELECT x.shop_id, x.sale_date FROM sales AS x
@@ -131,10 +140,10 @@ CROSS JOIN LATERAL (
 ) AS s
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
 ;
     RETURN NULL;
 END
@@ -151,12 +160,12 @@ IF NOT EXISTS (
     RETURN NULL;
 END IF;
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, 0 AS bills, 0 AS total_amount, 0 AS total_cost,
        r.amount AS returned_amount, r.cost AS returned_cost, 0 AS discount,
-       0 AS tax, r.cgst + r.sgst + r.igst + r.cess AS returned_tax
+       0 AS tax, r.cgst + r.sgst + r.igst + r.cess AS returned_tax, 0 AS cash_paid, 0 AS quantity
 FROM new_rows AS r
 CROSS JOIN LATERAL (
     SELECT x.shop_id, x.sale_date FROM sales AS x
@@ -166,7 +175,8 @@ CROSS JOIN LATERAL (
  UNION ALL 
 SELECT s.shop_id, s.sale_date AS day, 0 AS bills, 0 AS total_amount, 0 AS total_cost,
        -r.amount AS returned_amount, -r.cost AS returned_cost, 0 AS discount,
-       0 AS tax, -(r.cgst + r.sgst + r.igst + r.cess) AS returned_tax
+       0 AS tax, -(r.cgst + r.sgst + r.igst + r.cess) AS returned_tax, 0 AS cash_paid,
+       0 AS quantity
 FROM old_rows AS r
 CROSS JOIN LATERAL (
     SELECT x.shop_id, x.sale_date FROM sales AS x
@@ -175,10 +185,10 @@ CROSS JOIN LATERAL (
 ) AS s
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
 ;
     RETURN NULL;
 END
@@ -187,12 +197,13 @@ $fn$;
 CREATE OR REPLACE FUNCTION daily_sales_returns_deleted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM old_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM old_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, 0 AS bills, 0 AS total_amount, 0 AS total_cost,
        -r.amount AS returned_amount, -r.cost AS returned_cost, 0 AS discount,
-       0 AS tax, -(r.cgst + r.sgst + r.igst + r.cess) AS returned_tax
+       0 AS tax, -(r.cgst + r.sgst + r.igst + r.cess) AS returned_tax, 0 AS cash_paid,
+       0 AS quantity
 FROM old_rows AS r
 CROSS JOIN LATERAL (
     SELECT x.shop_id, x.sale_date FROM sales AS x
@@ -201,10 +212,10 @@ CROSS JOIN LATERAL (
 ) AS s
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
 ;
     RETURN NULL;
 END
@@ -213,10 +224,11 @@ $fn$;
 CREATE OR REPLACE FUNCTION daily_sales_rebuild() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
     LOCK TABLE sales, sale_returns IN SHARE MODE; DELETE FROM daily_sales; 
-INSERT INTO daily_sales (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax)
+INSERT INTO daily_sales (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
 SELECT s.shop_id, s.sale_date, 0, count(*), sum(s.total_amount), sum(s.total_cost),
        coalesce(sum(r.amount), 0), coalesce(sum(r.cost), 0), sum(s.discount_total),
-       sum(s.cgst + s.sgst + s.igst + s.cess), coalesce(sum(r.tax), 0)
+       sum(s.cgst + s.sgst + s.igst + s.cess), coalesce(sum(r.tax), 0),
+       sum(CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END), sum(s.total_quantity)
 FROM sales AS s
 LEFT JOIN (
     SELECT shop_id, sale_id, sum(amount) AS amount, sum(cost) AS cost,

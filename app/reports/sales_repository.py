@@ -1,0 +1,587 @@
+"""Sales-analysis queries: what sold, to whom, when and how it was paid, over a date range;
+and which customers stopped buying. Read-only; no business rules beyond the definitions.
+
+The figures agree with profit and loss (`repository.figures_by_period`) by construction:
+- only live (non-void) bills dated in the range count;
+- a return counts against the sale it belongs to (the sale's date, product, customer and
+  payment mode), whatever day the goods came back;
+- revenue is P&L's `sales`: the bill's `total_amount` (after line discounts, GST included,
+  round-off included) less the `amount` of its returns;
+- profit is P&L's `profit`: that revenue less its GST (the bill's heads less those its
+  returns reversed) less its cost (the bill's cost less what came back).
+Totals and the rows by customer, day, month or payment mode are sums over the bills
+themselves. By product they are sums over the lines: each line's `line_total` and stored
+`profit` (its taxable value less its cost), less for each of its return lines the `amount`
+and that amount net of its GST and cost. A bill's total is exactly the sum of its lines plus
+its round-off (`app.bills.pricing`) and a return's amount, heads and cost are exactly the
+sums of its lines' (`app.sales.returns`), so the products add up to the same totals.
+
+The round-off belongs to the whole bill and cannot be split exactly by line: it is carried by
+the bill's largest line (by `line_total`, then the first entered), so it lands on one product
+and the rows by product still add up to the totals to the paisa.
+
+Each query filters by shop explicitly (row-level security is the second lock) and sums in
+PostgreSQL's NUMERIC; no money passes through Python arithmetic here.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    ColumnElement,
+    Numeric,
+    Select,
+    String,
+    Text,
+    and_,
+    any_,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, distinct_on
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.models import Customer, Product, Sale, SaleLine, SaleReturn, SaleReturnLine
+
+SalesDimension = Literal["product", "customer", "day", "month", "payment_mode"]
+
+VOID = "void"
+WALK_IN = "Walk-in"
+STOPPED_BUYING_MAX = 100
+
+REPORT_WORK_MEM = "32MB"
+"""Memory for each sort and hash of the report's statements (the server's default is 4MB).
+
+A month of a large shop is ~110,000 lines: grouping them by product (and counting the
+distinct bills of each) spilled to disk at 4MB (an external merge sort of ~5MB, the bills
+materialised in temporary files); they fit in memory at this size. Transaction-local, so
+it never leaves the report's request."""
+
+# Typed NUMERIC literals with their scale, so an empty sum reads `0.00`, not `0`.
+_ZERO_MONEY = literal_column("0.00", Numeric(14, 2))
+_ZERO_QUANTITY = literal_column("0.000", Numeric(14, 3))
+# Fixed formats, inlined (not bound) so SELECT and GROUP BY expressions are identical text.
+_DAY = literal_column("'YYYY-MM-DD'", String)
+_MONTH = literal_column("'YYYY-MM'", String)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The parts of the report as JSON text written by PostgreSQL, in the reply's shape.
+
+    By product, a month of a large catalogue is thousands of rows; PostgreSQL writes them
+    as JSON (each NUMERIC as its exact decimal text, never a float) faster than the rows
+    can be decoded into Python objects and encoded again.
+    """
+
+    rows: str
+    """`[{key, label, quantity, revenue, profit, bills, average_bill}]` in order."""
+    totals: str
+    """`{quantity, revenue, profit, bills, average_bill}`"""
+    top: str
+    """`[{product_id, name, unit, stock, quantity, revenue, profit}]` in order."""
+    slowest: str
+    """The same shape as `top`."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoppedCustomer:
+    customer_id: int
+    name: str
+    phone: str
+    last_bill_date: dt.date
+    days_since: int
+    bills: int
+    revenue: Decimal
+
+
+async def tune_transaction(session: AsyncSession) -> None:
+    """`work_mem` for the report's transaction only (`set_config(..., true)`): see
+    `REPORT_WORK_MEM`. (JIT, which compiled these queries for 300-400 ms on PostgreSQL 15, is
+    off for every connection of the app: app.db.session.)"""
+    await session.execute(select(func.set_config("work_mem", REPORT_WORK_MEM, true())))
+
+
+def _live_bills(shop_id: int, date_from: dt.date, date_to: dt.date) -> CTE:
+    """The live bills dated in the range (`ix_sales_shop_id_sale_date`), with the bill-level
+    amounts that profit and loss adds up."""
+    return (
+        select(
+            Sale.id.label("sale_id"),
+            Sale.sale_date.label("sale_date"),
+            Sale.customer_id.label("customer_id"),
+            Sale.payment_mode.label("payment_mode"),
+            Sale.round_off.label("round_off"),
+            Sale.total_quantity.label("total_quantity"),
+            Sale.total_amount.label("total_amount"),
+            (Sale.cgst + Sale.sgst + Sale.igst + Sale.cess).label("tax"),
+            Sale.total_cost.label("total_cost"),
+        )
+        .where(
+            Sale.shop_id == shop_id,
+            Sale.status != VOID,
+            Sale.sale_date >= date_from,
+            Sale.sale_date <= date_to,
+        )
+        .cte("bills")
+    )
+
+
+def _ids_of(bills: CTE, *conditions: ColumnElement[bool]) -> Any:
+    """`= ANY(...)` of the bills' ids (those meeting `conditions`), as one array.
+
+    A child table's `(shop_id, sale_id)` index is then read in one ordered pass over all
+    the ids (`Index Searches: 1` in the plan) rather than probed once per bill (a nested
+    loop costs several times more) or skipped for a hash join over every row the shop ever
+    wrote, which the planner prefers for a plain join once the bills are many.
+    """
+    ids = select(func.array_agg(bills.c.sale_id)).where(*conditions).scalar_subquery()
+    return any_(cast(ids, ARRAY(BigInteger)))
+
+
+def _returned(shop_id: int, bills: CTE) -> CTE:
+    """The return lines of the bills, with the product they gave back: quantity, amount, and
+    the profit given back (the amount less the GST it reversed and less its cost).
+
+    Returns are read by `ix_sale_returns_shop_id_sale_id`, their lines by
+    `ix_sale_return_lines_shop_id_return_id`, the product by the sale line's key.
+    """
+    line = aliased(SaleLine)
+    tax = SaleReturnLine.cgst + SaleReturnLine.sgst + SaleReturnLine.igst + SaleReturnLine.cess
+    return (
+        select(
+            SaleReturn.sale_id.label("sale_id"),
+            line.product_id.label("product_id"),
+            SaleReturnLine.quantity.label("quantity"),
+            SaleReturnLine.amount.label("revenue"),
+            (SaleReturnLine.amount - tax - SaleReturnLine.cost).label("profit"),
+        )
+        .join(
+            SaleReturnLine,
+            and_(SaleReturnLine.shop_id == shop_id, SaleReturnLine.return_id == SaleReturn.id),
+        )
+        .join(line, and_(line.shop_id == shop_id, line.id == SaleReturnLine.sale_line_id))
+        .where(SaleReturn.shop_id == shop_id, SaleReturn.sale_id == _ids_of(bills))
+        .cte("returned")
+    )
+
+
+def _bill_figures(bills: CTE, returned: CTE) -> CTE:
+    """One row per bill with its dimensions and its figures net of its returns, exactly as
+    profit and loss counts them: revenue = total - returned amount; profit = total - GST -
+    cost - profit given back. No bill line is read."""
+    given_back = (
+        select(
+            returned.c.sale_id,
+            func.sum(returned.c.quantity).label("quantity"),
+            func.sum(returned.c.revenue).label("revenue"),
+            func.sum(returned.c.profit).label("profit"),
+        )
+        .group_by(returned.c.sale_id)
+        .subquery("given_back")
+    )
+    return (
+        select(
+            bills.c.sale_id,
+            bills.c.sale_date,
+            bills.c.customer_id,
+            bills.c.payment_mode,
+            (bills.c.total_quantity - func.coalesce(given_back.c.quantity, 0)).label("quantity"),
+            (bills.c.total_amount - func.coalesce(given_back.c.revenue, 0)).label("revenue"),
+            (
+                bills.c.total_amount
+                - bills.c.tax
+                - bills.c.total_cost
+                - func.coalesce(given_back.c.profit, 0)
+            ).label("profit"),
+        )
+        .select_from(bills)
+        .outerjoin(given_back, given_back.c.sale_id == bills.c.sale_id)
+        .cte("bill_figures")
+    )
+
+
+def _totals(bills: CTE, returned: CTE) -> Any:
+    """The range's totals as the bills' sums less their returns' sums: the same figures as
+    summing `bill_figures`, without matching each bill with its returns first."""
+    billed = select(
+        func.sum(bills.c.total_quantity).label("quantity"),
+        func.sum(bills.c.total_amount).label("revenue"),
+        func.sum(bills.c.total_amount - bills.c.tax - bills.c.total_cost).label("profit"),
+        func.count().label("bills"),
+    ).subquery("billed")
+    given_back = select(*_sums(returned)).subquery("given_back_total")
+    return (
+        select(
+            *(
+                (func.coalesce(billed.c[name], zero) - given_back.c[name]).label(name)
+                for name, zero in (
+                    ("quantity", _ZERO_QUANTITY),
+                    ("revenue", _ZERO_MONEY),
+                    ("profit", _ZERO_MONEY),
+                )
+            ),
+            billed.c.bills,
+        )
+        .select_from(billed.join(given_back, true()))
+        .subquery("total")
+    )
+
+
+def _product_lines(shop_id: int, bills: CTE, returned: CTE) -> CTE:
+    """One row per sale line, per bill's round-off and per return line of the bills, with
+    its product and its signed quantity, revenue and profit.
+
+    A line counts the quantity it sold and each return line takes its quantity off (what
+    `returned_quantity` caches on the line, by `app.sales.returns`): a month's ~110,000 lines
+    then need no subtraction each, ~15% of the grouping's time. The round-off rides on the
+    bill's largest line (by `line_total`, then the first entered), found among the lines of
+    the bills that have one.
+    """
+    sold = select(
+        SaleLine.sale_id,
+        SaleLine.product_id,
+        SaleLine.quantity.label("quantity"),
+        SaleLine.line_total.label("revenue"),
+        SaleLine.profit.label("profit"),
+    ).where(SaleLine.shop_id == shop_id, SaleLine.sale_id == _ids_of(bills))
+    carriers = (
+        select(SaleLine.sale_id, SaleLine.product_id)
+        .where(
+            SaleLine.shop_id == shop_id,
+            SaleLine.sale_id == _ids_of(bills, bills.c.round_off != 0),
+        )
+        .ext(distinct_on(SaleLine.sale_id))
+        .order_by(SaleLine.sale_id, SaleLine.line_total.desc(), SaleLine.id)
+        .subquery("carriers")
+    )
+    rounded = select(
+        carriers.c.sale_id,
+        carriers.c.product_id,
+        _ZERO_QUANTITY,
+        bills.c.round_off,
+        bills.c.round_off,
+    ).join(bills, bills.c.sale_id == carriers.c.sale_id)
+    given_back = select(
+        returned.c.sale_id,
+        returned.c.product_id,
+        -returned.c.quantity,
+        -returned.c.revenue,
+        -returned.c.profit,
+    )
+    return union_all(sold, rounded, given_back).cte("net")
+
+
+def _sums(source: Any) -> list[ColumnElement[Any]]:
+    """Quantity, revenue and profit summed over a group of `source` rows (0 when empty)."""
+    return [
+        func.coalesce(func.sum(source.c.quantity), _ZERO_QUANTITY).label("quantity"),
+        func.coalesce(func.sum(source.c.revenue), _ZERO_MONEY).label("revenue"),
+        func.coalesce(func.sum(source.c.profit), _ZERO_MONEY).label("profit"),
+    ]
+
+
+def _by_product(net: CTE, *, with_bills: bool) -> CTE:
+    """The lines grouped by product; `with_bills` adds the distinct bills each was on.
+
+    Counting distinct bills sorts every line by product and bill (measured cheaper than
+    grouping by (product, bill) first and then by product); only the rows by product need
+    it, so for the other dimensions `top` and `slowest` go without it.
+    """
+    bills = [func.count(net.c.sale_id.distinct()).label("bills")] if with_bills else []
+    return (
+        select(net.c.product_id.label("key"), *_sums(net), *bills)
+        .group_by(net.c.product_id)
+        .cte("by_product")
+    )
+
+
+def _by_bill_dimension(bill_figures: CTE, by: SalesDimension) -> CTE:
+    """The bills grouped by a dimension of the bill itself: each bill is one row, so the
+    bills are counted, not de-duplicated."""
+    key = _dimension_key(bill_figures, by)
+    return (
+        select(key.label("key"), *_sums(bill_figures), func.count().label("bills"))
+        .group_by(key)
+        .cte("groups")
+    )
+
+
+def _average_bill(revenue: ColumnElement[Any], bills: ColumnElement[Any]) -> ColumnElement[Any]:
+    """revenue / bills to the paisa; PostgreSQL's `round` on NUMERIC takes halves away from
+    zero, which is ROUND_HALF_UP. 0.00 when there are no bills."""
+    return func.coalesce(func.round(revenue / func.nullif(bills, 0), 2), _ZERO_MONEY)
+
+
+def _dimension_key(bills: CTE, by: SalesDimension) -> ColumnElement[Any]:
+    if by == "customer":
+        return bills.c.customer_id
+    if by == "day":
+        return func.to_char(bills.c.sale_date, _DAY)
+    if by == "month":
+        return func.to_char(bills.c.sale_date, _MONTH)
+    return bills.c.payment_mode
+
+
+def _figures(source: Any) -> list[Any]:
+    """A grouped source's figures as `json_build_object` arguments (name, value, ...)."""
+    return [
+        literal_column("'quantity'"),
+        source.c.quantity,
+        literal_column("'revenue'"),
+        source.c.revenue,
+        literal_column("'profit'"),
+        source.c.profit,
+        literal_column("'bills'"),
+        source.c.bills,
+        literal_column("'average_bill'"),
+        _average_bill(source.c.revenue, source.c.bills),
+    ]
+
+
+def _json_list(source: Any, fields: list[Any], order: list[ColumnElement[Any]]) -> Any:
+    """A scalar subquery: the rows of `source` as a JSON array of objects, in `order`
+    (`[]` when there are none), as text (the driver would decode a `json` value)."""
+    array = func.coalesce(
+        func.json_agg(aggregate_order_by(func.json_build_object(*fields), *order)),
+        literal_column("'[]'::json"),
+    )
+    return select(cast(array, Text)).select_from(source).scalar_subquery()
+
+
+def _json_records(source: Any, order: list[ColumnElement[Any]]) -> Any:
+    """A scalar subquery: each row of `source` as a JSON object keyed by its column names,
+    in `order` (`[]` when there are none), as text.
+
+    For the rows of the report, which by product are thousands: a whole row to JSON is
+    ~25% cheaper in PostgreSQL than `json_build_object` of its values (measured over
+    10,000 products: 18 ms against 25 ms of CPU)."""
+    array = func.coalesce(
+        func.json_agg(aggregate_order_by(source.table_valued(), *order)),
+        literal_column("'[]'::json"),
+    )
+    return select(cast(array, Text)).select_from(source).scalar_subquery()
+
+
+def _labelled_groups(shop_id: int, by: SalesDimension, groups: CTE) -> Select[Any]:
+    """The groups of `by` with their labels: product name; customer name, else phone, else
+    `Walk-in`; the day, month or mode itself."""
+    if by == "product":
+        # The shop's catalogue read once and hashed: the planner cannot know how many
+        # products sold and would otherwise look each of them up by its key, one by one.
+        catalogue = (
+            select(Product.id, Product.name)
+            .where(Product.shop_id == shop_id)
+            .cte("catalogue")
+            .prefix_with("MATERIALIZED")
+        )
+        return select(groups, catalogue.c.name.label("label")).join(
+            catalogue, catalogue.c.id == groups.c.key
+        )
+    if by == "customer":
+        label = func.coalesce(
+            func.nullif(Customer.name, ""), Customer.phone, literal(WALK_IN, String)
+        )
+        return (
+            select(groups, label.label("label"))
+            .select_from(groups)
+            .outerjoin(Customer, and_(Customer.shop_id == shop_id, Customer.id == groups.c.key))
+        )
+    return select(groups, groups.c.key.label("label"))
+
+
+def _row_order(by: SalesDimension, rows: Any) -> list[ColumnElement[Any]]:
+    """Day and month oldest first; the others by revenue (highest first), then key."""
+    if by in ("day", "month"):
+        return [rows.c.key]
+    return [rows.c.revenue.desc(), rows.c.key.asc().nulls_last()]
+
+
+def _product_fields(source: Any) -> list[Any]:
+    """A product of `top` or `slowest`: what it is, its stock, what it sold and earned."""
+    return [
+        literal_column("'product_id'"),
+        source.c.product_id,
+        literal_column("'name'"),
+        source.c.name,
+        literal_column("'unit'"),
+        source.c.unit,
+        literal_column("'stock'"),
+        source.c.stock,
+        literal_column("'quantity'"),
+        source.c.quantity,
+        literal_column("'revenue'"),
+        source.c.revenue,
+        literal_column("'profit'"),
+        source.c.profit,
+    ]
+
+
+async def analyse(
+    session: AsyncSession,
+    shop_id: int,
+    *,
+    date_from: dt.date,
+    date_to: dt.date,
+    by: SalesDimension,
+    limit: int,
+) -> Analysis:
+    """The rows of `by`, the totals, the top and the slowest `limit` products, in one query.
+
+    The range's bills are read once (`bills`), with their returns (`returned`). Totals and
+    rows by customer, day, month or payment mode are sums over the bills themselves
+    (`bill_figures`); by product, and for `top` and `slowest`, the bills' lines are read
+    (`net`) and grouped by product. `slowest` walks the shop's live products, so a product
+    that did not sell at all is listed with quantity 0. Each part is one JSON value of the
+    one result row.
+    """
+    bills = _live_bills(shop_id, date_from, date_to)
+    returned = _returned(shop_id, bills)
+    bill_figures = _bill_figures(bills, returned)
+    by_product = _by_product(_product_lines(shop_id, bills, returned), with_bills=by == "product")
+    groups = by_product if by == "product" else _by_bill_dimension(bill_figures, by)
+    rows = _labelled_groups(shop_id, by, groups).subquery("labelled")
+    total = _totals(bills, returned)
+    # Each list is cut to `limit` by a top-N sort, so the catalogue is never fully sorted.
+    best = (
+        select(by_product)
+        .where(by_product.c.quantity > 0)
+        .order_by(by_product.c.revenue.desc(), by_product.c.key)
+        .limit(limit)
+        .subquery("best")
+    )
+    top = (
+        select(
+            best,
+            best.c.key.label("product_id"),
+            Product.name.label("name"),
+            Product.unit.label("unit"),
+            Product.quantity.label("stock"),
+        )
+        .join(Product, and_(Product.shop_id == shop_id, Product.id == best.c.key))
+        .subquery("top")
+    )
+    sold_quantity = func.coalesce(by_product.c.quantity, _ZERO_QUANTITY)
+    slowest = (
+        select(
+            Product.id.label("product_id"),
+            Product.name.label("name"),
+            Product.name_key.label("name_key"),
+            Product.unit.label("unit"),
+            Product.quantity.label("stock"),
+            sold_quantity.label("quantity"),
+            func.coalesce(by_product.c.revenue, _ZERO_MONEY).label("revenue"),
+            func.coalesce(by_product.c.profit, _ZERO_MONEY).label("profit"),
+        )
+        .select_from(Product)
+        .outerjoin(by_product, by_product.c.key == Product.id)
+        .where(Product.shop_id == shop_id, Product.archived_at.is_(None))
+        .order_by(sold_quantity, Product.name_key, Product.id)
+        .limit(limit)
+        .subquery("slowest")
+    )
+    # The reply's row objects: these columns, named and ordered as `SalesRow`'s fields.
+    row_objects = select(
+        rows.c.key,
+        rows.c.label,
+        rows.c.quantity,
+        rows.c.revenue,
+        rows.c.profit,
+        rows.c.bills,
+        _average_bill(rows.c.revenue, rows.c.bills).label("average_bill"),
+    ).subquery("row_object")
+    statement = select(
+        _json_records(row_objects, _row_order(by, row_objects)).label("rows"),
+        select(cast(func.json_build_object(*_figures(total)), Text))
+        .select_from(total)
+        .scalar_subquery()
+        .label("totals"),
+        _json_list(top, _product_fields(top), [top.c.revenue.desc(), top.c.product_id]).label(
+            "top"
+        ),
+        _json_list(
+            slowest,
+            _product_fields(slowest),
+            [slowest.c.quantity, slowest.c.name_key, slowest.c.product_id],
+        ).label("slowest"),
+    )
+    result = (await session.execute(statement)).one()
+    return Analysis(rows=result.rows, totals=result.totals, top=result.top, slowest=result.slowest)
+
+
+async def stopped_buying(
+    session: AsyncSession, shop_id: int, *, today: dt.date, inactive_days: int
+) -> list[StoppedCustomer]:
+    """Customers with a live bill ever but none dated in the last `inactive_days` days up to
+    `today` (today included), with their last bill's date, live bills and revenue ever (net
+    of returns), most valuable first; at most `STOPPED_BUYING_MAX`.
+
+    `recent`: who bought in the window, from the window's bills only (`ix_sales_shop_id_
+    sale_date`). Only the other customers' bills are then read, per customer
+    (`ix_sales_shop_id_customer_id`), so a shop whose customers keep coming back pays for
+    the window, not for its whole history.
+    """
+    since = today - dt.timedelta(days=inactive_days - 1)
+    live = (Sale.shop_id == shop_id, Sale.status != VOID)
+    recent = select(Sale.customer_id).where(
+        *live, Sale.sale_date >= since, Sale.customer_id.is_not(None)
+    )
+    returned = (
+        select(func.coalesce(func.sum(SaleReturn.amount), _ZERO_MONEY))
+        .where(SaleReturn.shop_id == shop_id, SaleReturn.sale_id == Sale.id)
+        .scalar_subquery()
+    )
+    # Per customer, LATERAL: their bills by their own index range, never a scan of the
+    # shop's whole history. `OFFSET 0` keeps the planner from turning it into a join.
+    ever = (
+        select(
+            func.max(Sale.sale_date).label("last_bill_date"),
+            func.count().label("bills"),
+            func.sum(Sale.total_amount - returned).label("revenue"),
+        )
+        .where(*live, Sale.customer_id == Customer.id)
+        .offset(0)
+        .lateral("ever")
+    )
+    rows = (
+        await session.execute(
+            select(
+                Customer.id,
+                Customer.name,
+                Customer.phone,
+                ever.c.last_bill_date,
+                (cast(literal(today), Sale.sale_date.type) - ever.c.last_bill_date).label(
+                    "days_since"
+                ),
+                ever.c.bills,
+                ever.c.revenue,
+            )
+            .select_from(Customer)
+            .join(ever, true())
+            .where(Customer.shop_id == shop_id, Customer.id.not_in(recent), ever.c.bills > 0)
+            .order_by(ever.c.revenue.desc(), Customer.id)
+            .limit(STOPPED_BUYING_MAX)
+        )
+    ).all()
+    return [
+        StoppedCustomer(
+            customer_id=row.id,
+            name=row.name,
+            phone=row.phone,
+            last_bill_date=row.last_bill_date,
+            days_since=int(row.days_since),
+            bills=int(row.bills),
+            revenue=row.revenue,
+        )
+        for row in rows
+    ]

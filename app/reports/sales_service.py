@@ -1,0 +1,65 @@
+"""Sales-analysis rules: the default range, and the report's shape from the repository's
+figures. Reads only; the definitions of revenue and profit live in `sales_repository`.
+"""
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from simplejson import RawJSON
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth import service as auth_service
+from app.core.inputs import check_date_range
+from app.reports import sales_repository
+from app.reports.sales_schemas import SalesBy
+
+
+def default_range(
+    date_from: dt.date | None, date_to: dt.date | None, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """`to` defaults to the shop's today and `from` to the first day of `to`'s month (the
+    current month when neither is given); `from` after `to` is a 422 naming `from`."""
+    last = date_to or today
+    first = date_from or last.replace(day=1)
+    check_date_range(first, last)
+    return first, last
+
+
+async def sales_report(
+    session: AsyncSession,
+    shop_id: int,
+    *,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    by: SalesBy,
+    limit: int,
+    inactive_days: int,
+) -> dict[str, Any]:
+    """Rows, totals, top and slowest products over the range (one query), and the customers
+    who stopped buying as of the shop's today (a second), in the shape of `SalesReport`.
+
+    A plain mapping rather than the model: by product, a month of a large catalogue is
+    thousands of rows, which PostgreSQL writes as JSON (`sales_repository.Analysis`) and
+    the reply embeds as it is (`RawJSON`); decoding and validating them again would cost
+    more than the query. Tests check the reply against the schema.
+    """
+    today = (await auth_service.shop_settings(session, shop_id)).today()
+    first, last = default_range(date_from, date_to, today)
+    await sales_repository.tune_transaction(session)
+    analysis = await sales_repository.analyse(
+        session, shop_id, date_from=first, date_to=last, by=by, limit=limit
+    )
+    stopped = await sales_repository.stopped_buying(
+        session, shop_id, today=today, inactive_days=inactive_days
+    )
+    return {
+        "date_from": first,
+        "date_to": last,
+        "by": by,
+        "rows": RawJSON(analysis.rows),
+        "totals": RawJSON(analysis.totals),
+        "top": RawJSON(analysis.top),
+        "slowest": RawJSON(analysis.slowest),
+        "stopped_buying": [asdict(customer) for customer in stopped],
+    }
