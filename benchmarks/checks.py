@@ -70,14 +70,13 @@ WHERE s.shop_id = ANY($1::bigint[])
 
 # The `daily_sales` summary (kept by triggers) against the bills and returns it summarises:
 # per shop and day, the live bills' count, totals and cost, their returns, the cash they took
-# at the counter (cash bills, and credit bills' part paid) and their quantity.
+# at the counter (cash bills, and credit bills' part paid).
 _DAILY = """
 WITH raw AS (
     SELECT s.shop_id, s.sale_date AS day, count(*) AS bills, sum(s.total_amount) AS amount,
            sum(s.total_cost) AS cost, coalesce(sum(r.amount), 0) AS returned,
            coalesce(sum(s.amount_paid) FILTER (WHERE s.payment_mode IN ('cash', 'credit')), 0)
-               AS cash,
-           sum(s.total_quantity) AS quantity
+               AS cash
     FROM sales s
     LEFT JOIN (
         SELECT shop_id, sale_id, sum(amount) AS amount FROM sale_returns
@@ -87,15 +86,14 @@ WITH raw AS (
     GROUP BY 1, 2
 ), kept AS (
     SELECT shop_id, day, sum(bills) AS bills, sum(total_amount) AS amount,
-           sum(total_cost) AS cost, sum(returned_amount) AS returned, sum(cash_paid) AS cash,
-           sum(quantity) AS quantity
+           sum(total_cost) AS cost, sum(returned_amount) AS returned, sum(cash_paid) AS cash
     FROM daily_sales WHERE shop_id = ANY($1::bigint[])
     GROUP BY 1, 2 HAVING sum(bills) <> 0
 )
 SELECT count(*) FROM raw FULL JOIN kept USING (shop_id, day)
 WHERE raw.bills IS DISTINCT FROM kept.bills OR raw.amount IS DISTINCT FROM kept.amount
    OR raw.cost IS DISTINCT FROM kept.cost OR raw.returned IS DISTINCT FROM kept.returned
-   OR raw.cash IS DISTINCT FROM kept.cash OR raw.quantity IS DISTINCT FROM kept.quantity
+   OR raw.cash IS DISTINCT FROM kept.cash
 """
 
 

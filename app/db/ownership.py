@@ -45,6 +45,9 @@ OWNERS: dict[str, str] = {
     "daily_usage": "app.extraction",
     # summaries kept by triggers
     "daily_sales": "app.reports",
+    # the sales analysis' rollups of past periods, built on demand by the report
+    "sales_rollups": "app.reports",
+    "sales_rollup_periods": "app.reports",
 }
 """Table -> the package whose SQL (and ORM writes) may insert, update or delete its rows."""
 

@@ -25,6 +25,7 @@ PostgreSQL's NUMERIC; no money passes through Python arithmetic here.
 """
 
 import datetime as dt
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -39,19 +40,30 @@ from sqlalchemy import (
     Text,
     and_,
     any_,
+    case,
     cast,
     func,
     literal,
     literal_column,
     select,
     true,
+    tuple_,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.models import Customer, Product, Sale, SaleLine, SaleReturn, SaleReturnLine
+from app.models import (
+    Customer,
+    Product,
+    Sale,
+    SaleLine,
+    SaleReturn,
+    SaleReturnLine,
+    SalesRollup,
+)
+from app.reports.sales_periods import RollupDimension, RollupPeriod
 
 SalesDimension = Literal["product", "customer", "day", "month", "payment_mode"]
 
@@ -72,7 +84,6 @@ _ZERO_MONEY = literal_column("0.00", Numeric(14, 2))
 _ZERO_QUANTITY = literal_column("0.000", Numeric(14, 3))
 # Fixed formats, inlined (not bound) so SELECT and GROUP BY expressions are identical text.
 _DAY = literal_column("'YYYY-MM-DD'", String)
-_MONTH = literal_column("'YYYY-MM'", String)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,33 +222,6 @@ def _bill_figures(bills: CTE, returned: CTE) -> CTE:
     )
 
 
-def _totals(bills: CTE, returned: CTE) -> Any:
-    """The range's totals as the bills' sums less their returns' sums: the same figures as
-    summing `bill_figures`, without matching each bill with its returns first."""
-    billed = select(
-        func.sum(bills.c.total_quantity).label("quantity"),
-        func.sum(bills.c.total_amount).label("revenue"),
-        func.sum(bills.c.total_amount - bills.c.tax - bills.c.total_cost).label("profit"),
-        func.count().label("bills"),
-    ).subquery("billed")
-    given_back = select(*_sums(returned)).subquery("given_back_total")
-    return (
-        select(
-            *(
-                (func.coalesce(billed.c[name], zero) - given_back.c[name]).label(name)
-                for name, zero in (
-                    ("quantity", _ZERO_QUANTITY),
-                    ("revenue", _ZERO_MONEY),
-                    ("profit", _ZERO_MONEY),
-                )
-            ),
-            billed.c.bills,
-        )
-        .select_from(billed.join(given_back, true()))
-        .subquery("total")
-    )
-
-
 def _product_lines(shop_id: int, bills: CTE, returned: CTE) -> CTE:
     """One row per sale line, per bill's round-off and per return line of the bills, with
     its product and its signed quantity, revenue and profit.
@@ -291,29 +275,20 @@ def _sums(source: Any) -> list[ColumnElement[Any]]:
     ]
 
 
-def _by_product(net: CTE, *, with_bills: bool) -> CTE:
-    """The lines grouped by product; `with_bills` adds the distinct bills each was on.
+def _by_product(net: CTE) -> CTE:
+    """The lines grouped by product, with the distinct bills each was on.
 
     Counting distinct bills sorts every line by product and bill (measured cheaper than
-    grouping by (product, bill) first and then by product); only the rows by product need
-    it, so for the other dimensions `top` and `slowest` go without it.
+    grouping by (product, bill) first and then by product).
     """
-    bills = [func.count(net.c.sale_id.distinct()).label("bills")] if with_bills else []
     return (
-        select(net.c.product_id.label("key"), *_sums(net), *bills)
+        select(
+            net.c.product_id.label("key"),
+            *_sums(net),
+            func.count(net.c.sale_id.distinct()).label("bills"),
+        )
         .group_by(net.c.product_id)
         .cte("by_product")
-    )
-
-
-def _by_bill_dimension(bill_figures: CTE, by: SalesDimension) -> CTE:
-    """The bills grouped by a dimension of the bill itself: each bill is one row, so the
-    bills are counted, not de-duplicated."""
-    key = _dimension_key(bill_figures, by)
-    return (
-        select(key.label("key"), *_sums(bill_figures), func.count().label("bills"))
-        .group_by(key)
-        .cte("groups")
     )
 
 
@@ -321,16 +296,6 @@ def _average_bill(revenue: ColumnElement[Any], bills: ColumnElement[Any]) -> Col
     """revenue / bills to the paisa; PostgreSQL's `round` on NUMERIC takes halves away from
     zero, which is ROUND_HALF_UP. 0.00 when there are no bills."""
     return func.coalesce(func.round(revenue / func.nullif(bills, 0), 2), _ZERO_MONEY)
-
-
-def _dimension_key(bills: CTE, by: SalesDimension) -> ColumnElement[Any]:
-    if by == "customer":
-        return bills.c.customer_id
-    if by == "day":
-        return func.to_char(bills.c.sale_date, _DAY)
-    if by == "month":
-        return func.to_char(bills.c.sale_date, _MONTH)
-    return bills.c.payment_mode
 
 
 def _figures(source: Any) -> list[Any]:
@@ -427,31 +392,174 @@ def _product_fields(source: Any) -> list[Any]:
     ]
 
 
+DIMENSION_OF: dict[SalesDimension, RollupDimension] = {
+    "product": "product",
+    "customer": "customer",
+    "day": "day",
+    "month": "day",
+    "payment_mode": "payment_mode",
+}
+"""The stored dimension each `by` is read from: months are regrouped from days."""
+
+
+def _text_key(bills: CTE, dimension: RollupDimension) -> ColumnElement[Any]:
+    if dimension == "customer":
+        return cast(bills.c.customer_id, Text)
+    if dimension == "day":
+        return func.to_char(bills.c.sale_date, _DAY)
+    return cast(bills.c.payment_mode, Text)
+
+
+def live_groups(
+    shop_id: int, date_from: dt.date, date_to: dt.date, dimensions: Collection[RollupDimension]
+) -> Select[Any]:
+    """The range's live bills, net of their returns, summed in each of `dimensions`: rows of
+    `(dimension, key, quantity, revenue, profit, bills)`, `key` as text (a product or customer
+    id, NULL for walk-in bills, a `YYYY-MM-DD`, a payment mode).
+
+    What a rollup of a past period stores (`app.reports.sales_rollups`) and what the report
+    reads live for the days no rollup covers: the same statement, so the two cannot differ.
+    By product the bills' lines are read (`net`) and each product's distinct bills counted;
+    the other dimensions are sums over the bills themselves (`bill_figures`).
+    """
+    bills = _live_bills(shop_id, date_from, date_to)
+    returned = _returned(shop_id, bills)
+    parts: list[Select[Any]] = []
+    if "product" in dimensions:
+        by_product = _by_product(_product_lines(shop_id, bills, returned))
+        parts.append(
+            select(
+                literal_column("'product'", String).label("dimension"),
+                cast(by_product.c.key, Text).label("key"),
+                by_product.c.quantity,
+                by_product.c.revenue,
+                by_product.c.profit,
+                by_product.c.bills,
+            )
+        )
+    bill_figures = _bill_figures(bills, returned)
+    for dimension in ("customer", "payment_mode", "day"):
+        if dimension in dimensions:
+            key = _text_key(bill_figures, dimension)
+            parts.append(
+                select(
+                    literal_column(f"'{dimension}'", String).label("dimension"),
+                    key.label("key"),
+                    *_sums(bill_figures),
+                    func.count().label("bills"),
+                ).group_by(key)
+            )
+    return parts[0] if len(parts) == 1 else union_all(*parts)  # type: ignore[return-value]
+
+
+def _grouped(
+    shop_id: int,
+    stored: Sequence[RollupPeriod],
+    live: tuple[dt.date, dt.date] | None,
+    dimensions: Collection[RollupDimension],
+    by: SalesDimension,
+) -> CTE:
+    """The range's groups in `dimensions`: the rollups of `stored` periods and the `live`
+    days summed together (periods never overlap, so distinct bills add up too). By month,
+    the days' keys are cut to their month first."""
+    parts: list[Select[Any]] = []
+    if stored:
+        rollups: Any = select(
+            SalesRollup.dimension,
+            SalesRollup.key,
+            SalesRollup.quantity,
+            SalesRollup.revenue,
+            SalesRollup.profit,
+            SalesRollup.bills,
+        ).where(
+            SalesRollup.shop_id == shop_id,
+            tuple_(SalesRollup.grain, SalesRollup.period_start).in_(
+                [(period.grain, period.start) for period in stored]
+            ),
+            SalesRollup.dimension.in_(sorted(dimensions)),
+        )
+        parts.append(rollups)
+    if live is not None:
+        parts.append(live_groups(shop_id, live[0], live[1], dimensions))
+    source = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("source")
+    key: ColumnElement[Any] = source.c.key
+    if by == "month":
+        key = case((source.c.dimension == "day", func.left(key, 7)), else_=key)
+    keyed = select(
+        source.c.dimension,
+        key.label("key"),
+        source.c.quantity,
+        source.c.revenue,
+        source.c.profit,
+        source.c.bills,
+    ).subquery("keyed")
+    return (
+        select(
+            keyed.c.dimension,
+            keyed.c.key,
+            *_sums(keyed),
+            cast(func.sum(keyed.c.bills), BigInteger).label("bills"),
+        )
+        .group_by(keyed.c.dimension, keyed.c.key)
+        .cte("grouped")
+    )
+
+
+def _in_dimension(grouped: CTE, dimension: RollupDimension) -> CTE:
+    """The groups of one dimension, keyed as the reply has them (ids as numbers)."""
+    key: ColumnElement[Any] = grouped.c.key
+    if dimension in ("product", "customer"):
+        key = cast(key, BigInteger)
+    return (
+        select(
+            key.label("key"),
+            grouped.c.quantity,
+            grouped.c.revenue,
+            grouped.c.profit,
+            grouped.c.bills,
+        )
+        .where(grouped.c.dimension == dimension)
+        .cte(f"{dimension}_groups")
+    )
+
+
+def _totals_of(grouped: CTE) -> Any:
+    """The range's totals: every live bill has one payment mode, so they are the sums of
+    the payment-mode groups."""
+    modes = grouped.c.dimension == "payment_mode"
+    return (
+        select(
+            *_sums(grouped),
+            func.coalesce(cast(func.sum(grouped.c.bills), BigInteger), 0).label("bills"),
+        )
+        .where(modes)
+        .subquery("total")
+    )
+
+
 async def analyse(
     session: AsyncSession,
     shop_id: int,
     *,
-    date_from: dt.date,
-    date_to: dt.date,
+    stored: Sequence[RollupPeriod],
+    live: tuple[dt.date, dt.date] | None,
     by: SalesDimension,
     limit: int,
 ) -> Analysis:
     """The rows of `by`, the totals, the top and the slowest `limit` products, in one query.
 
-    The range's bills are read once (`bills`), with their returns (`returned`). Totals and
-    rows by customer, day, month or payment mode are sums over the bills themselves
-    (`bill_figures`); by product, and for `top` and `slowest`, the bills' lines are read
-    (`net`) and grouped by product. `slowest` walks the shop's live products, so a product
-    that did not sell at all is listed with quantity 0. Each part is one JSON value of the
-    one result row.
+    The range is the `stored` periods (their rollups, fresh: `app.reports.sales_rollups`)
+    and the `live` days (read from the bills by `live_groups`). Totals come from the groups
+    by payment mode, `top` and `slowest` from those by product; `slowest` walks the shop's
+    live products, so a product that did not sell at all is listed with quantity 0. Each
+    part is one JSON value of the one result row.
     """
-    bills = _live_bills(shop_id, date_from, date_to)
-    returned = _returned(shop_id, bills)
-    bill_figures = _bill_figures(bills, returned)
-    by_product = _by_product(_product_lines(shop_id, bills, returned), with_bills=by == "product")
-    groups = by_product if by == "product" else _by_bill_dimension(bill_figures, by)
+    dimension = DIMENSION_OF[by]
+    grouped = _grouped(shop_id, stored, live, {"product", "payment_mode", dimension}, by)
+    by_product = _in_dimension(grouped, "product")
+    groups = by_product if by == "product" else _in_dimension(grouped, dimension)
     rows = _labelled_groups(shop_id, by, groups).subquery("labelled")
-    total = _totals(bills, returned)
+    total = _totals_of(grouped)
     # Each list is cut to `limit` by a top-N sort, so the catalogue is never fully sorted.
     best = (
         select(by_product)

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
 from app.core.inputs import check_date_range
-from app.reports import sales_repository
+from app.reports import sales_repository, sales_rollups
+from app.reports.sales_periods import plan_range
 from app.reports.sales_schemas import SalesBy
 
 
@@ -39,6 +40,9 @@ async def sales_report(
     """Rows, totals, top and slowest products over the range (one query), and the customers
     who stopped buying as of the shop's today (a second), in the shape of `SalesReport`.
 
+    The days before today are read from rollups of whole past months and days, first built
+    or rebuilt where missing or stale (`sales_rollups`); today and later from the bills.
+
     A plain mapping rather than the model: by product, a month of a large catalogue is
     thousands of rows, which PostgreSQL writes as JSON (`sales_repository.Analysis`) and
     the reply embeds as it is (`RawJSON`); decoding and validating them again would cost
@@ -47,8 +51,10 @@ async def sales_report(
     today = (await auth_service.shop_settings(session, shop_id)).today()
     first, last = default_range(date_from, date_to, today)
     await sales_repository.tune_transaction(session)
+    plan = plan_range(first, last, today)
+    await sales_rollups.make_fresh(session, shop_id, plan.stored)
     analysis = await sales_repository.analyse(
-        session, shop_id, date_from=first, date_to=last, by=by, limit=limit
+        session, shop_id, stored=plan.stored, live=plan.live, by=by, limit=limit
     )
     stopped = await sales_repository.stopped_buying(
         session, shop_id, today=today, inactive_days=inactive_days

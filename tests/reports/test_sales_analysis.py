@@ -98,7 +98,7 @@ async def a_month_of_sales(client, shop: ShopSession) -> Story:
         price_includes_tax=False,
     )
     jeera = await product("Jeera 100g", "pcs", "45.00", "36.00")
-    await product("Hing 50g", "pcs", "72.00", "60.00")
+    hing = await product("Hing 50g", "pcs", "72.00", "60.00")
     customers = {
         "Sunita Devi": unique_phone(),
         "Ramesh Kumar": unique_phone(),
@@ -206,6 +206,7 @@ async def a_month_of_sales(client, shop: ShopSession) -> Story:
         "butter": butter,
         "soap": soap,
         "jeera": jeera,
+        "hing": hing,
     }
     return Story(today=today, products=products, customers=customers)
 

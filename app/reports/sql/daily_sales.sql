@@ -2,9 +2,10 @@
 -- 0016_daily_sales_tax and 0023_daily_sales_cash explain how they stay exact and cheap). An
 -- update of bills or returns that changes none of the counted columns returns before the upsert.
 -- cash_paid is what the day book counts as a bill's cash: amount_paid of a `cash` bill, and of a
--- `credit` bill the part paid at the counter (app.core.payment_modes.COUNTED_AS); quantity is
--- the bills' total_quantity. Owned by app.reports; applied by migrations through
--- app.db.sources.apply_sql_source: edit here, then run `scripts/sql_migration.py`.
+-- `credit` bill the part paid at the counter (app.core.payment_modes.COUNTED_AS); changes counts
+-- the bill and return rows that changed the day (each delta row is 1; it only ever grows), the
+-- fingerprint of the sales analysis' rollups (app.reports.sales_rollups). Owned by app.reports;
+-- applied by migrations through app.db.sources.apply_sql_source: edit here, then run `scripts/sql_migration.py`.
 
 CREATE OR REPLACE FUNCTION daily_sales_slot(shop bigint) RETURNS smallint LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -23,20 +24,20 @@ $fn$;
 CREATE OR REPLACE FUNCTION daily_sales_bills_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, changes)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(changes)
 FROM (
 SELECT shop_id, sale_date AS day, 1 AS bills, total_amount, total_cost,
        0 AS returned_amount, 0 AS returned_cost, discount_total AS discount,
        cgst + sgst + igst + cess AS tax, 0 AS returned_tax,
-       CASE WHEN payment_mode IN ('cash', 'credit') THEN amount_paid ELSE 0 END AS cash_paid, total_quantity AS quantity
+       CASE WHEN payment_mode IN ('cash', 'credit') THEN amount_paid ELSE 0 END AS cash_paid, 1 AS changes
 FROM new_rows WHERE status <> 'void'
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(changes) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, changes = d.changes + EXCLUDED.changes
 ;
     RETURN NULL;
 END
@@ -47,22 +48,22 @@ BEGIN
 
 IF NOT EXISTS (
     SELECT shop_id, id, sale_date, status, total_amount, total_cost, discount_total, cgst, sgst, igst, cess,
-           amount_paid, payment_mode, total_quantity FROM new_rows
+           amount_paid, payment_mode FROM new_rows
     EXCEPT
     SELECT shop_id, id, sale_date, status, total_amount, total_cost, discount_total, cgst, sgst, igst, cess,
-           amount_paid, payment_mode, total_quantity FROM old_rows
+           amount_paid, payment_mode FROM old_rows
 ) THEN
     RETURN NULL;
 END IF;
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, changes)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(changes)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, 1 AS bills,
        s.total_amount AS total_amount, s.total_cost AS total_cost,
        r.amount AS returned_amount, r.cost AS returned_cost, s.discount_total AS discount,
        s.cgst + s.sgst + s.igst + s.cess AS tax, r.tax AS returned_tax,
-       CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END AS cash_paid, s.total_quantity AS quantity
+       CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END AS cash_paid, 1 AS changes
 FROM new_rows AS s
 CROSS JOIN LATERAL (
     SELECT coalesce(sum(x.amount), 0) AS amount, coalesce(sum(x.cost), 0) AS cost,
@@ -75,7 +76,7 @@ SELECT s.shop_id, s.sale_date AS day, -1 AS bills,
        -s.total_amount AS total_amount, -s.total_cost AS total_cost,
        -r.amount AS returned_amount, -r.cost AS returned_cost, -s.discount_total AS discount,
        -(s.cgst + s.sgst + s.igst + s.cess) AS tax, -r.tax AS returned_tax,
-       -CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END AS cash_paid, -s.total_quantity AS quantity
+       -CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END AS cash_paid, 1 AS changes
 FROM old_rows AS s
 CROSS JOIN LATERAL (
     SELECT coalesce(sum(x.amount), 0) AS amount, coalesce(sum(x.cost), 0) AS cost,
@@ -85,10 +86,10 @@ CROSS JOIN LATERAL (
 WHERE s.status <> 'void'
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(changes) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, changes = d.changes + EXCLUDED.changes
 ;
     RETURN NULL;
 END
@@ -97,14 +98,14 @@ $fn$;
 CREATE OR REPLACE FUNCTION daily_sales_bills_deleted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM old_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, changes)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM old_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(changes)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, -1 AS bills,
        -s.total_amount AS total_amount, -s.total_cost AS total_cost,
        -r.amount AS returned_amount, -r.cost AS returned_cost, -s.discount_total AS discount,
        -(s.cgst + s.sgst + s.igst + s.cess) AS tax, -r.tax AS returned_tax,
-       -CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END AS cash_paid, -s.total_quantity AS quantity
+       -CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END AS cash_paid, 1 AS changes
 FROM old_rows AS s
 CROSS JOIN LATERAL (
     SELECT coalesce(sum(x.amount), 0) AS amount, coalesce(sum(x.cost), 0) AS cost,
@@ -114,10 +115,10 @@ CROSS JOIN LATERAL (
 WHERE s.status <> 'void'
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(changes) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, changes = d.changes + EXCLUDED.changes
 ;
     RETURN NULL;
 END
@@ -126,12 +127,12 @@ $fn$;
 CREATE OR REPLACE FUNCTION daily_sales_returns_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, changes)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(changes)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, 0 AS bills, 0 AS total_amount, 0 AS total_cost,
        r.amount AS returned_amount, r.cost AS returned_cost, 0 AS discount,
-       0 AS tax, r.cgst + r.sgst + r.igst + r.cess AS returned_tax, 0 AS cash_paid, 0 AS quantity
+       0 AS tax, r.cgst + r.sgst + r.igst + r.cess AS returned_tax, 0 AS cash_paid, 1 AS changes
 FROM new_rows AS r
 CROSS JOIN LATERAL (
     SELECT x.shop_id, x.sale_date FROM sales AS x
@@ -140,10 +141,10 @@ CROSS JOIN LATERAL (
 ) AS s
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(changes) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, changes = d.changes + EXCLUDED.changes
 ;
     RETURN NULL;
 END
@@ -160,12 +161,12 @@ IF NOT EXISTS (
     RETURN NULL;
 END IF;
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, changes)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM new_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(changes)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, 0 AS bills, 0 AS total_amount, 0 AS total_cost,
        r.amount AS returned_amount, r.cost AS returned_cost, 0 AS discount,
-       0 AS tax, r.cgst + r.sgst + r.igst + r.cess AS returned_tax, 0 AS cash_paid, 0 AS quantity
+       0 AS tax, r.cgst + r.sgst + r.igst + r.cess AS returned_tax, 0 AS cash_paid, 1 AS changes
 FROM new_rows AS r
 CROSS JOIN LATERAL (
     SELECT x.shop_id, x.sale_date FROM sales AS x
@@ -176,7 +177,7 @@ CROSS JOIN LATERAL (
 SELECT s.shop_id, s.sale_date AS day, 0 AS bills, 0 AS total_amount, 0 AS total_cost,
        -r.amount AS returned_amount, -r.cost AS returned_cost, 0 AS discount,
        0 AS tax, -(r.cgst + r.sgst + r.igst + r.cess) AS returned_tax, 0 AS cash_paid,
-       0 AS quantity
+       1 AS changes
 FROM old_rows AS r
 CROSS JOIN LATERAL (
     SELECT x.shop_id, x.sale_date FROM sales AS x
@@ -185,10 +186,10 @@ CROSS JOIN LATERAL (
 ) AS s
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(changes) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, changes = d.changes + EXCLUDED.changes
 ;
     RETURN NULL;
 END
@@ -197,13 +198,13 @@ $fn$;
 CREATE OR REPLACE FUNCTION daily_sales_returns_deleted() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
 
-INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
-SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM old_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(quantity)
+INSERT INTO daily_sales AS d (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, changes)
+SELECT shop_id, day, (SELECT daily_sales_slot(x.shop_id) FROM old_rows AS x LIMIT 1), sum(bills), sum(total_amount), sum(total_cost), sum(returned_amount), sum(returned_cost), sum(discount), sum(tax), sum(returned_tax), sum(cash_paid), sum(changes)
 FROM (
 SELECT s.shop_id, s.sale_date AS day, 0 AS bills, 0 AS total_amount, 0 AS total_cost,
        -r.amount AS returned_amount, -r.cost AS returned_cost, 0 AS discount,
        0 AS tax, -(r.cgst + r.sgst + r.igst + r.cess) AS returned_tax, 0 AS cash_paid,
-       0 AS quantity
+       1 AS changes
 FROM old_rows AS r
 CROSS JOIN LATERAL (
     SELECT x.shop_id, x.sale_date FROM sales AS x
@@ -212,10 +213,10 @@ CROSS JOIN LATERAL (
 ) AS s
 ) AS delta
 GROUP BY shop_id, day
-HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(quantity) <> 0
+HAVING sum(bills) <> 0 OR sum(total_amount) <> 0 OR sum(total_cost) <> 0 OR sum(returned_amount) <> 0 OR sum(returned_cost) <> 0 OR sum(discount) <> 0 OR sum(tax) <> 0 OR sum(returned_tax) <> 0 OR sum(cash_paid) <> 0 OR sum(changes) <> 0
 ORDER BY shop_id, day
 ON CONFLICT ON CONSTRAINT uq_daily_sales_shop_id_day_slot DO UPDATE SET
-    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, quantity = d.quantity + EXCLUDED.quantity
+    bills = d.bills + EXCLUDED.bills, total_amount = d.total_amount + EXCLUDED.total_amount, total_cost = d.total_cost + EXCLUDED.total_cost, returned_amount = d.returned_amount + EXCLUDED.returned_amount, returned_cost = d.returned_cost + EXCLUDED.returned_cost, discount = d.discount + EXCLUDED.discount, tax = d.tax + EXCLUDED.tax, returned_tax = d.returned_tax + EXCLUDED.returned_tax, cash_paid = d.cash_paid + EXCLUDED.cash_paid, changes = d.changes + EXCLUDED.changes
 ;
     RETURN NULL;
 END
@@ -223,12 +224,14 @@ $fn$;
 
 CREATE OR REPLACE FUNCTION daily_sales_rebuild() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-    LOCK TABLE sales, sale_returns IN SHARE MODE; DELETE FROM daily_sales; 
-INSERT INTO daily_sales (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, quantity)
+    LOCK TABLE sales, sale_returns IN SHARE MODE; DELETE FROM daily_sales;
+    -- The rebuilt counters start again: no rollup's fingerprint can be trusted against them.
+    DELETE FROM sales_rollups; DELETE FROM sales_rollup_periods;
+INSERT INTO daily_sales (shop_id, day, slot, bills, total_amount, total_cost, returned_amount, returned_cost, discount, tax, returned_tax, cash_paid, changes)
 SELECT s.shop_id, s.sale_date, 0, count(*), sum(s.total_amount), sum(s.total_cost),
        coalesce(sum(r.amount), 0), coalesce(sum(r.cost), 0), sum(s.discount_total),
        sum(s.cgst + s.sgst + s.igst + s.cess), coalesce(sum(r.tax), 0),
-       sum(CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END), sum(s.total_quantity)
+       sum(CASE WHEN s.payment_mode IN ('cash', 'credit') THEN s.amount_paid ELSE 0 END), count(*)
 FROM sales AS s
 LEFT JOIN (
     SELECT shop_id, sale_id, sum(amount) AS amount, sum(cost) AS cost,
