@@ -98,13 +98,16 @@ class StockMovement(TenantChildModel):
         CheckConstraint(f"reason IN {MOVEMENT_REASONS!r}", name="reason"),
         CheckConstraint("cost_after >= 0", name="cost_after_not_negative"),
         Index("ix_stock_movements_shop_id_product_id_id", "shop_id", "product_id", "id"),
-        # The stock summary as of a day (migration 0020): the movements dated after it,
-        # summed per product from the index alone ...
+        # The stock summary as of a day (migrations 0020, 0026): the movements dated after
+        # it, summed per product from the index alone. The product is in the key so that a
+        # shop's movements of one day spread over the index rather than all landing on its
+        # last page, where concurrent bills of one shop queued ...
         Index(
             "ix_stock_movements_shop_id_movement_date",
             "shop_id",
             "movement_date",
-            postgresql_include=["product_id", "quantity", "reason"],
+            "product_id",
+            postgresql_include=["quantity", "reason"],
         ),
         # ... and each product's last cost on or before it: only purchases and opening stock
         # set the cost, so sale movements stay out of this index.

@@ -68,12 +68,13 @@ class DailySales(TenantModel):
     voided and billed again for the same amount with another product)."""
 
 
-ROLLUP_GRAINS = ("day", "month")
+ROLLUP_GRAINS = ("day", "month", "range")
 ROLLUP_DIMENSIONS = ("product", "customer", "payment_mode", "day")
 
 
 class SalesRollupPeriod(TenantModel):
-    """A past day or calendar month whose sales analysis is kept in `sales_rollups`.
+    """A past day, calendar month or range of days whose sales analysis is kept in
+    `sales_rollups`.
 
     Built on demand by the report (`app.reports.sales_rollups`) for periods that ended
     before the shop's today, and trusted only while `changes` equals the sum of
@@ -82,12 +83,14 @@ class SalesRollupPeriod(TenantModel):
 
     __tablename__ = "sales_rollup_periods"
     __table_args__ = (
-        UniqueConstraint("shop_id", "grain", "period_start"),
+        UniqueConstraint("shop_id", "period_start", "period_end"),
         CheckConstraint(f"grain IN {ROLLUP_GRAINS}", name="grain"),
     )
 
     grain: Mapped[str] = mapped_column(String(5))
+    """`day`, `month` (both built from the bills) or `range` (composed of days and months)."""
     period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
     changes: Mapped[int] = mapped_column(BigInteger)
     """`sum(daily_sales.changes)` over the period when it was built."""
     built_at: Mapped[CreatedAt]
@@ -103,11 +106,18 @@ class SalesRollup(TenantModel):
     __tablename__ = "sales_rollups"
     __table_args__ = (
         CheckConstraint(f"dimension IN {ROLLUP_DIMENSIONS}", name="dimension"),
-        Index("ix_sales_rollups_shop_id_period", "shop_id", "grain", "period_start", "dimension"),
+        Index(
+            "ix_sales_rollups_shop_id_period",
+            "shop_id",
+            "period_start",
+            "period_end",
+            "dimension",
+        ),
     )
 
     grain: Mapped[str] = mapped_column(String(5))
     period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
     dimension: Mapped[str] = mapped_column(String(12))
     key: Mapped[str | None] = mapped_column(Text)
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))

@@ -18,7 +18,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
     ColumnExpressionArgument,
     Integer,
@@ -33,7 +32,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    union,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import distinct_on
@@ -47,11 +45,11 @@ from app.models import (
     Purchase,
     PurchaseLine,
     Sale,
-    SaleLine,
     SaleReturn,
-    StockMovement,
     Vendor,
 )
+from app.reports import sales_repository
+from app.reports.sales_periods import RangePlan
 
 VOID = "void"
 
@@ -266,85 +264,21 @@ class ReorderRow:
 # the selectivity of an average value, and a shop with no void purchase at all makes
 # `status <> $1` look like it matches nothing.
 _VOID_TEXT = literal_column(f"'{VOID}'", String)
-_SALE_TEXT = literal_column("'sale'", String)
 _CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
-def _sold_in_window(shop_id: int, *, since: dt.date, today: dt.date) -> CTE:
-    """Quantity sold per product on the live bills dated `since`..`today`, net of their
-    returns (whatever day the goods came back): the `sold` of the reorder list.
-
-    Reading the bills' lines means joining a month's ~35,000 bills to ~106,000 lines one bill
-    at a time (the planner prefers a scan of every line ever sold); the stock ledger instead
-    has each sale line as a `sale` movement dated at its bill's date, in the index
-    `ix_stock_movements_shop_id_movement_date (shop_id, movement_date) INCLUDE (product_id,
-    quantity, reason)`, so the window's movements are one index-only range read. The ledger
-    has them for every bill dated in the window, void or not, and no returns, so two small
-    sets of bills correct it, by their own indexes:
-
-    - a voided bill takes back all its lines. They are found by `ix_sales_shop_id_voided_at`
-      (a partial index of the void bills only): a bill is dated at most a day after the day
-      it is entered (`app.bills.dates.bill_date`), and voided after it is entered, so one
-      dated in the window was voided after the day before `since` began, in any time zone;
-    - a live bill with a return takes back `returned_quantity` of each line. Its returns
-      are dated (the shop's today) on or after the day it was entered, so no earlier than
-      the day before its date (`ix_sale_returns_shop_id_return_date`).
-
-    A product whose only bills in the window were voided sums to zero, as if unsold.
-    """
-    taken = select(
-        StockMovement.product_id.label("product_id"),
-        (-StockMovement.quantity).label("quantity"),
-    ).where(
-        StockMovement.shop_id == shop_id,
-        StockMovement.movement_date >= since,
-        StockMovement.movement_date <= today,
-        StockMovement.reason == _SALE_TEXT,
-    )
-    # The day before `since` began at 10:00 UTC two days before it at the earliest (UTC+14).
-    entered_from = since - dt.timedelta(days=1)
-    voided_from = dt.datetime.combine(since - dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC)
-    undone = union(
-        select(Sale.id).where(
-            Sale.shop_id == shop_id, Sale.voided_at >= voided_from, Sale.status == _VOID_TEXT
-        ),
-        select(SaleReturn.sale_id).where(
-            SaleReturn.shop_id == shop_id, SaleReturn.return_date >= entered_from
-        ),
-    )
-    taken_back = (
-        select(
-            SaleLine.product_id,
-            -case((Sale.status == _VOID_TEXT, SaleLine.quantity), else_=SaleLine.returned_quantity),
-        )
-        .join(Sale, and_(Sale.shop_id == SaleLine.shop_id, Sale.id == SaleLine.sale_id))
-        .where(
-            Sale.shop_id == shop_id,
-            SaleLine.shop_id == shop_id,
-            Sale.sale_date >= since,
-            Sale.sale_date <= today,
-            Sale.id.in_(undone),
-        )
-    )
-    moved = union_all(taken, taken_back).subquery("moved")
-    return (
-        select(moved.c.product_id, func.sum(moved.c.quantity).label("sold"))
-        .group_by(moved.c.product_id)
-        .cte("sold")
-    )
-
-
 async def reorder_rows(
-    session: AsyncSession, shop_id: int, *, today: dt.date, days: int, window: int
+    session: AsyncSession, shop_id: int, *, plan: RangePlan, days: int, window: int
 ) -> list[ReorderRow]:
     """Live products at or below their reorder level, or that sell and would run out within
     `days` at the rate of the last `window` days (`today` included), in one query.
 
-    `sold`: quantity net of returns (`quantity - returned_quantity` of each line, so a return
-    counts against its bill's date) on the live bills dated in the window, grouped by product
-    (`_sold_in_window`: the stock ledger's sale movements of the window, corrected by the
-    window's voided and returned bills). The rate is `sold / window`; "runs out within
-    `days`" is tested without dividing: `quantity * window < sold * days`. `last`: per listed
+    `sold`: quantity net of returns (a return counts against its bill's date) on the live
+    bills dated in the window (`plan`), per product: the sales analysis' quantity by product
+    (`sales_repository.product_groups`: the window's past days from their rollup, made fresh
+    by the caller, and today from the bills), so "sold" means one thing in every report. The
+    rate is `sold / window`; "runs out within `days`" is tested without dividing:
+    `quantity * window < sold * days`. `last`: per listed
     product, the line of its latest live purchase (by date, then id) by `DISTINCT ON`: the
     listed products' purchase lines from `ix_purchase_lines_shop_id_product_id` alone
     (migration 0024; ~10 a product), joined by hash to the shop's live purchases (one row a
@@ -356,8 +290,8 @@ async def reorder_rows(
     # some dates" are far off for a busy shop (a nested loop over every purchase and listed
     # product took 12 s on the benchmark's shop). Replanning costs a few milliseconds.
     await session.execute(_CUSTOM_PLANS)
-    since = today - dt.timedelta(days=window - 1)
-    sold = _sold_in_window(shop_id, since=since, today=today)
+    groups = sales_repository.product_groups(shop_id, plan)
+    sold = select(groups.c.key.label("product_id"), groups.c.quantity.label("sold")).cte("sold")
     sold_qty = func.coalesce(sold.c.sold, literal_column("0.000", Numeric(14, 3)))
     horizon = literal(days, Integer)
     span = literal(window, Integer)

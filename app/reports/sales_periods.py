@@ -1,42 +1,25 @@
-"""How the sales analysis cuts a date range: past calendar months and days, whose figures are
-kept as rollups (`app.reports.sales_rollups`), and the days from the shop's today on, read
-live from the bills. Pure date arithmetic; no query here.
+"""How the sales analysis cuts a date range: the days before the shop's today, whose figures
+are kept as rollups (`app.reports.sales_rollups`), and the days from today on, read live
+from the bills. Pure date arithmetic; no query here.
 
 A past day can still change (a backdated bill, a void, a return against an old bill), so a
 rollup is only ever trusted while its fingerprint holds; what "past" buys is that a period
 that is not today changes rarely, so its rollup is built once and read many times.
+
+A rollup period is a single day, a calendar month, or any other range of days (`range`),
+which is composed from the rollups of the months and days it covers rather than from the
+bills: the past part of a report's range is one period, so a year is read as one set of
+groups (one row per product), not as twelve months of them.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-RollupGrain = Literal["day", "month"]
+RollupGrain = Literal["day", "month", "range"]
 RollupDimension = Literal["product", "customer", "payment_mode", "day"]
 
 _DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class RollupPeriod:
-    """A whole calendar month or a single day, both ended before the shop's today."""
-
-    start: dt.date
-    grain: RollupGrain
-
-    @property
-    def end(self) -> dt.date:
-        if self.grain == "day":
-            return self.start
-        return _month_end(self.start)
-
-
-@dataclass(frozen=True, slots=True)
-class RangePlan:
-    stored: tuple[RollupPeriod, ...]
-    """The past part of the range: whole months where the range covers them, days elsewhere."""
-    live: tuple[dt.date, dt.date] | None
-    """The part from today on (today, and any later day asked for), read from the bills."""
 
 
 def _month_end(day: dt.date) -> dt.date:
@@ -44,20 +27,49 @@ def _month_end(day: dt.date) -> dt.date:
     return following - _DAY
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class RollupPeriod:
+    """Days `start..end` (inclusive), all before the shop's today."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def grain(self) -> RollupGrain:
+        if self.start == self.end:
+            return "day"
+        if self.start.day == 1 and self.end == _month_end(self.start):
+            return "month"
+        return "range"
+
+    def parts(self) -> tuple["RollupPeriod", ...]:
+        """The calendar months the period covers whole, and its other days one by one: what
+        a `range` period is composed of (at most two partial months of days)."""
+        found: list[RollupPeriod] = []
+        day = self.start
+        while day <= self.end:
+            month_end = _month_end(day)
+            if day.day == 1 and month_end <= self.end:
+                found.append(RollupPeriod(day, month_end))
+                day = month_end + _DAY
+            else:
+                found.append(RollupPeriod(day, day))
+                day += _DAY
+        return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class RangePlan:
+    stored: tuple[RollupPeriod, ...]
+    """The part of the range before today, as one period (none when the range starts today
+    or later)."""
+    live: tuple[dt.date, dt.date] | None
+    """The part from today on (today, and any later day asked for), read from the bills."""
+
+
 def plan_range(date_from: dt.date, date_to: dt.date, today: dt.date) -> RangePlan:
-    """Cut `date_from..date_to` (inclusive) into rollup periods before `today` and the live
-    rest. A month is one period when the range holds all of it and it ended before today;
-    any other past day is a period of its own (at most the two partial months at the ends)."""
-    stored: list[RollupPeriod] = []
+    """Cut `date_from..date_to` (inclusive) into its past period and its live rest."""
     past_end = min(date_to, today - _DAY)
-    day = date_from
-    while day <= past_end:
-        month_end = _month_end(day)
-        if day.day == 1 and month_end <= past_end:
-            stored.append(RollupPeriod(day, "month"))
-            day = month_end + _DAY
-        else:
-            stored.append(RollupPeriod(day, "day"))
-            day += _DAY
+    stored = (RollupPeriod(date_from, past_end),) if date_from <= past_end else ()
     live = (max(date_from, today), date_to) if date_to >= today else None
-    return RangePlan(tuple(stored), live)
+    return RangePlan(stored, live)

@@ -63,7 +63,7 @@ from app.models import (
     SaleReturnLine,
     SalesRollup,
 )
-from app.reports.sales_periods import RollupDimension, RollupPeriod
+from app.reports.sales_periods import RangePlan, RollupDimension, RollupPeriod
 
 SalesDimension = Literal["product", "customer", "day", "month", "payment_mode"]
 
@@ -473,8 +473,8 @@ def _grouped(
             SalesRollup.bills,
         ).where(
             SalesRollup.shop_id == shop_id,
-            tuple_(SalesRollup.grain, SalesRollup.period_start).in_(
-                [(period.grain, period.start) for period in stored]
+            tuple_(SalesRollup.period_start, SalesRollup.period_end).in_(
+                [(period.start, period.end) for period in stored]
             ),
             SalesRollup.dimension.in_(sorted(dimensions)),
         )
@@ -535,6 +535,13 @@ def _totals_of(grouped: CTE) -> Any:
         .where(modes)
         .subquery("total")
     )
+
+
+def product_groups(shop_id: int, plan: RangePlan) -> CTE:
+    """Quantity, revenue, profit and bills per product over a planned range (its stored
+    period's rollup, fresh, and its live days): what the report's rows by product hold."""
+    grouped = _grouped(shop_id, plan.stored, plan.live, {"product"}, "product")
+    return _in_dimension(grouped, "product")
 
 
 async def analyse(

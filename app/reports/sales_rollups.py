@@ -1,9 +1,13 @@
 """The sales analysis' rollups of past periods: built when a report first needs them, rebuilt
 when the period's bills have changed since, never trusted otherwise.
 
-A period (`RollupPeriod`: a past calendar month or day) is stored as the rows of
+A day or a calendar month (`RollupPeriod`) is stored as the rows of
 `sales_repository.live_groups` over its days, the very statement the report runs over the
-bills, so reading a rollup gives what reading the bills would. Its fingerprint is the sum of
+bills, so reading a rollup gives what reading the bills would. Any other range of past days
+(the past part of a report's range: "the year" is the last 364 days) is composed by summing
+the rollups of the months and days it covers, made fresh first; only the most recently built
+`RANGES_KEPT` such ranges of a shop are kept, since a range ending yesterday is a new one
+every day. Its fingerprint is the sum of
 `daily_sales.changes` over its days, which the summary's triggers raise in the same statement
 as every insert, void or delete of a bill and every return: a period is fresh while the sum
 stored with it equals the sum now.
@@ -17,8 +21,19 @@ nothing half-built.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, literal, select, text
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,29 +45,37 @@ from app.reports.sales_repository import live_groups
 
 ALL_DIMENSIONS: tuple[RollupDimension, ...] = ("product", "customer", "payment_mode", "day")
 
+RANGES_KEPT = 8
+"""Composed ranges kept per shop (the most recently built); days and months are all kept."""
+
 _STALE = text(
     """
-    SELECT p.grain, p.period_start, now.changes
-    FROM unnest(CAST(:grains AS text[]), CAST(:starts AS date[]), CAST(:ends AS date[]))
-         AS p(grain, period_start, period_end)
+    SELECT p.period_start, p.period_end, now.changes
+    FROM unnest(CAST(:starts AS date[]), CAST(:ends AS date[])) AS p(period_start, period_end)
     CROSS JOIN LATERAL (
         SELECT coalesce(sum(d.changes), 0) AS changes
         FROM daily_sales AS d
         WHERE d.shop_id = :shop_id AND d.day BETWEEN p.period_start AND p.period_end
     ) AS now
     LEFT JOIN sales_rollup_periods AS r
-      ON r.shop_id = :shop_id AND r.grain = p.grain AND r.period_start = p.period_start
+      ON r.shop_id = :shop_id AND r.period_start = p.period_start
+     AND r.period_end = p.period_end
     WHERE r.changes IS DISTINCT FROM now.changes
-    ORDER BY p.period_start, p.grain
     """
-).bindparams(
-    bindparam("grains", type_=ARRAY(String)),
-    bindparam("starts", type_=ARRAY(Date)),
-    bindparam("ends", type_=ARRAY(Date)),
-)
+).bindparams(bindparam("starts", type_=ARRAY(Date)), bindparam("ends", type_=ARRAY(Date)))
 """The periods whose rollup is missing or older than their bills, with the fingerprint now."""
 
-_LOCK_PERIOD = text("SELECT pg_advisory_xact_lock(:shop_key, :period_key)")
+_LOCK_PERIOD = text("SELECT pg_advisory_xact_lock(:shop_key, hashtext(:period))")
+"""One period of one shop at a time (the shop keyed as `daily_sales_slot` keys it; a hash
+collision only makes two periods wait for each other)."""
+
+_OLD_RANGES = text(
+    """
+    SELECT period_start, period_end FROM sales_rollup_periods
+    WHERE shop_id = :shop_id AND grain = 'range'
+    ORDER BY built_at DESC, id DESC OFFSET :kept
+    """
+)
 
 
 async def _stale(
@@ -62,85 +85,123 @@ async def _stale(
         _STALE,
         {
             "shop_id": shop_id,
-            "grains": [period.grain for period in periods],
             "starts": [period.start for period in periods],
             "ends": [period.end for period in periods],
         },
     )
-    return {RollupPeriod(row.period_start, row.grain): int(row.changes) for row in rows}
+    return {RollupPeriod(row.period_start, row.period_end): int(row.changes) for row in rows}
 
 
-def _lock_keys(shop_id: int, period: RollupPeriod) -> dict[str, int]:
-    """Advisory lock keys of a period: the shop (as `daily_sales_slot` keys it) and the
-    period's day number, negative (the slots' keys are positive), even for days and odd for
-    months."""
-    return {
-        "shop_key": shop_id % 2147483647,
-        "period_key": -(period.start.toordinal() * 2 + (period.grain == "month")),
-    }
+def _of(shop_id: int, periods: Sequence[RollupPeriod]) -> list[ColumnElement[bool]]:
+    """The rollup rows of `periods`."""
+    return [
+        SalesRollup.shop_id == shop_id,
+        tuple_(SalesRollup.period_start, SalesRollup.period_end).in_(
+            [(period.start, period.end) for period in periods]
+        ),
+    ]
 
 
-async def _build(session: AsyncSession, shop_id: int, period: RollupPeriod, changes: int) -> None:
-    """Replace the period's rows with its groups computed from the bills now, and record the
-    fingerprint read before (`changes`)."""
-    await session.execute(
-        delete(SalesRollup).where(
-            SalesRollup.shop_id == shop_id,
-            SalesRollup.grain == period.grain,
-            SalesRollup.period_start == period.start,
+_COLUMNS = ["dimension", "key", "quantity", "revenue", "profit", "bills"]
+
+
+def _composed(shop_id: int, period: RollupPeriod) -> Any:
+    """A range's groups: the sums of the groups of the months and days it covers."""
+    return (
+        select(
+            SalesRollup.dimension,
+            SalesRollup.key,
+            func.sum(SalesRollup.quantity),
+            func.sum(SalesRollup.revenue),
+            func.sum(SalesRollup.profit),
+            func.sum(SalesRollup.bills),
         )
+        .where(*_of(shop_id, period.parts()))
+        .group_by(SalesRollup.dimension, SalesRollup.key)
     )
-    groups = live_groups(shop_id, period.start, period.end, ALL_DIMENSIONS).subquery("groups")
+
+
+async def _store(
+    session: AsyncSession, shop_id: int, period: RollupPeriod, changes: int, groups: Any
+) -> None:
+    """Replace the period's rows with `groups` (rows of `_COLUMNS`) and record the
+    fingerprint read before they were computed (`changes`)."""
+    await session.execute(delete(SalesRollup).where(*_of(shop_id, [period])))
+    source = groups.subquery("groups")
     await session.execute(
         insert(SalesRollup).from_select(
-            [
-                "shop_id",
-                "grain",
-                "period_start",
-                "dimension",
-                "key",
-                "quantity",
-                "revenue",
-                "profit",
-                "bills",
-            ],
+            ["shop_id", "grain", "period_start", "period_end", *_COLUMNS],
             select(
                 literal(shop_id),
                 literal(period.grain, String),
                 literal(period.start, Date),
-                groups.c.dimension,
-                groups.c.key,
-                groups.c.quantity,
-                groups.c.revenue,
-                groups.c.profit,
-                groups.c.bills,
+                literal(period.end, Date),
+                *(source.c[i] for i in range(len(_COLUMNS))),
             ),
         )
     )
     record = pg_insert(SalesRollupPeriod).values(
-        shop_id=shop_id, grain=period.grain, period_start=period.start, changes=changes
+        shop_id=shop_id,
+        grain=period.grain,
+        period_start=period.start,
+        period_end=period.end,
+        changes=changes,
     )
     await session.execute(
         record.on_conflict_do_update(
-            index_elements=["shop_id", "grain", "period_start"],
+            index_elements=["shop_id", "period_start", "period_end"],
             set_={"changes": record.excluded.changes, "built_at": func.now()},
         )
     )
 
 
+async def _forget_old_ranges(session: AsyncSession, shop_id: int) -> None:
+    """Keep the shop's `RANGES_KEPT` most recently built ranges; drop the others' rows."""
+    old = [
+        RollupPeriod(row.period_start, row.period_end)
+        for row in await session.execute(_OLD_RANGES, {"shop_id": shop_id, "kept": RANGES_KEPT})
+    ]
+    if old:
+        await session.execute(delete(SalesRollup).where(*_of(shop_id, old)))
+        await session.execute(
+            delete(SalesRollupPeriod).where(
+                SalesRollupPeriod.shop_id == shop_id,
+                tuple_(SalesRollupPeriod.period_start, SalesRollupPeriod.period_end).in_(
+                    [(period.start, period.end) for period in old]
+                ),
+            )
+        )
+
+
 async def make_fresh(session: AsyncSession, shop_id: int, periods: Sequence[RollupPeriod]) -> int:
     """Build or rebuild every period of `periods` whose rollup is missing or stale, in date
-    order (so two reports lock in the same order); returns how many were built.
+    order (so two reports lock in the same order); returns how many were built, the months
+    and days under a range included.
 
     One statement finds the stale ones; each is then locked, checked again (another report
-    may have built it while this one waited) and built."""
+    may have built it while this one waited) and built: a day or a month from the bills, a
+    range from its parts, made fresh first (a range's lock is always taken before its
+    parts', so two reports never wait for each other in a circle)."""
     if not periods:
         return 0
     built = 0
     for period in sorted(await _stale(session, shop_id, periods)):
-        await session.execute(_LOCK_PERIOD, _lock_keys(shop_id, period))
+        await session.execute(
+            _LOCK_PERIOD,
+            {
+                "shop_key": shop_id % 2147483647,
+                "period": f"{period.start.isoformat()}/{period.end.isoformat()}",
+            },
+        )
         still = await _stale(session, shop_id, [period])
-        if period in still:
-            await _build(session, shop_id, period, still[period])
-            built += 1
+        if period not in still:
+            continue
+        if period.grain == "range":
+            built += await make_fresh(session, shop_id, period.parts())
+            await _store(session, shop_id, period, still[period], _composed(shop_id, period))
+            await _forget_old_ranges(session, shop_id)
+        else:
+            groups = live_groups(shop_id, period.start, period.end, ALL_DIMENSIONS)
+            await _store(session, shop_id, period, still[period], groups)
+        built += 1
     return built

@@ -19,10 +19,11 @@ from app.bills.tax import TaxHeads
 from app.core.errors import Conflict, NotFound
 from app.core.inputs import check_date_range
 from app.core.pagination import Page
-from app.reports import gst_repository, gstr1, repository
+from app.reports import gst_repository, gstr1, repository, sales_rollups
 from app.reports.gst_repository import Counted
 from app.reports.gst_schemas import CountedTax, GstSummary, Heads, OutputTax, TaxFigures
 from app.reports.repository import PeriodRow, ReorderRow
+from app.reports.sales_periods import plan_range
 from app.reports.schemas import (
     LastVendor,
     PeriodFigures,
@@ -144,9 +145,12 @@ async def reorder_report(
     session: AsyncSession, shop_id: int, *, days: int, window: int
 ) -> ReorderReport:
     """The reorder list as of the shop's today: which products, why, how many to order and
-    from whom (one query: `repository.reorder_rows`)."""
+    from whom (one query: `repository.reorder_rows`), after the rollup of the window's past
+    days is made fresh (`sales_rollups`)."""
     today = (await auth_service.shop_settings(session, shop_id)).today()
-    rows = await repository.reorder_rows(session, shop_id, today=today, days=days, window=window)
+    plan = plan_range(today - dt.timedelta(days=window - 1), today, today)
+    await sales_rollups.make_fresh(session, shop_id, plan.stored)
+    rows = await repository.reorder_rows(session, shop_id, plan=plan, days=days, window=window)
     return ReorderReport(
         as_of=today, days=days, window=window, items=[_reorder_item(row) for row in rows]
     )

@@ -6,9 +6,9 @@
   reads: the analysis needs the quantity net of returns, which the summary does not keep.
   The sale path's upsert carries one sum either way. Existing rows start at 0: no rollup
   exists yet to compare them with.
-- `sales_rollup_periods` and `sales_rollups`: a past day or calendar month of the sales
-  analysis, summed by product, customer, payment mode and day, with the sum of `changes`
-  over its days when it was built (app.reports.sales_rollups). Owned by app.reports; the
+- `sales_rollup_periods` and `sales_rollups`: a past day, calendar month or range of days
+  of the sales analysis, summed by product, customer, payment mode and day, with the sum of
+  `changes` over its days when it was built (app.reports.sales_rollups). Owned by app.reports; the
   app role reads and writes them, confined to its shop by row-level security.
 
 The trigger functions are re-applied from their source, `app/reports/sql/daily_sales.sql`.
@@ -34,7 +34,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _SOURCE = "app/reports/sql/daily_sales.sql"
-_GRAINS = "grain IN ('day', 'month')"
+_GRAINS = "grain IN ('day', 'month', 'range')"
 _DIMENSIONS = "dimension IN ('product', 'customer', 'payment_mode', 'day')"
 
 
@@ -57,6 +57,7 @@ def upgrade() -> None:
         "sales_rollup_periods",
         sa.Column("grain", sa.String(5), nullable=False),
         sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
         sa.Column("changes", sa.BigInteger(), nullable=False),
         sa.Column(
             "built_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
@@ -71,9 +72,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("shop_id", "id", name=op.f("pk_sales_rollup_periods")),
         sa.UniqueConstraint(
             "shop_id",
-            "grain",
             "period_start",
-            name=op.f("uq_sales_rollup_periods_shop_id_grain_period_start"),
+            "period_end",
+            name=op.f("uq_sales_rollup_periods_shop_id_period_start_period_end"),
         ),
         sa.CheckConstraint(_GRAINS, name=op.f("ck_sales_rollup_periods_grain")),
         info={"tenant": True},
@@ -82,6 +83,7 @@ def upgrade() -> None:
         "sales_rollups",
         sa.Column("grain", sa.String(5), nullable=False),
         sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
         sa.Column("dimension", sa.String(12), nullable=False),
         sa.Column("key", sa.Text(), nullable=True),
         sa.Column("quantity", sa.Numeric(14, 3), nullable=False),
@@ -102,7 +104,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_sales_rollups_shop_id_period",
         "sales_rollups",
-        ["shop_id", "grain", "period_start", "dimension"],
+        ["shop_id", "period_start", "period_end", "dimension"],
     )
     for table in ("sales_rollup_periods", "sales_rollups"):
         for statement in isolate(table):

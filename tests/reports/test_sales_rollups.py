@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from app.reports.sales_rollups import RANGES_KEPT
 from tests.conftest import ShopSession
 from tests.reports.test_sales_analysis import (
     Story,
@@ -71,8 +72,9 @@ async def periods(app, shop_id: int) -> list[Any]:
             (
                 await session.execute(
                     text(
-                        "SELECT grain, period_start, changes FROM sales_rollup_periods "
-                        "WHERE shop_id = :s ORDER BY period_start, grain"
+                        "SELECT grain, period_start, period_end, changes"
+                        " FROM sales_rollup_periods"
+                        " WHERE shop_id = :s ORDER BY period_start, period_end"
                     ),
                     {"s": shop_id},
                 )
@@ -86,11 +88,15 @@ async def test_past_periods_are_rolled_up_and_read_exactly(client, shop, app):
     await check_everything(client, app, shop, story)
 
     built = await periods(app, shop.shop_id)
-    grains = {row.grain for row in built}
-    assert grains == {"day", "month"}
-    assert all(row.period_start < story.today for row in built)
+    assert {row.grain for row in built} == {"day", "month", "range"}
     # Today is never rolled up: its bills are read live.
-    assert story.today not in {row.period_start for row in built}
+    assert all(row.period_end < story.today for row in built)
+    # The past part of the 90 days is one range, composed of its whole months and its days.
+    ninety = story.today - dt.timedelta(days=90)
+    assert [(row.grain, row.period_end) for row in built if row.period_start == ninety] == [
+        ("day", ninety),
+        ("range", story.today - dt.timedelta(days=1)),
+    ]
 
 
 async def test_a_backdated_bill_a_void_and_a_return_reach_the_rollups(client, shop, app):
@@ -127,7 +133,9 @@ async def test_a_backdated_bill_a_void_and_a_return_reach_the_rollups(client, sh
     assert voided.status_code == 200, voided.text
     await check_everything(client, app, shop, story)
 
-    after = {(row.grain, row.period_start): row.changes for row in await periods(app, shop.shop_id)}
+    after = {
+        (row.period_start, row.period_end): row.changes for row in await periods(app, shop.shop_id)
+    }
     moved = {period for period in before if after.get(period) != before[period]}
     assert moved, "the changed periods were rebuilt with a new fingerprint"
 
@@ -205,7 +213,7 @@ async def test_reports_at_once_build_each_period_once(client, shop, app, by):
             await session.execute(
                 text(
                     "SELECT count(*) FROM ("
-                    " SELECT grain, period_start, dimension, key FROM sales_rollups"
+                    " SELECT period_start, period_end, dimension, key FROM sales_rollups"
                     " WHERE shop_id = :s GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) AS d"
                 ),
                 {"s": shop.shop_id},
@@ -213,6 +221,36 @@ async def test_reports_at_once_build_each_period_once(client, shop, app, by):
         ).scalar_one()
     assert duplicated == 0
     await check_everything(client, app, shop, story)
+
+
+async def test_only_the_latest_ranges_are_kept(client, shop, app):
+    """A range ending yesterday is a new one every day: the oldest built go, and a range
+    asked again after it went is composed again, exactly."""
+    story = await a_month_of_sales(client, shop)
+    yesterday = story.today - dt.timedelta(days=1)
+    starts = [story.today - dt.timedelta(days=days) for days in range(30, 30 + 2 * RANGES_KEPT)]
+    for first in starts:
+        await analysis(client, shop, **{"from": first.isoformat(), "to": yesterday.isoformat()})
+
+    kept = [row for row in await periods(app, shop.shop_id) if row.grain == "range"]
+    assert sorted(row.period_start for row in kept) == sorted(starts[-RANGES_KEPT:])
+    async with app.state.sessionmaker() as session:
+        orphans = (
+            await session.execute(
+                text(
+                    "SELECT count(*) FROM sales_rollups r WHERE shop_id = :s AND NOT EXISTS ("
+                    " SELECT 1 FROM sales_rollup_periods p WHERE p.shop_id = r.shop_id"
+                    " AND p.period_start = r.period_start AND p.period_end = r.period_end)"
+                ),
+                {"s": shop.shop_id},
+            )
+        ).scalar_one()
+    assert orphans == 0
+    raw = await raw_rows(app, shop.shop_id)
+    report = await analysis(
+        client, shop, **{"from": starts[0].isoformat(), "to": yesterday.isoformat()}
+    )
+    assert figures_of(report["totals"]) == summed(pieces(raw, starts[0], yesterday))
 
 
 async def test_another_shops_rollups_stay_its_own(client, shop, other_shop, app):
