@@ -16,7 +16,7 @@ from app.core.money import Number
 PERIOD_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
 """A return's month, `YYYY-MM` (years 2000-2099; GST began in July 2017)."""
 
-Gstr1Format = Literal["json", "csv"]
+Gstr1Format = Literal["json", "csv", "xlsx"]
 
 
 class Heads(BaseModel):

@@ -5,14 +5,19 @@ One file per sheet with the tool's exact headings; one row per document and rate
 CDNR, CDNUR), per B2CS row, per HSN row and per document series. The tool's conventions:
 dates `dd-Mon-yyyy`, places of supply `27-Maharashtra`, units `NOS-NUMBERS`, rates as plain
 numbers (`18`, `0.25`), amounts with their two places.
+
+The rows are built once, as typed cells (`sheets`): text, or a `Figure` holding the exact
+decimal to write and what it is. This module writes them as CSV text; `gstr1_xlsx` writes the
+same rows as a workbook, figures as number cells, so the two files cannot disagree.
 """
 
 import csv
 import io
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from app.core.gstin import STATE_NAMES
 
@@ -120,7 +125,21 @@ UQC_NAMES = {
 """GSTN's unit codes as the offline tool lists them."""
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-Row = list[str]
+FigureKind = Literal["money", "rate", "quantity", "count"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number of a sheet, already in the form the tool wants (`18`, `84.75`, `3.000`, `6`):
+    its `f` text is the CSV cell and the XLSX number cell alike; `kind` picks the XLSX
+    display format."""
+
+    value: Decimal
+    kind: FigureKind
+
+
+Cell = str | Figure
+Row = list[Cell]
 
 
 def _date(gstn_day: str) -> str:
@@ -133,12 +152,17 @@ def _place(code: str) -> str:
     return f"{code}-{STATE_NAMES.get(code, '')}"
 
 
-def _rate(rate: Decimal) -> str:
-    return f"{rate.normalize():f}"
+def _rate(rate: Decimal) -> Figure:
+    """`18.00` -> `18`, `0.25` stays: the tool lists rates without trailing zeros."""
+    return Figure(rate.normalize(), "rate")
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount:f}"
+def _money(amount: Decimal) -> Figure:
+    return Figure(amount, "money")
+
+
+def _count(number: int) -> Figure:
+    return Figure(Decimal(number), "count")
 
 
 def _rated(item: dict[str, Any]) -> Row:
@@ -194,7 +218,7 @@ def _hsn(rows: list[dict[str, Any]]) -> Iterator[Row]:
             row["hsn_sc"],
             row["desc"],
             UQC_NAMES.get(row["uqc"], row["uqc"]),
-            f"{row['qty']:f}",
+            Figure(row["qty"], "quantity"),
             _money(value),
             _rate(row["rt"]),
             _money(row["txval"]),
@@ -208,12 +232,13 @@ def _hsn(rows: list[dict[str, Any]]) -> Iterator[Row]:
 def _docs(report: dict[str, Any]) -> Iterator[Row]:
     for group in report["doc_issue"]["doc_det"]:
         for docs in group["docs"]:
-            counts = [str(docs["totnum"]), str(docs["cancel"])]
+            counts = [_count(docs["totnum"]), _count(docs["cancel"])]
             yield [group["doc_typ"], docs["from"], docs["to"], *counts]
 
 
 def sheets(report: dict[str, Any], names: dict[str, str]) -> dict[str, list[Row]]:
-    """Every sheet's rows (headings first); `names` maps a buyer's GSTIN to their name."""
+    """Every sheet's rows (headings first), in the ZIP's order; `names` maps a buyer's GSTIN
+    to their name. The one source of both the CSV and the XLSX cells."""
     bodies: dict[str, Iterator[Row]] = {
         "b2b.csv": _b2b(report, names),
         "b2cl.csv": _b2cl(report),
@@ -224,7 +249,12 @@ def sheets(report: dict[str, Any], names: dict[str, str]) -> dict[str, list[Row]
         "hsn_b2c.csv": _hsn(report["hsn"]["hsn_b2c"]),
         "docs.csv": _docs(report),
     }
-    return {name: [HEADINGS[name], *rows] for name, rows in bodies.items()}
+    return {name: [[*HEADINGS[name]], *rows] for name, rows in bodies.items()}
+
+
+def text(cell: Cell) -> str:
+    """A cell as the CSV writes it: a figure's exact decimal, never an exponent."""
+    return cell if isinstance(cell, str) else f"{cell.value:f}"
 
 
 def zipped(report: dict[str, Any], names: dict[str, str]) -> bytes:
@@ -232,7 +262,7 @@ def zipped(report: dict[str, Any], names: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, rows in sheets(report, names).items():
-            text = io.StringIO()
-            csv.writer(text).writerows(rows)
-            archive.writestr(name, text.getvalue())
+            out = io.StringIO()
+            csv.writer(out).writerows([text(cell) for cell in row] for row in rows)
+            archive.writestr(name, out.getvalue())
     return buffer.getvalue()

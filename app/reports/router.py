@@ -13,11 +13,12 @@ from fastapi.responses import Response
 from app.auth import service as auth_service
 from app.auth.dependencies import OwnerDep, ShopSessionDep
 from app.core.export import EXPORT_RESPONSES, ColumnKind, FormatQuery, report_response
+from app.core.export.response import XLSX_MEDIA_TYPE
 from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, dumps, respond
 from app.core.routing import DecimalRoute
-from app.reports import gstr1_csv, service
+from app.reports import gstr1_csv, gstr1_xlsx, service
 from app.reports.gst_schemas import PERIOD_PATTERN, Gstr1, Gstr1Format, GstSummary
 from app.reports.sales_schemas import SalesBy, SalesReport
 from app.reports.sales_service import sales_report
@@ -259,16 +260,17 @@ async def stock_report(
     )
 
 
-_ZIP: dict[int | str, dict[str, Any]] = {
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_FILES: dict[int | str, dict[str, Any]] = {
     200: {
-        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
-        "description": "GSTR-1 as GSTN's JSON, or with `format=csv` a ZIP of the offline "
-        "tool's CSV sheets",
+        "content": {"application/zip": _BINARY, XLSX_MEDIA_TYPE: _BINARY},
+        "description": "GSTR-1 as GSTN's JSON, with `format=csv` a ZIP of the offline "
+        "tool's CSV sheets, with `format=xlsx` the same sheets in one workbook",
     }
 }
 
 
-@reports.get("/gstr1", response_model=Gstr1, responses=_ZIP | error_responses(*AUTHED, 403, 409))
+@reports.get("/gstr1", response_model=Gstr1, responses=_FILES | error_responses(*AUTHED, 403, 409))
 async def gstr1(
     session: ShopSessionDep,
     principal: OwnerDep,
@@ -282,7 +284,11 @@ async def gstr1(
     ] = None,
     output: Annotated[
         Gstr1Format,
-        Query(alias="format", description="`json` (GSTN's upload) or `csv` (ZIP of sheets)"),
+        Query(
+            alias="format",
+            description="`json` (GSTN's upload), `csv` (ZIP of the offline tool's sheets) or "
+            "`xlsx` (the same sheets in one workbook)",
+        ),
     ] = "json",
 ) -> Response:
     """GSTR-1 of a month for a regular GST shop (owner only); 409 for any other shop.
@@ -293,10 +299,14 @@ async def gstr1(
     report, names = await service.gstr1_report(session, principal.shop_id, period)
     if output == "json":
         return respond(report)
-    filename = f"GSTR1_{report['gstin']}_{report['fp']}.zip"
+    if output == "xlsx":
+        body, media_type, suffix = gstr1_xlsx.workbook(report, names), XLSX_MEDIA_TYPE, "xlsx"
+    else:
+        body, media_type, suffix = gstr1_csv.zipped(report, names), "application/zip", "zip"
+    filename = f"GSTR1_{report['gstin']}_{report['fp']}.{suffix}"
     return Response(
-        gstr1_csv.zipped(report, names),
-        media_type="application/zip",
+        body,
+        media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

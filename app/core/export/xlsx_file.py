@@ -48,7 +48,7 @@ _NUMBER_FORMATS: dict[ColumnKind, str] = {
 _LAKH = Decimal(100000)
 _CRORE = Decimal(10000000)
 _BOLD = Font(bold=True)
-_MAX_WIDTH = 50
+MAX_WIDTH = 50
 
 
 def money_format(value: Decimal) -> str:
@@ -66,7 +66,7 @@ def write_decimal(cell: SheetCell, value: Decimal) -> None:
     cell.data_type = "n"
 
 
-def _text(cell: SheetCell, value: str) -> None:
+def write_text(cell: SheetCell, value: str) -> None:
     # Illegal XML control characters would make openpyxl raise; they carry nothing readable.
     clean = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = clean
@@ -83,7 +83,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Cell, kind: ColumnKind, bold: bool) 
             money_format(value) if kind == "money" else _NUMBER_FORMATS.get(kind, "0.00")
         )
     elif isinstance(value, str):
-        _text(cell, value)
+        write_text(cell, value)
     elif isinstance(value, int):
         cell.value = value
         cell.number_format = _NUMBER_FORMATS["integer"]
@@ -142,7 +142,7 @@ def render_xlsx(sheet_layout: Layout, top: Heading) -> bytes:
     widths: dict[int, int] = {}
     for row, _ in rows:
         for index, (value, kind) in enumerate(row, start=1):
-            widths[index] = max(widths.get(index, 8), min(_MAX_WIDTH, _shown(value, kind) + 2))
+            widths[index] = max(widths.get(index, 8), min(MAX_WIDTH, _shown(value, kind) + 2))
     for index, width in widths.items():
         sheet.column_dimensions[get_column_letter(index)].width = width
     if sheet_layout.tables:
