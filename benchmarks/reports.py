@@ -6,12 +6,12 @@ busy day, today and a month back, the CSV and XLSX exports) is first asked once:
 405 means the route is not there (yet) and the variant is listed as "not available", as is
 an export whose reply is not the format asked for. That first request's time is the `first`
 column: for the sales analysis and the reorder list it includes building the rollups of the
-range's past days (`app.reports.sales_rollups`), which later requests read. The others get `BENCH_REPORT_WARMUP`
-requests, then are timed for `BENCH_REPORT_SECONDS` and at least `MIN_REQUESTS` requests
-(a variant far over the target: one warm-up, and `SLOW_REQUESTS` once 4 x the seconds have
-passed, so a 7 s report does not hold the run for minutes), with httpx in this process over
-one keep-alive connection (like `benchmarks.ask`): p50, p95, p99, the replies other than
-200, and the rows of the first reply (its longest list).
+range's past days (`app.reports.sales_rollups`), which later requests read. The others get
+`BENCH_REPORT_WARMUP` requests, then are timed for `BENCH_REPORT_SECONDS` and at least
+`MIN_REQUESTS` requests (a variant far over the target: one warm-up, and `SLOW_REQUESTS`
+once 4 x the seconds have passed, so a 7 s report does not hold the run for minutes), with
+httpx in this process over one keep-alive connection (like `benchmarks.ask`): p50, p95, p99,
+the replies other than 200, and the rows of the first reply (its longest list).
 
 A variant over the target gets its SQL's plans: PostgreSQL logs every statement of one more
 request (`log_min_duration_statement = 0` for the duration, through ALTER SYSTEM and a
