@@ -67,9 +67,23 @@ class RangePlan:
     """The part from today on (today, and any later day asked for), read from the bills."""
 
 
-def plan_range(date_from: dt.date, date_to: dt.date, today: dt.date) -> RangePlan:
-    """Cut `date_from..date_to` (inclusive) into its past period and its live rest."""
+def plan_range(
+    date_from: dt.date, date_to: dt.date, today: dt.date, first_bill: dt.date | None
+) -> RangePlan:
+    """Cut `date_from..date_to` (inclusive) into its past period and its live rest.
+
+    The past period starts no earlier than the shop's first live bill (`first_bill`; None:
+    the shop has none, so nothing past is stored): the days before it hold nothing, and a
+    range from the year 1 must not become thousands of empty months to build."""
     past_end = min(date_to, today - _DAY)
-    stored = (RollupPeriod(date_from, past_end),) if date_from <= past_end else ()
+    past_start = date_from if first_bill is None else max(date_from, first_bill)
+    stored = (
+        (RollupPeriod(past_start, past_end),)
+        if first_bill is not None and past_start <= past_end
+        else ()
+    )
     live = (max(date_from, today), date_to) if date_to >= today else None
+    if not stored and live is None:
+        # A past range without a bill in it: the bills answer (nothing) at no cost.
+        live = (date_from, date_to)
     return RangePlan(stored, live)

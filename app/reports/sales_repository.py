@@ -547,6 +547,17 @@ def product_groups(shop_id: int, plan: RangePlan) -> CTE:
     return _in_dimension(grouped, "product")
 
 
+async def first_bill_day(session: AsyncSession, shop_id: int) -> dt.date | None:
+    """The date of the shop's earliest live bill (None without one): where a range's past
+    period starts at the earliest (`ix_sales_shop_id_sale_date`, read from its start)."""
+    first: dt.date | None = (
+        await session.execute(
+            select(func.min(Sale.sale_date)).where(Sale.shop_id == shop_id, Sale.status != VOID)
+        )
+    ).scalar_one()
+    return first
+
+
 async def analyse(
     session: AsyncSession,
     shop_id: int,

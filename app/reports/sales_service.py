@@ -51,7 +51,8 @@ async def sales_report(
     today = (await auth_service.shop_settings(session, shop_id)).today()
     first, last = default_range(date_from, date_to, today)
     await sales_repository.tune_transaction(session)
-    plan = plan_range(first, last, today)
+    first_bill = await sales_repository.first_bill_day(session, shop_id)
+    plan = plan_range(first, last, today, first_bill)
     await sales_rollups.make_fresh(session, shop_id, plan.stored)
     analysis = await sales_repository.analyse(
         session, shop_id, stored=plan.stored, live=plan.live, by=by, limit=limit

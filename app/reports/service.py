@@ -19,7 +19,7 @@ from app.bills.tax import TaxHeads
 from app.core.errors import Conflict, NotFound
 from app.core.inputs import check_date_range
 from app.core.pagination import Page
-from app.reports import gst_repository, gstr1, repository, sales_rollups
+from app.reports import gst_repository, gstr1, repository, sales_repository, sales_rollups
 from app.reports.gst_repository import Counted
 from app.reports.gst_schemas import CountedTax, GstSummary, Heads, OutputTax, TaxFigures
 from app.reports.repository import PeriodRow, ReorderRow
@@ -148,7 +148,8 @@ async def reorder_report(
     from whom (one query: `repository.reorder_rows`), after the rollup of the window's past
     days is made fresh (`sales_rollups`)."""
     today = (await auth_service.shop_settings(session, shop_id)).today()
-    plan = plan_range(today - dt.timedelta(days=window - 1), today, today)
+    first_bill = await sales_repository.first_bill_day(session, shop_id)
+    plan = plan_range(today - dt.timedelta(days=window - 1), today, today, first_bill)
     await sales_rollups.make_fresh(session, shop_id, plan.stored)
     rows = await repository.reorder_rows(session, shop_id, plan=plan, days=days, window=window)
     return ReorderReport(

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from app.reports.sales_rollups import RANGES_KEPT
-from tests.conftest import ShopSession
+from tests.conftest import ShopSession, create_product
 from tests.reports.test_sales_analysis import (
     Story,
     a_month_of_sales,
@@ -91,10 +91,11 @@ async def test_past_periods_are_rolled_up_and_read_exactly(client, shop, app):
     assert {row.grain for row in built} == {"day", "month", "range"}
     # Today is never rolled up: its bills are read live.
     assert all(row.period_end < story.today for row in built)
-    # The past part of the 90 days is one range, composed of its whole months and its days.
-    ninety = story.today - dt.timedelta(days=90)
-    assert [(row.grain, row.period_end) for row in built if row.period_start == ninety] == [
-        ("day", ninety),
+    # The past part of the 90 days is one range, composed of its whole months and its days
+    # (the shop's first live bill is Vikram's, 60 days ago: the past period starts there).
+    first_bill = story.today - dt.timedelta(days=60)
+    assert [(row.grain, row.period_end) for row in built if row.period_start == first_bill] == [
+        ("day", first_bill),
         ("range", story.today - dt.timedelta(days=1)),
     ]
 
@@ -264,12 +265,48 @@ async def test_another_shops_rollups_stay_its_own(client, shop, other_shop, app)
 
     assert other["rows"] == []
     assert other["totals"]["bills"] == 0
-    assert await periods(app, other_shop.shop_id) != []
+    # Without a bill there is nothing past to roll up; with one, only its own.
+    assert await periods(app, other_shop.shop_id) == []
+    await sell(
+        client,
+        other_shop,
+        [{"product_id": (await create_product(client, other_shop))["product_id"], "quantity": 1}],
+        transaction_date=(story.today - dt.timedelta(days=3)).isoformat(),
+    )
+    other = await analysis(client, other_shop, **params)
+    assert other["totals"]["bills"] == 1
+    assert [row["label"] for row in other["rows"]] == [other["top"][0]["name"]]
     async with app.state.sessionmaker() as session:
-        foreign = (
+        products = (
             await session.execute(
-                text("SELECT count(*) FROM sales_rollups WHERE shop_id = :s AND bills > 0"),
+                text(
+                    "SELECT DISTINCT key FROM sales_rollups"
+                    " WHERE shop_id = :s AND dimension = 'product'"
+                ),
                 {"s": other_shop.shop_id},
             )
-        ).scalar_one()
-    assert foreign == 0
+        ).scalars()
+        assert [int(key) for key in products] == [other["rows"][0]["key"]]
+
+
+async def test_a_range_from_the_year_one_starts_at_the_first_bill(client, shop, other_shop, app):
+    """Days before the shop's first bill hold nothing: a range from 0001-01-01 builds the
+    months of the shop's own history, not two thousand years of them, and is exact."""
+    story = await a_month_of_sales(client, shop)
+    everything = {"from": "0001-01-01", "to": "9999-12-31", "by": "month"}
+
+    report = await analysis(client, shop, **everything)
+    empty = await analysis(client, other_shop, **everything)
+
+    raw = await raw_rows(app, shop.shop_id)
+    parts = pieces(raw, dt.date(1, 1, 1), dt.date(9999, 12, 31))
+    assert {row["key"]: figures_of(row) for row in report["rows"]} == grouped(
+        parts, BY_KEY["month"]
+    )
+    assert figures_of(report["totals"]) == summed(parts)
+    assert empty["rows"] == [] and empty["totals"]["bills"] == 0
+    built = await periods(app, shop.shop_id)
+    first_bill = story.today - dt.timedelta(days=60)  # Vikram's, the oldest live bill
+    assert min(row.period_start for row in built) == first_bill
+    assert len(built) < 100
+    assert await periods(app, other_shop.shop_id) == []
