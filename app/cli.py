@@ -7,16 +7,19 @@ import os
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import typer
 import uvicorn
 from rich.console import Console
+from rich.markup import escape
 
 from app.config import Settings, get_settings
 from app.core import production
 from app.core.logging import configure_logging
+from app.db import backup as backups
 from app.db import migrate as migrations
 from app.db.embedded import ensure_database, start_server, stop_server
 from app.notifications import dispatcher
@@ -176,6 +179,100 @@ def worker() -> None:
         log.info("worker started", extra={"pid": os.getpid()})
         asyncio.run(run())
         log.info("worker stopped", extra={"pid": os.getpid()})
+
+
+def _size(size: int) -> str:
+    """A file size for people: bytes, else KB/MB/GB to a tenth (integer arithmetic)."""
+    if size < 1024:
+        return f"{size} bytes"
+    for power, unit in ((3, "GB"), (2, "MB"), (1, "KB")):
+        scale = 1024**power
+        if size >= scale:
+            tenths = (size * 10 + scale // 2) // scale
+            return f"{tenths // 10}.{tenths % 10} {unit}"
+    raise AssertionError("unreachable")
+
+
+@cli.command()
+def backup(
+    file: Path = typer.Argument(..., help="Where to write the backup, e.g. dukaan.dump"),
+) -> None:
+    """Back up the whole database (embedded, or DATABASE_URL) to FILE with pg_dump."""
+    configure_logging(get_settings().server.log_level)
+    with _stops_embedded_database_on_signals():
+        url = _resolve_database_url()
+        try:
+            with console.status(f"Backing up to {escape(str(file))} ..."):
+                made = backups.backup(url, file)
+        except backups.BackupError as exc:
+            console.print(f"[red]Backup failed:[/] {escape(str(exc))}")
+            raise typer.Exit(code=1) from exc
+    console.print(
+        f"[green]Backup written[/] {escape(str(made.path))}: {_size(made.size_bytes)}, "
+        f"{made.tables} tables, {made.elapsed_s:.1f}s (pg_dump {made.tool.major}, "
+        f"server {made.server_major})"
+    )
+
+
+@cli.command()
+def restore(
+    file: Path = typer.Argument(..., help="A backup written by `dukaan backup`"),
+    force: bool = typer.Option(
+        False, "--force", help="Drop and re-create the database first: its contents are lost"
+    ),
+) -> None:
+    """Restore FILE into the database (embedded, or DATABASE_URL), which must be empty."""
+    configure_logging(get_settings().server.log_level)
+    with _stops_embedded_database_on_signals():
+        url = _resolve_database_url()
+        try:
+            with console.status(f"Restoring {escape(str(file))} ..."):
+                done = backups.restore(url, file, force=force)
+        except backups.BackupError as exc:
+            console.print(f"[red]Restore failed:[/] {escape(str(exc))}")
+            raise typer.Exit(code=1) from exc
+    console.print(
+        f"[green]Restored[/] {escape(str(done.path))} into {escape(done.database)}: "
+        f"{done.tables} tables, about {done.rows} rows, migration {done.revision}, "
+        f"{done.elapsed_s:.1f}s (pg_restore {done.tool.major})"
+    )
+    if done.filtered_settings:
+        console.print(f"Left out settings this server lacks: {', '.join(done.filtered_settings)}")
+    if done.revision != migrations.head_revision():
+        console.print("The backup is from another version: `dukaan migrate` brings it up to date.")
+
+
+import_app = typer.Typer(help="Bring a shop's data in from CSV/XLSX files.", no_args_is_help=True)
+cli.add_typer(import_app, name="import")
+
+
+@import_app.command("products")
+def import_products(
+    file: Path = typer.Argument(..., help="CSV or XLSX: a heading row, then one product a row"),
+    shop: str = typer.Option(..., "--shop", help="The shop owner's phone (+91..., or 10 digits)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count every row; write none"),
+    all_or_nothing: bool = typer.Option(
+        False, "--all-or-nothing", help="Write nothing when any row is bad"
+    ),
+) -> None:
+    """Import a product catalogue; a product already there (same barcode, else same name) is
+    updated. Exit 0: all rows fine; 1: some rows failed (listed); 2: file or argument error."""
+    from app.imports import command  # openpyxl is loaded only when importing
+
+    configure_logging(get_settings().server.log_level)
+    with _stops_embedded_database_on_signals():
+        url = _resolve_database_url()
+        code = command.run(
+            file,
+            shop,
+            url=url,
+            settings=get_settings(),
+            dry_run=dry_run,
+            all_or_nothing=all_or_nothing,
+            out=Console(),
+            err=console,
+        )
+    raise typer.Exit(code=code)
 
 
 def main() -> None:
