@@ -275,6 +275,33 @@ def import_products(
     raise typer.Exit(code=code)
 
 
+@cli.command("export")
+def export_shop(
+    file: Path = typer.Argument(..., help="The zip to write, e.g. sharma-kirana.zip"),
+    shop: str = typer.Option(..., "--shop", help="The shop owner's phone (+91..., or 10 digits)"),
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists"),
+) -> None:
+    """Export everything a shop owns: one CSV per table and manifest.json, in one zip.
+    Exit 0: written; 2: unknown phone, FILE exists (without --force) or cannot be written."""
+    from app.archive import command as archive_command
+    from app.imports.owners import owner_by_phone
+
+    configure_logging(get_settings().server.log_level)
+    with _stops_embedded_database_on_signals():
+        url = _resolve_database_url()
+        code = archive_command.run(
+            file,
+            shop,
+            url=url,
+            settings=get_settings(),
+            force=force,
+            find_owner=owner_by_phone,
+            out=Console(),
+            err=console,
+        )
+    raise typer.Exit(code=code)
+
+
 def main() -> None:
     cli()
 

@@ -1,0 +1,128 @@
+"""`dukaan export`: check the output path, find the shop, export with progress, and print
+the summary. `app.cli` parses the arguments and calls `run`; this module does the rest.
+
+The shop is found by its owner's phone through `find_owner`, handed in by the CLI
+(`app.imports.owners.owner_by_phone`): the domains beside each other do not import each other.
+
+Exit codes: 0 the export was written; 2 it was not (an unknown phone, an output file that
+exists without `--force`, a path that cannot be written, the database unusable), the reason
+printed. No half-written zip is ever left under the name asked for.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Protocol
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.archive.export import ExportProblem, ExportSummary, export_shop
+from app.archive.tables import EXPORTED, ExportedTable
+from app.config import Settings
+from app.db.session import create_engine, create_sessionmaker
+
+EXIT_OK = 0
+EXIT_CANNOT_EXPORT = 2
+
+
+class Owner(Protocol):
+    @property
+    def shop_id(self) -> int: ...
+
+    @property
+    def phone(self) -> str: ...
+
+
+FindOwner = Callable[[AsyncSession, str, str], Awaitable[Owner]]
+"""(system session, phone as typed, default region) -> the shop's owner; raises LookupError
+with the reason for a phone that is no shop owner's."""
+
+
+class CannotExport(Exception):
+    """The export cannot start; the message says why."""
+
+
+def check_output(path: Path, *, force: bool) -> None:
+    """Refuse an output that exists (unless `force`), is a folder, or has no folder to go in."""
+    if path.is_dir():
+        raise CannotExport(f"{path} is a folder; give the zip file's name, e.g. {path}/shop.zip")
+    if path.exists() and not force:
+        raise CannotExport(f"{path} already exists; pass --force to replace it")
+    if not path.parent.is_dir():
+        raise CannotExport(f"The folder {path.parent} does not exist")
+
+
+def run(
+    path: Path,
+    phone: str,
+    *,
+    url: str,
+    settings: Settings,
+    force: bool,
+    find_owner: FindOwner,
+    out: Console,
+    err: Console,
+) -> int:
+    """Export the shop owned by `phone` to `path`; returns the exit code."""
+    try:
+        check_output(path, force=force)
+        summary = asyncio.run(
+            _run(path, phone, url=url, settings=settings, find_owner=find_owner, err=err)
+        )
+    except (CannotExport, ExportProblem, LookupError) as exc:
+        err.print(f"[red]Cannot export:[/] {escape(str(exc))}", highlight=False)
+    except OSError as exc:
+        err.print(f"[red]Cannot write {escape(str(path))}:[/] {escape(str(exc))}", highlight=False)
+    except DBAPIError as exc:
+        err.print(f"[red]The database cannot be used:[/] {escape(str(exc))}", highlight=False)
+    else:
+        print_summary(out, summary, phone)
+        return EXIT_OK
+    return EXIT_CANNOT_EXPORT
+
+
+async def _run(
+    path: Path, phone: str, *, url: str, settings: Settings, find_owner: FindOwner, err: Console
+) -> ExportSummary:
+    engine = create_engine(url, settings.db)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            owner = await find_owner(session, phone, settings.shop.region)
+        with Progress(
+            TextColumn("[bold]Exporting[/] {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("", total=len(EXPORTED))
+
+            def on_table(table: ExportedTable) -> None:
+                progress.update(task, description=table.table)
+                progress.advance(task)
+
+            return await export_shop(engine, owner.shop_id, path, on_table=on_table)
+    finally:
+        await engine.dispose()
+
+
+def print_summary(out: Console, summary: ExportSummary, phone: str) -> None:
+    """Rows per table, then where the zip went."""
+    rows = Table(title="Exported", title_justify="left")
+    rows.add_column("Table")
+    rows.add_column("Rows", justify="right")
+    for table in summary.tables:
+        rows.add_row(table.table, str(table.rows))
+    rows.add_row("[bold]total[/]", str(sum(table.rows for table in summary.tables)))
+    out.print(rows)
+    out.print(
+        f"[green]Exported[/] the shop of {escape(phone)} to {escape(str(summary.path))} "
+        f"(schema {escape(summary.schema_version)}, at {summary.exported_at})",
+        highlight=False,
+    )
