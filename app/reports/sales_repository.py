@@ -648,23 +648,29 @@ async def analyse(
     return Analysis(rows=result.rows, totals=result.totals, top=result.top, slowest=result.slowest)
 
 
-async def stopped_buying(
-    session: AsyncSession, shop_id: int, *, today: dt.date, inactive_days: int
-) -> list[StoppedCustomer]:
-    """Customers with a live bill ever but none dated in the last `inactive_days` days up to
-    `today` (today included), with their last bill's date, live bills and revenue ever (net
-    of returns), most valuable first; at most `STOPPED_BUYING_MAX`.
+def _buyers(shop_id: int, window: RangePlan) -> Select[Any]:
+    """The customers with a live bill dated in `window` (its past days from their rollup,
+    made fresh by the caller, and the rest from the bills)."""
+    grouped = _grouped(shop_id, window.stored, window.live, {"customer"}, "customer")
+    customers = _in_dimension(grouped, "customer")
+    return select(customers.c.key).where(customers.c.key.is_not(None), customers.c.bills > 0)
 
-    `recent`: who bought in the window, from the window's bills only (`ix_sales_shop_id_
-    sale_date`). Only the other customers' bills are then read, per customer
+
+async def stopped_buying(
+    session: AsyncSession, shop_id: int, *, today: dt.date, window: RangePlan
+) -> list[StoppedCustomer]:
+    """Customers with a live bill ever but none dated in `window` (the last `inactive_days`
+    days from today on), with their last bill's date, live bills and revenue ever (net of
+    returns), most valuable first; at most `STOPPED_BUYING_MAX`.
+
+    `recent`: who bought in the window, from the window's customer groups (`_buyers`: the
+    rollup of its past days, about one row a customer, rather than every bill of the
+    window). Only the other customers' bills are then read, per customer
     (`ix_sales_shop_id_customer_id`), so a shop whose customers keep coming back pays for
     the window, not for its whole history.
     """
-    since = today - dt.timedelta(days=inactive_days - 1)
     live = (Sale.shop_id == shop_id, Sale.status != VOID)
-    recent = select(Sale.customer_id).where(
-        *live, Sale.sale_date >= since, Sale.customer_id.is_not(None)
-    )
+    recent = _buyers(shop_id, window)
     returned = (
         select(func.coalesce(func.sum(SaleReturn.amount), _ZERO_MONEY))
         .where(SaleReturn.shop_id == shop_id, SaleReturn.sale_id == Sale.id)

@@ -57,9 +57,13 @@ async def sales_report(
     analysis = await sales_repository.analyse(
         session, shop_id, stored=plan.stored, live=plan.live, by=by, limit=limit
     )
-    stopped = await sales_repository.stopped_buying(
-        session, shop_id, today=today, inactive_days=inactive_days
+    # "No bill in the last N days": the window runs from N-1 days back through any later
+    # date (a bill may be dated the day after it is entered).
+    window = plan_range(
+        today - dt.timedelta(days=inactive_days - 1), dt.date.max, today, first_bill
     )
+    await sales_rollups.make_fresh(session, shop_id, window.stored)
+    stopped = await sales_repository.stopped_buying(session, shop_id, today=today, window=window)
     return {
         "date_from": first,
         "date_to": last,
