@@ -6,10 +6,10 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 import uvicorn
@@ -242,6 +242,15 @@ def restore(
         console.print("The backup is from another version: `dukaan migrate` brings it up to date.")
 
 
+def _exit_with(job: Callable[[str], int]) -> NoReturn:
+    """Run a shop's command-line job (import, export) against the database `serve` uses
+    (started here when embedded, stopped on a signal) and exit with the job's code."""
+    configure_logging(get_settings().server.log_level)
+    with _stops_embedded_database_on_signals():
+        code = job(_resolve_database_url())
+    raise typer.Exit(code=code)
+
+
 import_app = typer.Typer(help="Bring a shop's data in from CSV/XLSX files.", no_args_is_help=True)
 cli.add_typer(import_app, name="import")
 
@@ -259,10 +268,8 @@ def import_products(
     updated. Exit 0: all rows fine; 1: some rows failed (listed); 2: file or argument error."""
     from app.imports import command  # openpyxl is loaded only when importing
 
-    configure_logging(get_settings().server.log_level)
-    with _stops_embedded_database_on_signals():
-        url = _resolve_database_url()
-        code = command.run(
+    _exit_with(
+        lambda url: command.run(
             file,
             shop,
             url=url,
@@ -272,7 +279,7 @@ def import_products(
             out=Console(),
             err=console,
         )
-    raise typer.Exit(code=code)
+    )
 
 
 @cli.command("export")
@@ -284,22 +291,12 @@ def export_shop(
     """Export everything a shop owns: one CSV per table and manifest.json, in one zip.
     Exit 0: written; 2: unknown phone, FILE exists (without --force) or cannot be written."""
     from app.archive import command as archive_command
-    from app.imports.owners import owner_by_phone
 
-    configure_logging(get_settings().server.log_level)
-    with _stops_embedded_database_on_signals():
-        url = _resolve_database_url()
-        code = archive_command.run(
-            file,
-            shop,
-            url=url,
-            settings=get_settings(),
-            force=force,
-            find_owner=owner_by_phone,
-            out=Console(),
-            err=console,
+    _exit_with(
+        lambda url: archive_command.run(
+            file, shop, url=url, settings=get_settings(), force=force, out=Console(), err=console
         )
-    raise typer.Exit(code=code)
+    )
 
 
 def main() -> None:

@@ -1,8 +1,7 @@
 """`dukaan export`: check the output path, find the shop, export with progress, and print
 the summary. `app.cli` parses the arguments and calls `run`; this module does the rest.
 
-The shop is found by its owner's phone through `find_owner`, handed in by the CLI
-(`app.imports.owners.owner_by_phone`): the domains beside each other do not import each other.
+The shop is found by its owner's phone (`app.auth.service.owner_by_phone`).
 
 Exit codes: 0 the export was written; 2 it was not (an unknown phone, an output file that
 exists without `--force`, a path that cannot be written, the database unusable), the reason
@@ -10,37 +9,22 @@ printed. No half-written zip is ever left under the name asked for.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Protocol
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.archive.export import ExportProblem, ExportSummary, export_shop
 from app.archive.tables import EXPORTED, ExportedTable
+from app.auth.service import owner_by_phone
 from app.config import Settings
 from app.db.session import create_engine, create_sessionmaker
 
 EXIT_OK = 0
 EXIT_CANNOT_EXPORT = 2
-
-
-class Owner(Protocol):
-    @property
-    def shop_id(self) -> int: ...
-
-    @property
-    def phone(self) -> str: ...
-
-
-FindOwner = Callable[[AsyncSession, str, str], Awaitable[Owner]]
-"""(system session, phone as typed, default region) -> the shop's owner; raises LookupError
-with the reason for a phone that is no shop owner's."""
 
 
 class CannotExport(Exception):
@@ -64,16 +48,13 @@ def run(
     url: str,
     settings: Settings,
     force: bool,
-    find_owner: FindOwner,
     out: Console,
     err: Console,
 ) -> int:
     """Export the shop owned by `phone` to `path`; returns the exit code."""
     try:
         check_output(path, force=force)
-        summary = asyncio.run(
-            _run(path, phone, url=url, settings=settings, find_owner=find_owner, err=err)
-        )
+        summary = asyncio.run(_run(path, phone, url=url, settings=settings, err=err))
     except (CannotExport, ExportProblem, LookupError) as exc:
         err.print(f"[red]Cannot export:[/] {escape(str(exc))}", highlight=False)
     except OSError as exc:
@@ -87,12 +68,12 @@ def run(
 
 
 async def _run(
-    path: Path, phone: str, *, url: str, settings: Settings, find_owner: FindOwner, err: Console
+    path: Path, phone: str, *, url: str, settings: Settings, err: Console
 ) -> ExportSummary:
     engine = create_engine(url, settings.db)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            owner = await find_owner(session, phone, settings.shop.region)
+            owner = await owner_by_phone(session, phone, settings.shop.region)
         with Progress(
             TextColumn("[bold]Exporting[/] {task.description}"),
             BarColumn(),

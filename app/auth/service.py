@@ -501,3 +501,33 @@ async def purge_expired_counters(session: AsyncSession, *, limit: int) -> int:
 async def purge_expired_refresh_tokens(session: AsyncSession, *, limit: int) -> int:
     """Delete refresh tokens past their expiry (they can no longer be used, nor replayed)."""
     return await repository.purge_refresh_tokens(session, limit)
+
+
+class OwnerNotFound(LookupError):
+    """No active owner logs in with that phone; the message says which phone was looked for."""
+
+
+@dataclass(frozen=True)
+class ShopOwner:
+    shop_id: int
+    user_id: int
+    name: str
+    phone: str
+
+
+async def owner_by_phone(session: AsyncSession, raw_phone: str, region: str) -> ShopOwner:
+    """The active owner who logs in with this phone (`+91 98123 45678`, `9812345678`,
+    `098123-45678`): which shop a command-line job (import, export) acts for. A system
+    session: `users` carries no row-level security (a phone logs in without naming a shop)."""
+    try:
+        phone = to_e164(raw_phone, region)
+    except InvalidPhone as exc:
+        raise OwnerNotFound(str(exc)) from exc
+    user = await repository.user_by_phone(session, phone)
+    if user is None:
+        raise OwnerNotFound(f"No account logs in with {phone}")
+    if user.role != "owner":
+        raise OwnerNotFound(f"{phone} is a staff login; give the shop owner's phone")
+    if not user.active:
+        raise OwnerNotFound(f"The account of {phone} is deactivated")
+    return ShopOwner(shop_id=user.shop_id, user_id=user.id, name=user.name, phone=phone)

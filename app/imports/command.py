@@ -14,10 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
+from app.auth.service import OwnerNotFound, ShopOwner, owner_by_phone
 from app.config import Settings
 from app.db.session import create_engine, create_sessionmaker
 from app.imports.headers import HeaderError
-from app.imports.owners import OwnerNotFound, ShopOwner, owner_by_phone
 from app.imports.products import ImportResult, import_products
 from app.imports.reading import FileProblem, open_sheet
 

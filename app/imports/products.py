@@ -34,11 +34,11 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.auth.service import ShopOwner
 from app.core.errors import AppError
 from app.core.pagination import Page
 from app.db.session import driver_connection, enter_shop
 from app.imports.headers import Mapping, map_headings
-from app.imports.owners import ShopOwner
 from app.imports.reading import Row, Sheet
 from app.imports.values import (
     CellError,

@@ -19,7 +19,7 @@ from app.models.idempotency import IdempotencyRecord
 from app.models.outbox import DailyUsage, MessageQuota, Notification
 from app.models.party import Customer, Vendor
 from app.models.product import MOVEMENT_REASONS, UNITS, Product, StockMovement
-from app.models.report import ROLLUP_DIMENSIONS, DailySales, SalesRollup, SalesRollupPeriod
+from app.models.report import DailySales, SalesRollup, SalesRollupPeriod
 from app.models.share import SHARE_KINDS, ShareRevocation
 from app.models.shop import AuthCounter, AuthSession, RefreshToken, Shop, User
 from app.models.udhaar import UdhaarEntry, UdhaarPayment, UdhaarSettlement
@@ -28,7 +28,6 @@ __all__ = [
     "EXPENSE_PAYMENT_MODES",
     "MOVEMENT_REASONS",
     "PAYMENT_MODES",
-    "ROLLUP_DIMENSIONS",
     "SHARE_KINDS",
     "UNITS",
     "AuditEntry",

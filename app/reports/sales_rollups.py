@@ -21,7 +21,7 @@ nothing half-built.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import (
     ColumnElement,
@@ -43,7 +43,8 @@ from app.models import SalesRollup, SalesRollupPeriod
 from app.reports.sales_periods import RollupDimension, RollupPeriod
 from app.reports.sales_repository import live_groups
 
-ALL_DIMENSIONS: tuple[RollupDimension, ...] = ("product", "customer", "payment_mode", "day")
+ALL_DIMENSIONS: tuple[RollupDimension, ...] = get_args(RollupDimension)
+"""A day or month is stored in every dimension; a report reads the ones it needs."""
 
 RANGES_KEPT = 8
 """Composed ranges kept per shop (the most recently built); days and months are all kept."""

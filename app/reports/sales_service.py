@@ -53,16 +53,17 @@ async def sales_report(
     await sales_repository.tune_transaction(session)
     first_bill = await sales_repository.first_bill_day(session, shop_id)
     plan = plan_range(first, last, today, first_bill)
-    await sales_rollups.make_fresh(session, shop_id, plan.stored)
-    analysis = await sales_repository.analyse(
-        session, shop_id, stored=plan.stored, live=plan.live, by=by, limit=limit
-    )
     # "No bill in the last N days": the window runs from N-1 days back through any later
     # date (a bill may be dated the day after it is entered).
     window = plan_range(
         today - dt.timedelta(days=inactive_days - 1), dt.date.max, today, first_bill
     )
-    await sales_rollups.make_fresh(session, shop_id, window.stored)
+    # Both ranges' rollups made fresh with one look at their fingerprints (the same period
+    # twice is checked and built once).
+    await sales_rollups.make_fresh(session, shop_id, sorted({*plan.stored, *window.stored}))
+    analysis = await sales_repository.analyse(
+        session, shop_id, stored=plan.stored, live=plan.live, by=by, limit=limit
+    )
     stopped = await sales_repository.stopped_buying(session, shop_id, today=today, window=window)
     return {
         "date_from": first,

@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.auth.service import OwnerNotFound, ShopOwner, owner_by_phone
 from app.imports.headers import HeaderError
-from app.imports.owners import OwnerNotFound, ShopOwner, owner_by_phone
 from app.imports.products import ImportResult, RowError, import_products
 from app.imports.reading import open_sheet
 from tests.bills import exact
