@@ -25,6 +25,7 @@ PostgreSQL's NUMERIC; no money passes through Python arithmetic here.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,21 +34,25 @@ from typing import Any, Literal
 from sqlalchemy import (
     CTE,
     BigInteger,
+    BindParameter,
     ColumnElement,
+    Date,
+    Integer,
     Numeric,
     Select,
     String,
     Text,
     and_,
     any_,
+    bindparam,
     case,
     cast,
     func,
     literal,
     literal_column,
+    or_,
     select,
     true,
-    tuple_,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by, distinct_on
@@ -84,6 +89,20 @@ _ZERO_MONEY = literal_column("0.00", Numeric(14, 2))
 _ZERO_QUANTITY = literal_column("0.000", Numeric(14, 3))
 # Fixed formats, inlined (not bound) so SELECT and GROUP BY expressions are identical text.
 _DAY = literal_column("'YYYY-MM-DD'", String)
+
+ShopRef = int | BindParameter[int]
+"""A shop's id, or the parameter that will carry it (a statement built once, run often)."""
+DayRef = dt.date | BindParameter[dt.date]
+"""A date, or the parameter that will carry it."""
+Days = tuple[DayRef, DayRef]
+"""First and last day of a period, inclusive."""
+
+# The parameters of the report's statements, which are built once per shape and cached
+# (`_analysis`, `_stopped`): building one is ~5-10 ms of Python, as much as running it.
+_SHOP: BindParameter[int] = bindparam("shop_id", type_=BigInteger)
+_LIMIT: BindParameter[int] = bindparam("limit", type_=Integer)
+_TODAY: BindParameter[dt.date] = bindparam("today", type_=Date)
+_LIVE: Days = (bindparam("live_from", type_=Date), bindparam("live_to", type_=Date))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +142,7 @@ async def tune_transaction(session: AsyncSession) -> None:
     await session.execute(select(func.set_config("work_mem", REPORT_WORK_MEM, true())))
 
 
-def _live_bills(shop_id: int, date_from: dt.date, date_to: dt.date) -> CTE:
+def _live_bills(shop_id: ShopRef, date_from: DayRef, date_to: DayRef) -> CTE:
     """The live bills dated in the range (`ix_sales_shop_id_sale_date`), with the bill-level
     amounts that profit and loss adds up."""
     return (
@@ -160,7 +179,7 @@ def _ids_of(bills: CTE, *conditions: ColumnElement[bool]) -> Any:
     return any_(cast(ids, ARRAY(BigInteger)))
 
 
-def _returned(shop_id: int, bills: CTE) -> CTE:
+def _returned(shop_id: ShopRef, bills: CTE) -> CTE:
     """The return lines of the bills, with the product they gave back: quantity, amount, and
     the profit given back (the amount less the GST it reversed and less its cost).
 
@@ -222,7 +241,7 @@ def _bill_figures(bills: CTE, returned: CTE) -> CTE:
     )
 
 
-def _product_lines(shop_id: int, bills: CTE, returned: CTE) -> CTE:
+def _product_lines(shop_id: ShopRef, bills: CTE, returned: CTE) -> CTE:
     """One row per sale line, per bill's round-off and per return line of the bills, with
     its product and its signed quantity, revenue and profit.
 
@@ -338,7 +357,7 @@ def _json_records(source: Any, order: list[ColumnElement[Any]]) -> Any:
     return select(cast(array, Text)).select_from(source).scalar_subquery()
 
 
-def _labelled_groups(shop_id: int, by: SalesDimension, groups: CTE) -> Select[Any]:
+def _labelled_groups(shop_id: ShopRef, by: SalesDimension, groups: CTE) -> Select[Any]:
     """The groups of `by` with their labels: product name; customer name, else phone, else
     `Walk-in`; the day, month or mode itself."""
     if by == "product":
@@ -411,7 +430,7 @@ def _text_key(bills: CTE, dimension: RollupDimension) -> ColumnElement[Any]:
 
 
 def live_groups(
-    shop_id: int, date_from: dt.date, date_to: dt.date, dimensions: Collection[RollupDimension]
+    shop_id: ShopRef, date_from: DayRef, date_to: DayRef, dimensions: Collection[RollupDimension]
 ) -> Select[Any]:
     """The range's live bills, net of their returns, summed in each of `dimensions`: rows of
     `(dimension, key, quantity, revenue, profit, bills)`, `key` as text (a product or customer
@@ -452,10 +471,73 @@ def live_groups(
     return parts[0] if len(parts) == 1 else union_all(*parts)  # type: ignore[return-value]
 
 
+def _stored_groups(
+    shop_id: ShopRef, stored: Sequence[Days], dimensions: Collection[RollupDimension]
+) -> Select[Any]:
+    """The rollup rows of the `stored` periods in `dimensions`."""
+    rows: Select[Any] = select(  # type: ignore[assignment]
+        SalesRollup.dimension,
+        SalesRollup.key,
+        SalesRollup.quantity,
+        SalesRollup.revenue,
+        SalesRollup.profit,
+        SalesRollup.bills,
+    ).where(
+        SalesRollup.shop_id == shop_id,
+        or_(
+            *(
+                and_(SalesRollup.period_start == start, SalesRollup.period_end == end)
+                for start, end in stored
+            )
+        ),
+        SalesRollup.dimension.in_(sorted(dimensions)),
+    )
+    return rows
+
+
+def _merged(stored: Select[Any], live: Select[Any]) -> CTE:
+    """One stored period's groups and the live days' groups, added where they meet.
+
+    Each side already holds one row per (dimension, key), so a hash full join replaces
+    regrouping every row: a year of 10,000 products is 10,000 aggregate states fewer
+    (17 -> 6 ms). Keys meet as text, NULL (walk-in bills) meeting NULL.
+    """
+    past = stored.subquery("past")
+    now = live.subquery("now")
+    past_only = now.c.dimension.is_(None)
+
+    def plus(column: str, zero: ColumnElement[Any]) -> ColumnElement[Any]:
+        return func.coalesce(past.c[column], zero) + func.coalesce(now.c[column], zero)
+
+    return (
+        select(
+            case((past_only, past.c.dimension), else_=now.c.dimension).label("dimension"),
+            case((past.c.dimension.is_(None), now.c.key), else_=past.c.key)
+            .collate("C")
+            .label("key"),
+            plus("quantity", _ZERO_QUANTITY).label("quantity"),
+            plus("revenue", _ZERO_MONEY).label("revenue"),
+            plus("profit", _ZERO_MONEY).label("profit"),
+            cast(plus("bills", literal_column("0")), BigInteger).label("bills"),
+        )
+        .select_from(
+            past.join(
+                now,
+                and_(
+                    past.c.dimension == now.c.dimension,
+                    func.coalesce(past.c.key, "") == func.coalesce(now.c.key, ""),
+                ),
+                full=True,
+            )
+        )
+        .cte("grouped")
+    )
+
+
 def _grouped(
-    shop_id: int,
-    stored: Sequence[RollupPeriod],
-    live: tuple[dt.date, dt.date] | None,
+    shop_id: ShopRef,
+    stored: Sequence[Days],
+    live: Days | None,
     dimensions: Collection[RollupDimension],
     by: SalesDimension,
 ) -> CTE:
@@ -464,23 +546,23 @@ def _grouped(
     the days' keys are cut to their month first."""
     parts: list[Select[Any]] = []
     if stored:
-        rollups: Any = select(
-            SalesRollup.dimension,
-            SalesRollup.key,
-            SalesRollup.quantity,
-            SalesRollup.revenue,
-            SalesRollup.profit,
-            SalesRollup.bills,
-        ).where(
-            SalesRollup.shop_id == shop_id,
-            tuple_(SalesRollup.period_start, SalesRollup.period_end).in_(
-                [(period.start, period.end) for period in stored]
-            ),
-            SalesRollup.dimension.in_(sorted(dimensions)),
-        )
-        parts.append(rollups)
+        parts.append(_stored_groups(shop_id, stored, dimensions))
     if live is not None:
         parts.append(live_groups(shop_id, live[0], live[1], dimensions))
+    if by != "month" and len(stored) <= 1:
+        # Every part is grouped already (a period's rollup, the live groups).
+        if len(parts) == 2:
+            return _merged(*parts)
+        (only,) = parts
+        alone = only.subquery("alone")
+        return select(
+            alone.c.dimension,
+            alone.c.key.collate("C").label("key"),
+            alone.c.quantity,
+            alone.c.revenue,
+            alone.c.profit,
+            cast(alone.c.bills, BigInteger).label("bills"),
+        ).cte("grouped")
     source = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("source")
     key: ColumnElement[Any] = source.c.key
     if by == "month":
@@ -540,10 +622,14 @@ def _totals_of(grouped: CTE) -> Any:
     )
 
 
+def _periods(stored: Sequence[RollupPeriod]) -> list[Days]:
+    return [(period.start, period.end) for period in stored]
+
+
 def product_groups(shop_id: int, plan: RangePlan) -> CTE:
     """Quantity, revenue, profit and bills per product over a planned range (its stored
     period's rollup, fresh, and its live days): what the report's rows by product hold."""
-    grouped = _grouped(shop_id, plan.stored, plan.live, {"product"}, "product")
+    grouped = _grouped(shop_id, _periods(plan.stored), plan.live, {"product"}, "product")
     return _in_dimension(grouped, "product")
 
 
@@ -556,6 +642,27 @@ async def first_bill_day(session: AsyncSession, shop_id: int) -> dt.date | None:
         )
     ).scalar_one()
     return first
+
+
+def _stored_params(count: int) -> list[Days]:
+    """The parameters of `count` stored periods: `period_start_0`, `period_end_0`, ..."""
+    return [
+        (bindparam(f"period_start_{n}", type_=Date), bindparam(f"period_end_{n}", type_=Date))
+        for n in range(count)
+    ]
+
+
+def _range_values(
+    stored: Sequence[RollupPeriod], live: tuple[dt.date, dt.date] | None
+) -> dict[str, dt.date]:
+    """The values of `_stored_params(len(stored))` and, with `live`, of `_LIVE`."""
+    values: dict[str, dt.date] = {}
+    for n, period in enumerate(stored):
+        values[f"period_start_{n}"] = period.start
+        values[f"period_end_{n}"] = period.end
+    if live is not None:
+        values["live_from"], values["live_to"] = live
+    return values
 
 
 async def analyse(
@@ -575,8 +682,23 @@ async def analyse(
     live products, so a product that did not sell at all is listed with quantity 0. Each
     part is one JSON value of the one result row.
     """
+    statement = _analysis(by, len(stored), live is not None)
+    values = {"shop_id": shop_id, "limit": limit, **_range_values(stored, live)}
+    result = (await session.execute(statement, values)).one()
+    return Analysis(rows=result.rows, totals=result.totals, top=result.top, slowest=result.slowest)
+
+
+@functools.lru_cache(maxsize=64)
+def _analysis(by: SalesDimension, stored_periods: int, live: bool) -> Select[Any]:
+    """`analyse`'s statement for a shape of range, with the shop, the periods' days, the
+    live days and the limit as parameters: built once, then only run."""
+    shop_id = _SHOP
+    stored = _stored_params(stored_periods)
+    limit = _LIMIT
     dimension = DIMENSION_OF[by]
-    grouped = _grouped(shop_id, stored, live, {"product", "payment_mode", dimension}, by)
+    grouped = _grouped(
+        shop_id, stored, _LIVE if live else None, {"product", "payment_mode", dimension}, by
+    )
     by_product = _in_dimension(grouped, "product")
     groups = by_product if by == "product" else _in_dimension(grouped, dimension)
     rows = _labelled_groups(shop_id, by, groups).subquery("labelled")
@@ -644,14 +766,13 @@ async def analyse(
             [slowest.c.quantity, slowest.c.name_key, slowest.c.product_id],
         ).label("slowest"),
     )
-    result = (await session.execute(statement)).one()
-    return Analysis(rows=result.rows, totals=result.totals, top=result.top, slowest=result.slowest)
+    return statement
 
 
-def _buyers(shop_id: int, window: RangePlan) -> Select[Any]:
-    """The customers with a live bill dated in `window` (its past days from their rollup,
+def _buyers(shop_id: ShopRef, stored: Sequence[Days], live: Days | None) -> Select[Any]:
+    """The customers with a live bill dated in a window (its past days from their rollup,
     made fresh by the caller, and the rest from the bills)."""
-    grouped = _grouped(shop_id, window.stored, window.live, {"customer"}, "customer")
+    grouped = _grouped(shop_id, stored, live, {"customer"}, "customer")
     customers = _in_dimension(grouped, "customer")
     return select(customers.c.key).where(customers.c.key.is_not(None), customers.c.bills > 0)
 
@@ -669,8 +790,29 @@ async def stopped_buying(
     (`ix_sales_shop_id_customer_id`), so a shop whose customers keep coming back pays for
     the window, not for its whole history.
     """
+    statement = _stopped(len(window.stored), window.live is not None)
+    values = {"shop_id": shop_id, "today": today, **_range_values(window.stored, window.live)}
+    rows = (await session.execute(statement, values)).all()
+    return [
+        StoppedCustomer(
+            customer_id=row.id,
+            name=row.name,
+            phone=row.phone,
+            last_bill_date=row.last_bill_date,
+            days_since=int(row.days_since),
+            bills=int(row.bills),
+            revenue=row.revenue,
+        )
+        for row in rows
+    ]
+
+
+@functools.lru_cache(maxsize=16)
+def _stopped(stored_periods: int, live_days: bool) -> Select[Any]:
+    """`stopped_buying`'s statement for a shape of window, built once (see `_analysis`)."""
+    shop_id = _SHOP
     live = (Sale.shop_id == shop_id, Sale.status != VOID)
-    recent = _buyers(shop_id, window)
+    recent = _buyers(shop_id, _stored_params(stored_periods), _LIVE if live_days else None)
     returned = (
         select(func.coalesce(func.sum(SaleReturn.amount), _ZERO_MONEY))
         .where(SaleReturn.shop_id == shop_id, SaleReturn.sale_id == Sale.id)
@@ -688,35 +830,19 @@ async def stopped_buying(
         .offset(0)
         .lateral("ever")
     )
-    rows = (
-        await session.execute(
-            select(
-                Customer.id,
-                Customer.name,
-                Customer.phone,
-                ever.c.last_bill_date,
-                (cast(literal(today), Sale.sale_date.type) - ever.c.last_bill_date).label(
-                    "days_since"
-                ),
-                ever.c.bills,
-                ever.c.revenue,
-            )
-            .select_from(Customer)
-            .join(ever, true())
-            .where(Customer.shop_id == shop_id, Customer.id.not_in(recent), ever.c.bills > 0)
-            .order_by(ever.c.revenue.desc(), Customer.id)
-            .limit(STOPPED_BUYING_MAX)
+    return (
+        select(
+            Customer.id,
+            Customer.name,
+            Customer.phone,
+            ever.c.last_bill_date,
+            (cast(_TODAY, Date) - ever.c.last_bill_date).label("days_since"),
+            ever.c.bills,
+            ever.c.revenue,
         )
-    ).all()
-    return [
-        StoppedCustomer(
-            customer_id=row.id,
-            name=row.name,
-            phone=row.phone,
-            last_bill_date=row.last_bill_date,
-            days_since=int(row.days_since),
-            bills=int(row.bills),
-            revenue=row.revenue,
-        )
-        for row in rows
-    ]
+        .select_from(Customer)
+        .join(ever, true())
+        .where(Customer.shop_id == shop_id, Customer.id.not_in(recent), ever.c.bills > 0)
+        .order_by(ever.c.revenue.desc(), Customer.id)
+        .limit(STOPPED_BUYING_MAX)
+    )
