@@ -299,6 +299,24 @@ def export_shop(
     )
 
 
+@import_app.command("shop")
+def import_shop(
+    file: Path = typer.Argument(..., help="A zip written by `dukaan export`"),
+    shop: str = typer.Option(
+        ..., "--shop", help="The new, empty shop's owner's phone (+91..., or 10 digits)"
+    ),
+) -> None:
+    """Restore a shop's export into a new, empty shop, all or nothing; staff logins are left
+    out. Exit 0: restored; 2: nothing written (the reason printed)."""
+    from app.archive import restore_command
+
+    _exit_with(
+        lambda url: restore_command.run(
+            file, shop, url=url, settings=get_settings(), out=Console(), err=console
+        )
+    )
+
+
 def main() -> None:
     cli()
 

@@ -32,7 +32,6 @@ EXPORTED: tuple[ExportedTable, ...] = (
     # Logins without their secrets: a restored shop's people set new passwords.
     ExportedTable("users", omit=("password_hash",)),
     ExportedTable("products", sums=("quantity",)),
-    ExportedTable("stock_movements", sums=("quantity",)),
     ExportedTable("customers"),
     ExportedTable("vendors"),
     ExportedTable("sales", sums=("total_amount", "amount_paid", "total_cost", "profit")),
@@ -42,6 +41,7 @@ EXPORTED: tuple[ExportedTable, ...] = (
     ExportedTable("bill_counters"),
     ExportedTable("purchases", sums=("total_amount", "amount_paid")),
     ExportedTable("purchase_lines", sums=("quantity", "line_total")),
+    ExportedTable("stock_movements", sums=("quantity",)),
     ExportedTable("purchase_drafts"),
     ExportedTable("purchase_draft_lines"),
     ExportedTable("udhaar_entries", sums=("amount",)),

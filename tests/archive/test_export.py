@@ -233,6 +233,20 @@ def test_every_table_is_exported_or_left_out_with_a_reason() -> None:
         assert table in LEFT_OUT
 
 
+def test_tables_are_listed_after_every_table_they_refer_to() -> None:
+    """`EXPORTED` is the order a restore inserts in: each table's foreign keys point only
+    at tables listed before it (or at itself)."""
+    position = {spec.table: n for n, spec in enumerate(EXPORTED)}
+    late = [
+        (spec.table, key.column.table.name)
+        for spec in EXPORTED
+        for key in Base.metadata.tables[spec.table].foreign_keys
+        if key.column.table.name != spec.table
+        and position.get(key.column.table.name, -1) > position[spec.table]
+    ]
+    assert late == []
+
+
 async def test_export_holds_every_row_of_the_shop_exactly_and_nothing_else(
     app: FastAPI,
     client: httpx.AsyncClient,
