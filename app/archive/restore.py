@@ -2,8 +2,8 @@
 database, in one transaction: all of it, or nothing.
 
 What the restore does. The CSVs are read in `tables.EXPORTED` order; the rows go in with each
-table after those its foreign keys point to (`_insert_order`, from the catalogue: `EXPORTED`
-lists stock movements before the sales and purchases they name).
+table after those its foreign keys point to (`_insert_order`, from the catalogue, so an
+export written by an older order of `EXPORTED` still loads).
 
 - The zip is checked before the database is touched: its declared unpacked size (a zip bomb
   is refused), the manifest (format, format version, tables in `EXPORTED` order with their
