@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test suite lint format migrate bench soak worker clean
+.PHONY: run test suite lint format migrate bench soak worker clean demo browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 run: $(VENV)/.installed  ## migrate and serve on http://127.0.0.1:8000 (embedded PostgreSQL without DATABASE_URL)
 	$(BIN)/dukaan serve
+
+demo: $(VENV)/.installed  ## a demo shop with three months of history in the database `make run` uses; prints its login
+	$(BIN)/dukaan demo
 
 migrate: $(VENV)/.installed
 	$(BIN)/dukaan migrate
@@ -33,8 +36,22 @@ lint: $(VENV)/.installed-dev
 
 test: lint suite  ## lint, type-check, layer contracts, then the suite on real PostgreSQL
 
-suite: $(VENV)/.installed-dev  ## the test suite alone (TEST_DATABASE_URL picks the server)
+suite: $(VENV)/.installed-dev browser  ## the test suite alone (TEST_DATABASE_URL picks the server)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+# The browser tests (tests/web/test_docs_offline.py) drive Debian's Chromium through Playwright;
+# Playwright's own browser download is not used. Installed here when missing and we can (root
+# with apt-get); otherwise, or if the install fails, those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	      >/dev/null 2>&1 || echo "could not install chromium: the browser tests will skip"; \
+	  else \
+	    echo "no chromium and no root apt-get: the browser tests will skip"; \
+	  fi; \
+	}
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix app tests benchmarks migrations
@@ -42,6 +59,7 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.imports
 
 soak: $(VENV)/.installed-dev  ## 10 minutes of sales at half the bench rate: errors, p99 per minute, RSS
 	$(BIN)/python -m benchmarks.soak

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import typer
 import uvicorn
@@ -150,9 +150,11 @@ def serve(
 
 @cli.command()
 def worker() -> None:
-    """Send queued messages (the outbox) until SIGTERM or SIGINT; run as many as you like.
+    """Send queued messages (the outbox) and run import/export jobs until SIGTERM or SIGINT;
+    run as many as you like.
 
-    Migrates first, like `serve`. Set DISPATCHER=off on the API when workers do the sending.
+    Migrates first, like `serve`. Set DISPATCHER=off on the API when workers do the sending
+    and the jobs.
     """
     configure_logging(get_settings().server.log_level)
     _refuse_unsafe_production(get_settings())
@@ -163,17 +165,22 @@ def worker() -> None:
         settings = get_settings()
 
         async def run() -> None:
+            from app.jobs import runner as job_runner  # openpyxl is loaded only by workers
+
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
             for signum in _STOP_SIGNALS:  # once sending, a signal ends the loop gracefully
                 loop.add_signal_handler(signum, stop.set)
-            await dispatcher.work(
-                settings,
-                url,
-                stop,
-                udhaar_reminders.periodic_jobs(
-                    public_links=bool(settings.messaging.public_base_url)
+            await asyncio.gather(
+                dispatcher.work(
+                    settings,
+                    url,
+                    stop,
+                    udhaar_reminders.periodic_jobs(
+                        public_links=bool(settings.messaging.public_base_url)
+                    ),
                 ),
+                job_runner.work(settings, url, stop),
             )
 
         log.info("worker started", extra={"pid": os.getpid()})
@@ -266,6 +273,51 @@ def import_products(
 ) -> None:
     """Import a product catalogue; a product already there (same barcode, else same name) is
     updated. Exit 0: all rows fine; 1: some rows failed (listed); 2: file or argument error."""
+    _import("products", file, shop, dry_run=dry_run, all_or_nothing=all_or_nothing)
+
+
+@import_app.command("customers")
+def import_customers(
+    file: Path = typer.Argument(
+        ..., help="CSV or XLSX: a heading row, then one customer a row (name, phone, udhaar)"
+    ),
+    shop: str = typer.Option(..., "--shop", help="The shop owner's phone (+91..., or 10 digits)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count every row; write none"),
+    all_or_nothing: bool = typer.Option(
+        False, "--all-or-nothing", help="Write nothing when any row is bad"
+    ),
+) -> None:
+    """Import customers and what they owe (opening udhaar); a customer already there (same
+    phone) is renamed to the file's name. Exit 0: all rows fine; 1: some rows failed
+    (listed); 2: file or argument error."""
+    _import("customers", file, shop, dry_run=dry_run, all_or_nothing=all_or_nothing)
+
+
+@import_app.command("vendors")
+def import_vendors(
+    file: Path = typer.Argument(
+        ..., help="CSV or XLSX: a heading row, then one vendor a row (name, phone, udhaar)"
+    ),
+    shop: str = typer.Option(..., "--shop", help="The shop owner's phone (+91..., or 10 digits)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and count every row; write none"),
+    all_or_nothing: bool = typer.Option(
+        False, "--all-or-nothing", help="Write nothing when any row is bad"
+    ),
+) -> None:
+    """Import vendors and what the shop owes them (opening udhaar); a vendor already there
+    (same phone) is renamed to the file's name. Exit 0: all rows fine; 1: some rows failed
+    (listed); 2: file or argument error."""
+    _import("vendors", file, shop, dry_run=dry_run, all_or_nothing=all_or_nothing)
+
+
+def _import(
+    subject: Literal["products", "customers", "vendors"],
+    file: Path,
+    shop: str,
+    *,
+    dry_run: bool,
+    all_or_nothing: bool,
+) -> NoReturn:
     from app.imports import command  # openpyxl is loaded only when importing
 
     _exit_with(
@@ -278,6 +330,7 @@ def import_products(
             all_or_nothing=all_or_nothing,
             out=Console(),
             err=console,
+            subject=subject,
         )
     )
 
@@ -315,6 +368,45 @@ def import_shop(
             file, shop, url=url, settings=get_settings(), out=Console(), err=console
         )
     )
+
+
+@cli.command()
+def demo(
+    phone: str = typer.Option(
+        "+919000012345", "--phone", help="The demo owner's login phone; one shop per phone"
+    ),
+    password: str = typer.Option("chai-biscuit-demo", "--password", help="The owner's password"),
+    products: int = typer.Option(200, "--products", min=1, help="Catalogue size (up to 222)"),
+    customers: int = typer.Option(30, "--customers", min=1, max=200, help="Regular customers"),
+    days: int = typer.Option(90, "--days", min=1, max=366, help="Days of history, to today"),
+    bills_per_day: int = typer.Option(
+        28, "--bills-per-day", min=1, max=500, help="Bills on an ordinary weekday"
+    ),
+    seed: int = typer.Option(21, "--seed", help="The same seed (and day) builds the same shop"),
+) -> None:
+    """Build a demo kirana shop with three months of history (through the API's services)
+    and print its login. A second run finds the shop (same --phone) and writes nothing.
+    Exit 0: built or found; 2: not built (the reason printed)."""
+    from app.demo import command as demo_command
+    from app.demo.shop import DemoSize
+
+    size = DemoSize(
+        products=products, customers=customers, days=days, bills_per_day=bills_per_day, seed=seed
+    )
+
+    def build(url: str) -> int:
+        migrations.upgrade(url)  # like `serve`: `make demo` may come first on a fresh clone
+        return demo_command.run(
+            url=url,
+            settings=get_settings(),
+            phone=phone,
+            password=password,
+            size=size,
+            out=Console(),
+            err=console,
+        )
+
+    _exit_with(build)
 
 
 def main() -> None:

@@ -306,6 +306,34 @@ class MessagingSettings(BaseSettings):
         return bool(self.twilio_account_sid and self.twilio_auth_token)
 
 
+class JobSettings(BaseSettings):
+    """Import and export jobs (issue 18): upload limit, how workers poll, lease and retry.
+
+    A worker holds a job for `JOB_LEASE_SECONDS` and renews it about every second while it
+    runs; a job whose worker died is claimed again once its lease runs out, at most
+    `JOB_MAX_ATTEMPTS` times in all.
+    """
+
+    model_config = _ENV
+
+    import_max_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1024,
+        validation_alias="IMPORT_MAX_BYTES",
+        description="Largest CSV/XLSX file `POST /api/imports` takes",
+    )
+    poll_s: float = Field(default=1.0, gt=0, le=300, validation_alias="JOB_POLL_SECONDS")
+    lease_s: float = Field(default=60.0, ge=1, le=3600, validation_alias="JOB_LEASE_SECONDS")
+    max_attempts: int = Field(default=3, ge=1, le=20, validation_alias="JOB_MAX_ATTEMPTS")
+    export_keep_days: int = Field(
+        default=7,
+        ge=1,
+        le=365,
+        validation_alias="EXPORT_KEEP_DAYS",
+        description="Finished exports (and their zips) are deleted this many days after",
+    )
+
+
 class Settings(BaseSettings):
     model_config = _ENV
 
@@ -315,6 +343,7 @@ class Settings(BaseSettings):
     shop: ShopDefaults = Field(default_factory=ShopDefaults)
     messaging: MessagingSettings = Field(default_factory=MessagingSettings)
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
+    jobs: JobSettings = Field(default_factory=JobSettings)
 
 
 @lru_cache

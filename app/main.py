@@ -26,6 +26,8 @@ from app.expenses.router import router as expenses_router
 from app.extraction.router import router as extraction_router
 from app.invoices.router import public_router as public_documents_router
 from app.invoices.router import router as invoices_router
+from app.jobs.router import router as jobs_router
+from app.jobs.runner import inline_runner
 from app.notifications.dispatcher import inline_dispatcher
 from app.notifications.router import router as notifications_router
 from app.notifications.webhook_router import router as webhooks_router
@@ -39,6 +41,7 @@ from app.udhaar import reminders as udhaar_reminders
 from app.udhaar import service as udhaar_service
 from app.udhaar.router import router as udhaar_router
 from app.web import handlers
+from app.web.docs import serve_docs_offline
 from app.web.middleware import (
     BodyLimitMiddleware,
     RequestIdMiddleware,
@@ -79,13 +82,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.secret_key = load_or_create_secret(settings.auth.secret_key, settings.db.data_dir)
         _log.info("started", extra={"env": settings.server.env})
         try:
-            # DISPATCHER=inline sends the outbox from this process; stopped before the pool.
-            async with inline_dispatcher(
-                app.state.sessionmaker,
-                settings,
-                udhaar_reminders.periodic_jobs(
-                    public_links=bool(settings.messaging.public_base_url)
+            # DISPATCHER=inline sends the outbox and runs import/export jobs from this
+            # process; both are stopped before the pool.
+            async with (
+                inline_dispatcher(
+                    app.state.sessionmaker,
+                    settings,
+                    udhaar_reminders.periodic_jobs(
+                        public_links=bool(settings.messaging.public_base_url)
+                    ),
                 ),
+                inline_runner(engine, settings),
             ):
                 yield
         finally:
@@ -102,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
+    serve_docs_offline(app)
     # A party's balance is udhaar's; the parties domain, below udhaar, is handed the reader.
     app.state.party_balances = udhaar_service.balances
     handlers.install(app)
@@ -119,7 +127,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.server.max_json_bytes,
-        upload_limits={"/api/extract-products": photo_limit, "/api/purchases/drafts": photo_limit},
+        upload_limits={
+            "/api/extract-products": photo_limit,
+            "/api/purchases/drafts": photo_limit,
+            # an import's own check answers 413 `file_too_large` up to this
+            "/api/imports": settings.jobs.import_max_bytes + 64 * 1024,
+        },
     )
     app.add_middleware(WriteRateLimitMiddleware, per_minute=settings.server.write_rate_limit)
     app.add_middleware(RequestIdMiddleware)
@@ -142,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notifications_router,
         webhooks_router,
         audit_router,
+        jobs_router,
     ):
         app.include_router(router)
     tolerate_trailing_slashes(app.router)

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.jobs.runner import JobRunner
 from tests.bill_images import LAYOUTS, render
 from tests.bills import exact, purchase, sale
 from tests.conftest import ShopSession, create_product, unique_phone
@@ -71,6 +72,8 @@ PATH_OBJECTS: dict[str, str] = {
     "user_id": "user",
     "return_id": "return",
     "expense_id": "expense",
+    "import_id": "import",
+    "export_id": "export",
 }
 """Which object a path parameter names (`udhar_id` and `party_id` depend on the path)."""
 
@@ -167,8 +170,13 @@ NO_BODY = {
     ("post", "/api/udhaar/sales/{udhar_id}/send_sms/"),
     ("post", "/api/udhaar/purchases/{udhar_id}/send_sms/"),
     ("post", "/api/auth/logout"),
+    ("post", "/api/exports"),
 }
 UPLOADS = {("post", "/api/purchases/drafts"), ("post", "/api/extract-products")}
+CATALOGUE = b"Item Name,MRP,Qty\nChai Patti 250g,120,5\n"
+"""A product catalogue as `POST /api/imports` takes it."""
+FILE_UPLOADS = {("post", "/api/imports"): {"file": ("catalogue.csv", CATALOGUE, "text/csv")}}
+"""Multipart uploads of a file (not a bill photo)."""
 
 
 def _filled(body: Any, ids: dict[str, int], caller: Caller) -> Any:
@@ -214,7 +222,9 @@ def build(operation: Operation, ids: dict[str, int], caller: Caller) -> Request:
     request = Request(method, url + QUERIES.get(operation, ""))
     if method in ("get", "delete") or operation in NO_BODY:
         return request
-    if operation in UPLOADS:
+    if operation in FILE_UPLOADS:
+        request.kwargs["files"] = FILE_UPLOADS[operation]
+    elif operation in UPLOADS:
         request.kwargs["files"] = {"image": ("bill.png", render(LAYOUTS[0]), "image/png")}
         if operation == ("post", "/api/purchases/drafts"):
             request.kwargs["data"] = {"vendor_phone": VENDOR_PHONE}
@@ -283,6 +293,15 @@ async def make_objects(client: httpx.AsyncClient, shop: ShopSession) -> dict[str
     for made in expenses:
         assert made.status_code == 201, made.text
     user, _ = await add_login(client, shop)
+    imported = await client.post(
+        "/api/imports", files=FILE_UPLOADS[("post", "/api/imports")], headers=shop.headers
+    )
+    exported = await client.post("/api/exports", headers=shop.headers)
+    for made in (imported, exported):
+        assert made.status_code == 202, made.text
+    # A worker's round, so the export has its zip to download.
+    app = client._transport.app  # type: ignore[attr-defined]
+    await JobRunner(app.state.engine, app.state.settings).run_until_idle()
     return {
         "product": product["product_id"],
         "product_to_delete": to_delete["product_id"],
@@ -299,4 +318,6 @@ async def make_objects(client: httpx.AsyncClient, shop: ShopSession) -> dict[str
         "return": returned.json()["return_id"],
         "expense": expenses[0].json()["expense_id"],
         "expense_to_void": expenses[1].json()["expense_id"],
+        "import": imported.json()["import_id"],
+        "export": exported.json()["export_id"],
     }

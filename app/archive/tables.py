@@ -76,6 +76,14 @@ LEFT_OUT: dict[str, str] = {
         "share-link state: links are signed for this shop's id, which a restored shop "
         "does not have, so none of them can open it"
     ),
+    "data_jobs": (
+        "job state: imports and exports asked for over HTTP, their progress and results "
+        "(the rows they wrote are in the exported tables)"
+    ),
+    "data_job_files": (
+        "job files: uploads waiting to be imported, and export zips (an export would hold "
+        "the exports before it), deleted after days"
+    ),
 }
 """Table -> why an export leaves it out."""
 

@@ -29,6 +29,25 @@ _DESCRIPTIONS = {
     503: "A dependency (database or provider) is unavailable; see Retry-After",
 }
 
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {"detail": "The body is not valid JSON", "code": "bad_request"},
+    401: {"detail": "Invalid or expired token", "code": "unauthorized"},
+    403: {"detail": "Only the shop's owner may do this", "code": "forbidden"},
+    404: {"detail": "Product 42 not found", "code": "not_found"},
+    409: {"detail": "Not enough stock for Tata Salt 1kg: 2 left", "code": "conflict"},
+    413: {"detail": "Request body too large", "code": "payload_too_large"},
+    415: {"detail": "Send JSON as application/json", "code": "unsupported_media_type"},
+    422: {
+        "detail": "quantity: must be greater than 0",
+        "code": "validation_error",
+        "errors": [{"loc": ["body", "lines", 0, "quantity"], "msg": "must be greater than 0"}],
+    },
+    429: {"detail": "Too many requests; try again in 30 s", "code": "rate_limited"},
+    503: {"detail": "The database is unavailable", "code": "database_unavailable"},
+}
+"""What each status's body looks like in the docs (one shared example read as if every
+error were a missing product)."""
+
 _RETRY_AFTER = {
     "Retry-After": {
         "description": "Seconds to wait before trying again",
@@ -44,6 +63,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         responses[code] = {
             "model": ValidationErrorBody if code == 422 else ErrorBody,
             "description": _DESCRIPTIONS[code],
+            "content": {"application/json": {"example": _EXAMPLES[code]}},
         }
         if code in (429, 503):
             responses[code]["headers"] = _RETRY_AFTER

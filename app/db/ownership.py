@@ -48,6 +48,9 @@ OWNERS: dict[str, str] = {
     # the sales analysis' rollups of past periods, built on demand by the report
     "sales_rollups": "app.reports",
     "sales_rollup_periods": "app.reports",
+    # imports and exports run as jobs (issue 18): the jobs and their files in chunks
+    "data_jobs": "app.jobs",
+    "data_job_files": "app.jobs",
 }
 """Table -> the package whose SQL (and ORM writes) may insert, update or delete its rows."""
 

@@ -1,5 +1,6 @@
-"""`dukaan import products`: open the file, find the shop, import with a progress bar, and
-print the summary. `app.cli` parses the arguments and calls `run`; this module does the rest.
+"""`dukaan import products|customers|vendors`: open the file, find the shop, import with a
+progress bar, and print the summary. `app.cli` parses the arguments and calls `run` with what
+to import; this module does the rest, the same way for every kind.
 
 Exit codes: 0 every row imported (or unchanged), 1 some rows failed (they are listed), 2 the
 file, the arguments or the database stopped the import before any row (the reason printed).
@@ -7,6 +8,7 @@ file, the arguments or the database stopped the import before any row (the reaso
 
 import asyncio
 from pathlib import Path
+from typing import Literal
 
 from rich.console import Console
 from rich.markup import escape
@@ -17,9 +19,13 @@ from sqlalchemy.exc import DBAPIError
 from app.auth.service import OwnerNotFound, ShopOwner, owner_by_phone
 from app.config import Settings
 from app.db.session import create_engine, create_sessionmaker
+from app.imports.batches import ImportResult
 from app.imports.headers import HeaderError
-from app.imports.products import ImportResult, import_products
+from app.imports.parties import import_parties
+from app.imports.products import import_products
 from app.imports.reading import FileProblem, open_sheet
+
+Subject = Literal["products", "customers", "vendors"]
 
 EXIT_OK = 0
 EXIT_ROWS_FAILED = 1
@@ -37,11 +43,14 @@ def run(
     all_or_nothing: bool,
     out: Console,
     err: Console,
+    subject: Subject = "products",
 ) -> int:
-    """Import `path` into the shop owned by `phone`; returns the exit code."""
+    """Import `path` (`subject`: what its rows are) into the shop owned by `phone`; returns
+    the exit code."""
     try:
         return asyncio.run(
             _run(
+                subject,
                 path,
                 phone,
                 url=url,
@@ -60,6 +69,7 @@ def run(
 
 
 async def _run(
+    subject: Subject,
     path: Path,
     phone: str,
     *,
@@ -85,15 +95,31 @@ async def _run(
                 transient=True,
             ) as progress:
                 task = progress.add_task(path.name, total=sheet.estimated_rows)
-                result = await import_products(
-                    maker,
-                    owner,
-                    sheet,
-                    source=path.name,
-                    dry_run=dry_run,
-                    all_or_nothing=all_or_nothing,
-                    on_row=lambda: progress.advance(task),
-                )
+
+                def advance() -> None:
+                    progress.advance(task)
+
+                if subject == "products":
+                    result = await import_products(
+                        maker,
+                        owner,
+                        sheet,
+                        source=path.name,
+                        dry_run=dry_run,
+                        all_or_nothing=all_or_nothing,
+                        on_row=advance,
+                    )
+                else:
+                    result = await import_parties(
+                        maker,
+                        owner,
+                        sheet,
+                        side=subject,
+                        source=path.name,
+                        dry_run=dry_run,
+                        all_or_nothing=all_or_nothing,
+                        on_row=advance,
+                    )
         finally:
             await engine.dispose()
     print_summary(out, result, path, owner)
@@ -104,7 +130,8 @@ def print_summary(out: Console, result: ImportResult, path: Path, owner: ShopOwn
     """Counts, the heading mapping used, the first row errors and what was written."""
     encoding = f", {result.encoding}" if result.encoding else ""
     out.print(
-        f"[bold]{escape(path.name)}[/] ({result.kind}{encoding}) into the shop of {owner.phone}",
+        f"[bold]{escape(path.name)}[/] ({result.kind}{encoding}): {result.subject} into the "
+        f"shop of {owner.phone}",
         highlight=False,
     )
     counts = Table(title="Rows", title_justify="left")
@@ -117,6 +144,8 @@ def print_summary(out: Console, result: ImportResult, path: Path, owner: ShopOwn
         ("failed", result.failed),
         ("total", result.rows),
     ):
+        counts.add_row(label, str(value))
+    for label, value in result.recorded.items():
         counts.add_row(label, str(value))
     out.print(counts)
 

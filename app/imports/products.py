@@ -5,7 +5,9 @@ Each row becomes a `ProductCreate` through the same schema the API uses; a bad c
 it) and the reason. Good rows are applied through the products domain's service, so
 every rule and invariant of the API holds:
 
-- a new product -> `products.service.create` (its opening stock is an `opening` movement);
+- a new product -> `products.service.create`; its opening stock is an `opening` movement,
+  written for the batch's new products together (`stock.service.put_back`: one UPDATE and
+  one INSERT for the batch rather than two statements a row);
 - an existing one (same barcode, else same `name_key`) -> `products.service.update` with
   only what differs (prices, unit, barcode, reorder level, HSN, GST), and a different stock
   figure -> `stock.service.adjust_to` (an `adjustment` movement), so stock stays the sum of
@@ -16,29 +18,33 @@ no stock, GST 0; a blank cost is 0 until a purchase brings the moving average). 
 the file names twice (same barcode, or same name) is applied once; the later row is an
 error naming the earlier one.
 
-Transactions (rule 1 holds: `session.begin()` owns them, nothing here commits): rows are
-applied in batches of `BATCH_ROWS`, one transaction each, every row under a savepoint so a
-refused row leaves its batch intact. `all_or_nothing` and `dry_run` put every row in one
-transaction, which is rolled back on a dry run, or when `all_or_nothing` met a bad row.
-Each transaction acts as the shop: the app role and `app.shop_id`
-(`app.db.session.enter_shop`, as a share link's page does), so row-level security applies.
+Batches, savepoints, dry run and all-or-nothing are `app.imports.batches`'.
 """
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.auth import service as auth
 from app.auth.service import ShopOwner
-from app.core.errors import AppError
 from app.core.pagination import Page
-from app.db.session import driver_connection, enter_shop
-from app.imports.headers import Mapping, map_headings
+from app.db.session import driver_connection
+from app.imports.batches import (
+    BATCH_ROWS,
+    ImportResult,
+    Outcome,
+    RowError,
+    RowImporter,
+    RowRefused,
+    new_result,
+    pydantic_errors,
+    run_batches,
+)
+from app.imports.headers import PRODUCT_FIELDS, Mapping, map_headings
 from app.imports.reading import Row, Sheet
 from app.imports.values import (
     CellError,
@@ -52,8 +58,10 @@ from app.imports.values import (
 from app.products import service as products
 from app.products.schemas import ProductCreate, ProductRead, ProductUpdate
 from app.stock import service as stock
+from app.stock.service import StockLine
 
-BATCH_ROWS = 500
+__all__ = ["BATCH_ROWS", "ImportResult", "RowError", "import_products"]
+
 _CATALOGUE_PAGE = 1000
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "product_name": str,
@@ -81,53 +89,6 @@ _LABELS = {
     "gst_rate": "GST rate",
 }
 
-Outcome = Literal["created", "updated", "unchanged"]
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    """The row number as the spreadsheet shows it."""
-    column: str | None
-    """The column's heading as written in the file (None: the row as a whole)."""
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column '{self.column}'" if self.column else "")
-        return f"{where}: {self.reason}"
-
-
-@dataclass
-class ImportResult:
-    mapping: Mapping
-    kind: str
-    encoding: str | None
-    dry_run: bool
-    all_or_nothing: bool
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    written: bool = False
-    """Whether the changes were kept (False on a dry run, or all-or-nothing with a bad row)."""
-
-    def count(self, outcome: Outcome) -> None:
-        setattr(self, outcome, getattr(self, outcome) + 1)
-
-
-class _Discard(Exception):
-    """Raised inside the transaction to roll it back (a dry run, or all-or-nothing failed)."""
-
-
-class _RowRefused(Exception):
-    """A row the service would refuse, with its errors, raised out of the row's savepoint."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
 
 # ---- validation (pure) ---------------------------------------------------------------------
 
@@ -143,17 +104,6 @@ class RowValues:
     def name(self) -> str:
         name: str = self.values["product_name"]
         return name
-
-
-def _pydantic_errors(exc: ValidationError, row: int, mapping: Mapping) -> list[RowError]:
-    errors = []
-    for error in exc.errors():
-        name = str(error["loc"][0]) if error["loc"] else ""
-        heading = mapping.heading(name)
-        label = _LABELS.get(name, name)
-        reason = str(error["msg"]).removeprefix("Value error, ")
-        errors.append(RowError(row, heading, f"{label}: {reason}" if label else reason))
-    return errors
 
 
 def validate_row(row: Row, mapping: Mapping) -> tuple[RowValues | None, list[RowError]]:
@@ -177,12 +127,12 @@ def validate_row(row: Row, mapping: Mapping) -> tuple[RowValues | None, list[Row
     try:  # the API's own checks (length of the name, ranges), on what the row gives
         ProductUpdate(**values)
     except ValidationError as exc:
-        return None, _pydantic_errors(exc, row.number, mapping)
+        return None, pydantic_errors(exc, row.number, mapping, _LABELS)
     return RowValues(row.number, values), []
 
 
 def new_product(values: RowValues, mapping: Mapping) -> ProductCreate:
-    """The product a row creates; raises `_RowRefused` when it lacks a selling price."""
+    """The product a row creates; raises `RowRefused` when it lacks a selling price."""
     if "price_sale" not in values.values:
         heading = mapping.heading("price_sale")
         reason = (
@@ -191,12 +141,12 @@ def new_product(values: RowValues, mapping: Mapping) -> ProductCreate:
             else "no selling price column (e.g. 'Sale Price', 'MRP', 'Rate'): "
             "a new product needs one"
         )
-        raise _RowRefused([RowError(values.row, heading, reason)])
+        raise RowRefused([RowError(values.row, heading, reason)])
     fields = {"price_purchase": Decimal(0)} | values.values
     try:
         return ProductCreate(**fields)
     except ValidationError as exc:
-        raise _RowRefused(_pydantic_errors(exc, values.row, mapping)) from exc
+        raise RowRefused(pydantic_errors(exc, values.row, mapping, _LABELS)) from exc
 
 
 def _changes(existing: ProductRead, values: dict[str, Any]) -> dict[str, Any]:
@@ -216,7 +166,8 @@ def _changes(existing: ProductRead, values: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class _Catalogue:
-    """The shop's live products by barcode and by name key, kept current as rows apply."""
+    """The shop's live products by barcode and by name key, as the import found them (and
+    as its rows updated them); the products it creates are remembered only by their keys."""
 
     by_barcode: dict[str, ProductRead] = field(default_factory=dict)
     by_key: dict[str, ProductRead] = field(default_factory=dict)
@@ -255,28 +206,33 @@ async def _load_catalogue(session: AsyncSession, shop_id: int) -> _Catalogue:
         offset += _CATALOGUE_PAGE
 
 
-def _app_error(exc: AppError, row: int, mapping: Mapping) -> RowError:
-    """A service's refusal as a row error, on the column it names when it names one."""
-    name = exc.extra.get("field")
-    errors = exc.extra.get("errors")
-    if name is None and errors:
-        loc = errors[0].get("loc", [])
-        name = loc[-1] if loc else None
-    heading = mapping.heading(str(name)) if name else None
-    return RowError(row, heading, exc.detail)
+@dataclass(frozen=True)
+class _Applied:
+    product: ProductRead
+    opening: Decimal = Decimal(0)
+    """The opening stock of a product the row created, written by `flush`."""
 
 
-@dataclass
-class _Importer:
-    owner: ShopOwner
-    mapping: Mapping
-    source: str
-    result: ImportResult
-    catalogue: _Catalogue = field(default_factory=_Catalogue)
-    seen_barcodes: dict[str, int] = field(default_factory=dict)
-    seen_keys: dict[str, int] = field(default_factory=dict)
+class _Importer(RowImporter[RowValues, _Applied]):
+    written_tables = ("products", "stock_movements")
 
-    def _duplicate_in_file(self, values: RowValues) -> RowError | None:
+    def __init__(
+        self, owner: ShopOwner, mapping: Mapping, source: str, result: ImportResult
+    ) -> None:
+        super().__init__(owner, mapping, result)
+        self.source = source
+        self.catalogue = _Catalogue()
+        self.seen_barcodes: dict[str, int] = {}
+        self.seen_keys: dict[str, int] = {}
+        self.openings: list[StockLine] = []
+
+    async def load(self, session: AsyncSession) -> None:
+        self.catalogue = await _load_catalogue(session, self.owner.shop_id)
+
+    def validate(self, row: Row) -> tuple[RowValues | None, list[RowError]]:
+        return validate_row(row, self.mapping)
+
+    def duplicate(self, values: RowValues) -> RowError | None:
         barcode = values.values.get("barcode")
         if barcode and barcode in self.seen_barcodes:
             return RowError(
@@ -293,17 +249,21 @@ class _Importer:
             )
         return None
 
-    async def _apply(self, session: AsyncSession, values: RowValues) -> tuple[Outcome, ProductRead]:
+    async def apply(self, session: AsyncSession, values: RowValues) -> tuple[Outcome, _Applied]:
         shop_id = self.owner.shop_id
         existing = self.catalogue.find(values.values)
         if existing is None:
-            created = await products.create(session, shop_id, new_product(values, self.mapping))
-            self.catalogue.put(created)
-            return "created", created
+            data = new_product(values, self.mapping)
+            created = await products.create(
+                session, shop_id, data.model_copy(update={"quantity": Decimal(0)})
+            )
+            # Not put in the catalogue: a later row naming it is refused as a duplicate of
+            # this one (`duplicate`), so the import's memory does not grow with the file.
+            return "created", _Applied(created, data.quantity)
         changes = _changes(existing, values.values)
         quantity = values.values.get("quantity")
         if not changes and (quantity is None or quantity == existing.quantity):
-            return "unchanged", existing
+            return "unchanged", _Applied(existing)
         updated = existing
         if changes:
             updated = await products.update(
@@ -326,40 +286,32 @@ class _Importer:
                 update={"quantity": counted, "low_stock": counted <= updated.reorder_level}
             )
         self.catalogue.put(updated, existing)
-        return "updated", updated
+        return "updated", _Applied(updated)
 
-    def _seen(self, values: RowValues, product: ProductRead) -> None:
+    def applied(self, values: RowValues, done: _Applied) -> None:
         """The row's product, by the file's barcode and name and by its own."""
+        product = done.product
         for barcode in (values.values.get("barcode"), product.barcode):
             if barcode:
                 self.seen_barcodes.setdefault(barcode, values.row)
         for name in (values.name, product.product_name):
             self.seen_keys.setdefault(products.name_key(name), values.row)
+        if done.opening > 0:
+            self.openings.append(StockLine(product.product_id, done.opening, "opening"))
 
-    async def row(self, session: AsyncSession, row: Row) -> None:
-        self.result.rows += 1
-        values, errors = validate_row(row, self.mapping)
-        if values is not None:
-            duplicate = self._duplicate_in_file(values)
-            if duplicate is not None:
-                errors = [duplicate]
-            else:
-                try:
-                    async with session.begin_nested():
-                        outcome, product = await self._apply(session, values)
-                except _RowRefused as exc:
-                    errors = exc.errors
-                except AppError as exc:
-                    errors = [_app_error(exc, values.row, self.mapping)]
-                except DBAPIError as exc:  # a CHECK or a lock timeout: this row only
-                    reason = f"the database refused it ({str(exc.orig).strip()[:300]})"
-                    errors = [RowError(values.row, None, reason)]
-                else:
-                    self.result.count(outcome)
-                    self._seen(values, product)
-                    return
-        self.result.failed += 1
-        self.result.errors.extend(errors)
+    def forget_rows_from(self, first_row: int) -> None:
+        self.seen_barcodes = {k: row for k, row in self.seen_barcodes.items() if row < first_row}
+        self.seen_keys = {k: row for k, row in self.seen_keys.items() if row < first_row}
+        self.openings = []
+
+    async def flush(self, session: AsyncSession) -> None:
+        """The opening stock of the products created since: `opening` movements dated the
+        shop's today, each product's quantity their sum, as `stock.record_opening` writes."""
+        if not self.openings:
+            return
+        today = (await auth.shop_settings(session, self.owner.shop_id)).today()
+        await stock.put_back(session, self.owner.shop_id, self.openings, on=today)
+        self.openings = []
 
 
 async def import_products(
@@ -376,42 +328,16 @@ async def import_products(
     """Import the sheet's rows into the owner's shop; raises `HeaderError` for the headings.
 
     `source` names the file in the ledger's notes; `on_row` is called after each row (a
-    progress bar). A file problem met while reading rows (`FileProblem`, e.g. a bad byte
-    half-way through) propagates and rolls back the transaction it happened in; batches
-    committed before it stay written.
+    progress bar). A file problem met while reading rows propagates (`run_batches`).
     """
-    mapping = map_headings(sheet.headings)
-    result = ImportResult(
-        mapping=mapping,
-        kind=sheet.kind,
-        encoding=sheet.encoding,
+    mapping = map_headings(sheet.headings, PRODUCT_FIELDS)
+    result = new_result(sheet, mapping, "products", dry_run=dry_run, all_or_nothing=all_or_nothing)
+    return await run_batches(
+        maker,
+        sheet,
+        _Importer(owner, mapping, source, result),
         dry_run=dry_run,
         all_or_nothing=all_or_nothing,
+        on_row=on_row,
+        batch_rows=batch_rows,
     )
-    importer = _Importer(owner, mapping, source, result)
-    single = dry_run or all_or_nothing
-    rows = iter(sheet.rows)
-    loaded = False
-    kept = not single
-    exhausted = False
-    while not exhausted:
-        exhausted = True
-        with contextlib.suppress(_Discard):
-            async with maker() as session, session.begin():
-                await enter_shop(session, owner.shop_id)
-                if not loaded:
-                    importer.catalogue = await _load_catalogue(session, owner.shop_id)
-                    loaded = True
-                for taken, row in enumerate(rows, start=1):  # lazily: never the whole file
-                    await importer.row(session, row)
-                    if on_row is not None:
-                        on_row()
-                    if not single and taken >= batch_rows:
-                        exhausted = False
-                        break
-                if single:
-                    kept = not dry_run and result.failed == 0
-                    if not kept:
-                        raise _Discard
-    result.written = kept and result.rows > result.failed
-    return result

@@ -22,6 +22,10 @@ class CellError(ValueError):
     """A cell that cannot be read as what its column holds; the message is the reason."""
 
 
+class NegativeNumber(CellError):
+    """A number written with a minus sign (or in brackets): a column may give it its own reason."""
+
+
 _DEVANAGARI_DIGITS = {ord(digit): str(value) for value, digit in enumerate("०१२३४५६७८९")}
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 # Currency marks in front (`₹`, `Rs.`, `Rs`, `INR`, `रु.`) and the `/-` written after rupees.
@@ -40,7 +44,7 @@ def _number_text(raw: str, what: str) -> str:
         text = _CURRENCY_PREFIX.sub("", text)
         text = _CURRENCY_SUFFIX.sub("", text)
     if text.startswith(("-", "\u2212", "(")):
-        raise CellError(f"{what} cannot be negative ('{raw.strip()}')")
+        raise NegativeNumber(f"{what} cannot be negative ('{raw.strip()}')")
     text = text.removeprefix("+")
     if text.count(".") > 1:
         raise CellError(f"'{raw.strip()}' is not a number (more than one decimal point)")
@@ -175,20 +179,54 @@ def parse_hsn(raw: str) -> str:
     return text
 
 
-_DAY_FIRST = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})")
-_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4}|[0-9]{2})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})([T ][0-9:.]+)?")
+_MONTH_NAME = re.compile(r"([0-9]{1,2})[-/. ]*([a-z]{3,9})[-/., ]*([0-9]{4}|[0-9]{2})")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_EXCEL_SERIAL = re.compile(r"[0-9]{5}")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+"""Day 0 of a spreadsheet's date serial numbers (Excel's 1900 system, its leap-year bug
+included: 1 March 1900 onwards is right, which is every date a shop will have)."""
+_EXCEL_SERIALS = range(36_526, 73_051)
+"""2000-01-01 .. 2099-12-31: a five-digit number outside it is no date."""
+
+
+def _full_year(text: str) -> int:
+    """`26` -> 2026: a two-digit year in a shop's books is this century's."""
+    year = int(text)
+    return 2000 + year if len(text) == 2 else year
 
 
 def parse_date(raw: str) -> dt.date:
-    """`dd-mm-yyyy`, `dd/mm/yyyy`, `dd.mm.yyyy` (the Indian order), or `yyyy-mm-dd` (what a
-    spreadsheet's date cell reads as). `03/04/2026` is 3 April, never 4 March."""
+    """`dd-mm-yyyy`, `dd/mm/yyyy`, `dd.mm.yyyy`, `dd/mm/yy` (the Indian order), `5-Apr-2026`
+    or `5 April 26` (what Tally and many apps print), `yyyy-mm-dd` (what a spreadsheet's date
+    cell reads as, with or without a time), or a spreadsheet's date serial number (`46115`,
+    a date cell that lost its format in a CSV). `03/04/2026` is 3 April, never 4 March."""
     text = raw.strip().translate(_DEVANAGARI_DIGITS)
     day_first = _DAY_FIRST.fullmatch(text)
     iso = _ISO.fullmatch(text)
+    named = _MONTH_NAME.fullmatch(text.casefold())
     if day_first:
-        day, month, year = (int(part) for part in day_first.groups())
+        day, month = int(day_first.group(1)), int(day_first.group(2))
+        year = _full_year(day_first.group(3))
     elif iso:
-        year, month, day = (int(part) for part in iso.groups())
+        year, month, day = (int(part) for part in iso.groups()[:3])
+    elif named and named.group(2) in _MONTHS:
+        day, month, year = int(named.group(1)), _MONTHS[named.group(2)], _full_year(named.group(3))
+    elif _EXCEL_SERIAL.fullmatch(text) and int(text) in _EXCEL_SERIALS:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(text))
     else:
         raise CellError(f"'{raw.strip()}' is not a date (write it as dd-mm-yyyy)")
     try:

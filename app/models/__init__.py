@@ -16,6 +16,7 @@ from app.models.cashbook import CashCount
 from app.models.draft import PurchaseDraft, PurchaseDraftLine
 from app.models.expense import EXPENSE_PAYMENT_MODES, Expense, ExpenseCategory
 from app.models.idempotency import IdempotencyRecord
+from app.models.job import FILE_ROLES, JOB_KINDS, JOB_STATUSES, DataJob, DataJobFile
 from app.models.outbox import DailyUsage, MessageQuota, Notification
 from app.models.party import Customer, Vendor
 from app.models.product import MOVEMENT_REASONS, UNITS, Product, StockMovement
@@ -26,6 +27,9 @@ from app.models.udhaar import UdhaarEntry, UdhaarPayment, UdhaarSettlement
 
 __all__ = [
     "EXPENSE_PAYMENT_MODES",
+    "FILE_ROLES",
+    "JOB_KINDS",
+    "JOB_STATUSES",
     "MOVEMENT_REASONS",
     "PAYMENT_MODES",
     "SHARE_KINDS",
@@ -39,6 +43,8 @@ __all__ = [
     "Customer",
     "DailySales",
     "DailyUsage",
+    "DataJob",
+    "DataJobFile",
     "Expense",
     "ExpenseCategory",
     "IdempotencyRecord",

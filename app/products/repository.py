@@ -37,7 +37,12 @@ async def name_key_taken(
 async def barcode_taken(
     session: AsyncSession, shop_id: int, barcode: str, except_id: int | None = None
 ) -> bool:
-    query = select(Product.id).where(_live(shop_id), Product.barcode == barcode)
+    # `barcode IS NOT NULL` spelt out: under row-level security the planner did not infer it
+    # from the equality, so the partial unique index went unused (a scan of the shop's
+    # products: 5.7 ms against 0.03 ms at 10,000 products, EXPLAIN ANALYZE as the app role).
+    query = select(Product.id).where(
+        _live(shop_id), Product.barcode.is_not(None), Product.barcode == barcode
+    )
     if except_id is not None:
         query = query.where(Product.id != except_id)
     return (await session.scalar(query.limit(1))) is not None

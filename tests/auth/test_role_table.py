@@ -142,6 +142,14 @@ TABLE: dict[Operation, Row] = {
     # questions: both roles ask (profit is the owner's: tests/ask/test_ask_http.py)
     ("post", "/api/ask"): OK,
     ("post", "/api/ai/sql/"): OK,
+    # imports and exports: everything the shop has, in and out, is the owner's
+    ("post", "/api/imports"): OWNER,
+    ("get", "/api/imports"): OWNER,
+    ("get", "/api/imports/{import_id}"): OWNER,
+    ("post", "/api/exports"): OWNER,
+    ("get", "/api/exports"): OWNER,
+    ("get", "/api/exports/{export_id}"): OWNER,
+    ("get", "/api/exports/{export_id}/download"): OWNER,
 }
 
 LAST: list[Operation] = [

@@ -1,9 +1,10 @@
-"""`dukaan import products` through typer's CliRunner, against a test database."""
+"""`dukaan import products|customers|vendors` through typer's CliRunner, against a test database."""
 
 import asyncio
 import re
 import uuid
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,9 @@ from app.main import create_app
 from tests.bills import exact
 from tests.conftest import ShopSession, _admin, _with_database, make_settings, register_shop
 from tests.imports.catalogues import GOOD_AND_BAD, HEADINGS, catalogue, write_csv
+from tests.imports.party_lists import GOOD_AND_BAD as PARTY_ROWS
+from tests.imports.party_lists import HINDI_HEADINGS as PARTY_HINDI_HEADINGS
+from tests.imports.party_lists import party_list
 
 
 @pytest.fixture
@@ -150,3 +154,85 @@ def test_file_and_argument_errors_exit_2(database: str, shop: ShopSession, tmp_p
         r.output for r in (missing, refused, headless, stranger, no_shop)
     )
     assert asyncio.run(_through_api(database, tmp_path, shop)) == {}
+
+
+async def _parties_through_api(
+    url: str, folder: Path, shop: ShopSession, side: str
+) -> dict[str, Any]:
+    """The shop's customers or vendors over HTTP: phone -> (name, balance)."""
+    application = create_app(make_settings(url, folder))
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application, client=("203.0.113.9", 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://shop.test") as http:
+            response = await http.get(f"/api/{side}/", headers=shop.headers)
+            assert response.status_code == 200, response.text
+            name = "customer_name" if side == "customers" else "vendor_name"
+            return {p["phone_no"]: (p[name], p["balance"]) for p in exact(response)}
+
+
+def test_import_customers_reports_counts_opening_balances_and_row_errors(
+    database: str, shop: ShopSession, tmp_path: Path
+) -> None:
+    path = party_list(tmp_path, "csv")
+
+    result = _invoke(database, "import", "customers", str(path), "--shop", shop.phone[3:])
+
+    assert result.exit_code == 1, result.output
+    output = result.output
+    assert _counted(output) == {
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "failed": 8,
+        "total": 11,
+    }
+    assert re.search(r"│ opening balances\s+│\s+2 │", output)
+    assert re.search(r"│ Mobile No\.\s+│ phone_no\s+│", output)
+    assert "Columns ignored: GSTIN" in output
+    assert re.search(r"│\s+7 │ Mobile No\.\s+│ '12345' is not a valid phone number", output)
+    assert "phone +919812345678 is already on row 2 of this file" in output
+    assert "Imported." in output
+    customers = asyncio.run(_parties_through_api(database, tmp_path, shop, "customers"))
+    assert customers == {
+        "+919812345678": ("Sunita Verma", Decimal("100000.50")),
+        "+919812345679": ("Ramesh Kumar", Decimal("2500.00")),
+        "+919812345680": ("राधा देवी", Decimal("0.00")),
+    }
+
+    good = party_list(tmp_path, "xlsx", PARTY_ROWS[:3], name="good")
+    again = _invoke(database, "import", "customers", str(good), "--shop", shop.phone)
+    assert again.exit_code == 0, again.output
+    assert _counted(again.output)["unchanged"] == 3
+    assert "opening balances" not in again.output
+    assert asyncio.run(_parties_through_api(database, tmp_path, shop, "customers")) == customers
+
+
+def test_import_vendors_dry_run_then_for_real(
+    database: str, shop: ShopSession, tmp_path: Path
+) -> None:
+    rows = [(["गुप्ता होलसेल", "99887 76655", "5,400", "01-09-2026", "", "", ""], [])]
+    path = party_list(tmp_path, "csv", rows, PARTY_HINDI_HEADINGS, name="vendors")
+
+    dry = _invoke(database, "import", "vendors", str(path), "--shop", shop.phone, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "vendors into the shop of" in dry.output
+    assert "Dry run: nothing was written." in dry.output
+    assert asyncio.run(_parties_through_api(database, tmp_path, shop, "vendors")) == {}
+
+    done = _invoke(database, "import", "vendors", str(path), "--shop", shop.phone)
+    assert done.exit_code == 0, done.output
+    assert _counted(done.output)["created"] == 1
+    assert asyncio.run(_parties_through_api(database, tmp_path, shop, "vendors")) == {
+        "+919988776655": ("गुप्ता होलसेल", Decimal("5400.00"))
+    }
+    assert asyncio.run(_parties_through_api(database, tmp_path, shop, "customers")) == {}
+
+
+def test_a_party_file_without_a_phone_column_exits_2(
+    database: str, shop: ShopSession, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "names.csv", ["Customer Name", "Udhaar"], [["Sunita", "100"]])
+    result = _invoke(database, "import", "customers", str(path), "--shop", shop.phone)
+    assert result.exit_code == 2, result.output
+    assert "Cannot import: No column with the customer's phone" in result.output
+    assert "Traceback" not in result.output

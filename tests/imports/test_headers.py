@@ -2,7 +2,15 @@
 
 import pytest
 
-from app.imports.headers import HeaderError, field_for, map_headings, normalise
+from app.imports.headers import (
+    CUSTOMER_FIELDS,
+    VENDOR_FIELDS,
+    FieldSet,
+    HeaderError,
+    field_for,
+    map_headings,
+    normalise,
+)
 
 
 @pytest.mark.parametrize(
@@ -124,3 +132,76 @@ def test_two_columns_for_one_field_name_both(headings: list[str], both: tuple[st
 def test_no_name_column_is_an_error() -> None:
     with pytest.raises(HeaderError, match=r"No column with the product's name.*found: MRP, Qty"):
         map_headings(["MRP", "Qty"])
+
+
+@pytest.mark.parametrize(
+    ("heading", "field"),
+    [
+        ("Name", "name"),
+        ("Customer Name", "name"),
+        ("Party", "name"),
+        ("ग्राहक", "name"),
+        ("नाम", "name"),
+        ("Supplier Name", "name"),
+        ("Mobile", "phone_no"),
+        ("Mobile No.", "phone_no"),
+        ("Phone", "phone_no"),
+        ("Ph. No.", "phone_no"),
+        ("\u095e\u094b\u0928", "phone_no"),  # फ़ोन with the precomposed letter
+        ("\u092b\u093c\u094b\u0928", "phone_no"),  # and with the nukta as its own mark
+        ("फोन", "phone_no"),
+        ("मोबाइल", "phone_no"),
+        ("Balance", "opening_balance"),
+        ("Opening Balance", "opening_balance"),
+        ("Udhaar", "opening_balance"),
+        ("Baki", "opening_balance"),
+        ("बकाया", "opening_balance"),
+        ("उधार", "opening_balance"),
+        ("Date", "entry_date"),
+        ("As on Date", "entry_date"),
+        ("तारीख", "entry_date"),
+        ("Due Date", "due_date"),
+        ("देय तिथि", "due_date"),
+        ("Remarks", "note"),
+        ("टिप्पणी", "note"),
+    ],
+)
+def test_party_spellings_map_exactly(heading: str, field: str) -> None:
+    assert field_for(heading, CUSTOMER_FIELDS) == (field, False)
+
+
+@pytest.mark.parametrize(
+    ("heading", "field"), [("Mobil Number", "phone_no"), ("Opening Balnce", "opening_balance")]
+)
+def test_typos_of_party_headings_are_guessed(heading: str, field: str) -> None:
+    assert field_for(heading, VENDOR_FIELDS) == (field, True)
+
+
+@pytest.mark.parametrize("heading", ["Address", "GSTIN", "पता", "City", "Sr No"])
+def test_what_a_party_is_not_is_ignored(heading: str) -> None:
+    assert field_for(heading, CUSTOMER_FIELDS) == (None, False)
+
+
+def test_products_and_parties_read_one_heading_each_their_own_way() -> None:
+    assert field_for("Balance") == ("quantity", False)  # a catalogue's stock balance
+    assert field_for("Balance", CUSTOMER_FIELDS) == ("opening_balance", False)
+    assert field_for("Mobile") == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("fields", "headings", "reason"),
+    [
+        (CUSTOMER_FIELDS, ["Mobile", "Udhaar"], "No column with the customer's name"),
+        (VENDOR_FIELDS, ["Vendor Name", "Udhaar"], "No column with the vendor's phone"),
+    ],
+)
+def test_a_party_list_needs_a_name_and_a_phone_column(
+    fields: FieldSet, headings: list[str], reason: str
+) -> None:
+    with pytest.raises(HeaderError, match=f"{reason}.*found: {', '.join(headings)}"):
+        map_headings(headings, fields)
+
+
+def test_a_spelling_that_names_two_fields_is_refused() -> None:
+    with pytest.raises(ValueError, match="'bal' spells both a and b"):
+        FieldSet({"a": ("balance", "Bal"), "b": ("bal",)}, required={})

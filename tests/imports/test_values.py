@@ -8,6 +8,7 @@ import pytest
 from app.imports.values import (
     UNITS,
     CellError,
+    NegativeNumber,
     parse_barcode,
     parse_date,
     parse_gst_rate,
@@ -218,6 +219,16 @@ def test_hsn_rejects(text: str) -> None:
         ("3.4.2026", dt.date(2026, 4, 3)),
         ("31-12-2025", dt.date(2025, 12, 31)),
         ("2026-04-03", dt.date(2026, 4, 3)),  # an XLSX date cell
+        ("2026-04-03T18:30:00", dt.date(2026, 4, 3)),  # a date cell with a time
+        ("03/04/26", dt.date(2026, 4, 3)),  # a two-digit year is this century's
+        ("3-4-26", dt.date(2026, 4, 3)),
+        ("5-Apr-2026", dt.date(2026, 4, 5)),  # as Tally prints it
+        ("05 April 2026", dt.date(2026, 4, 5)),
+        ("5-apr-26", dt.date(2026, 4, 5)),
+        ("12 Sept 2025", dt.date(2025, 9, 12)),
+        ("४-१-२०२६", dt.date(2026, 1, 4)),  # Devanagari digits
+        ("46115", dt.date(2026, 4, 3)),  # a date cell's serial number, its format lost
+        ("36526", dt.date(2000, 1, 1)),
     ],
 )
 def test_dates_day_first(text: str, day: dt.date) -> None:
@@ -226,8 +237,23 @@ def test_dates_day_first(text: str, day: dt.date) -> None:
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("31-02-2026", "not a date on the calendar"), ("2026/13/01", "not a date"), ("kal", "dd-mm")],
+    [
+        ("31-02-2026", "not a date on the calendar"),
+        ("2026/13/01", "not a date"),
+        ("kal", "dd-mm"),
+        ("5-Foo-2026", "not a date"),
+        ("29-Feb-2025", "not a date on the calendar"),
+        ("12345", "not a date"),  # a serial number before 2000: no shop's date
+        ("1/2/202", "not a date"),
+    ],
 )
 def test_date_rejects(text: str, reason: str) -> None:
     with pytest.raises(CellError, match=reason):
         parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["-275", "\u2212 10", "(45)", "₹ -1,000"])
+def test_a_negative_number_is_its_own_kind_of_error(text: str) -> None:
+    """So a column can say why it refuses one (an advance in a list of udhaar)."""
+    with pytest.raises(NegativeNumber, match="Balance cannot be negative"):
+        parse_money(text, "Balance")

@@ -90,6 +90,8 @@ def _object_for(path: str, param: str) -> str:
         "user_id": "user",
         "return_id": "return",
         "expense_id": "expense",
+        "import_id": "import",
+        "export_id": "export",
     }
     if param not in known:
         pytest.fail(f"{path}: add a factory for '{param}' to tests/web/test_cross_shop_matrix.py")
@@ -133,7 +135,16 @@ async def _objects(client, shop: ShopSession) -> dict[str, int]:
         "/api/expenses/", json={"category": "rent", "amount": "900.00"}, headers=shop.headers
     )
     assert spent.status_code == 201, spent.text
+    imported = await client.post(
+        "/api/imports",
+        files={"file": ("list.csv", b"Item Name,MRP\nChai,10\n", "text/csv")},
+        headers=shop.headers,
+    )
+    exported = await client.post("/api/exports", headers=shop.headers)
+    assert imported.status_code == exported.status_code == 202, imported.text
     return {
+        "import": imported.json()["import_id"],
+        "export": exported.json()["export_id"],
         "expense": spent.json()["expense_id"],
         "product": product["product_id"],
         "sale": sale_id,

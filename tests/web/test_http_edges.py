@@ -75,6 +75,22 @@ async def test_docs_and_schema_are_served(client):
     assert "422" in schema["paths"]["/api/products/"]["post"]["responses"]
 
 
+async def test_each_documented_error_shows_an_example_of_its_own_status(client):
+    """The docs show a 401 as a bad token and a 403 as a role refusal, not every error as a
+    missing product."""
+    responses = (await client.get("/openapi.json")).json()["paths"]["/api/products/"]["post"][
+        "responses"
+    ]
+    examples = {
+        status: responses[status]["content"]["application/json"]["example"]
+        for status in ("401", "422", "429")
+    }
+    assert examples["401"]["code"] == "unauthorized"
+    assert examples["422"]["code"] == "validation_error" and examples["422"]["errors"]
+    assert examples["429"]["code"] == "rate_limited"
+    assert len({example["detail"] for example in examples.values()}) == 3
+
+
 async def test_cors_allows_only_configured_origins(database_url, tmp_path):
     settings = make_settings(database_url, tmp_path, CORS_ORIGINS="https://app.example.in")
     app = create_app(settings)

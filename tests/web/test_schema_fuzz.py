@@ -179,6 +179,9 @@ _SEMANTIC_422 = {
 # Bill photos: any bytes satisfy `format: binary`, but only a JPEG, PNG or WebP is read (415,
 # or a 422 for an empty file).
 _IMAGE_UPLOADS = {"POST /api/extract-products", "POST /api/purchases/drafts"}
+# Imports: any bytes satisfy `format: binary`, but only a CSV or XLSX whose headings name the
+# kind's fields can be imported (422 `unreadable_file` / `unusable_headings`).
+_FILE_UPLOADS = {"POST /api/imports"}
 _ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
 
@@ -192,6 +195,7 @@ def _operation_overrides() -> list[dict[str, Any]]:
         {"include-name": ["POST /api/auth/logout"], "enabled": False},
         {"include-name": sorted(_SEMANTIC_422), "checks": accepting("422")},
         {"include-name": sorted(_IMAGE_UPLOADS), "checks": accepting("415", "422")},
+        {"include-name": sorted(_FILE_UPLOADS), "checks": accepting("413", "422")},
         # `DELETE /api/udhaar/{side}/{id}` settles the entry by recording a payment of the
         # whole balance; the entry stays, readable as `settled` (docs/api.md: nothing that money
         # depends on is hard-deleted). So a read after it is not a use after free.
