@@ -292,6 +292,7 @@ async def restore_shop(
         await driver.execute("SET LOCAL ROLE NONE")
         await _advance_sequences(driver, highest)
         await auth_repository.update_shop(session, shop_id, settings)
+    await _refresh_statistics(engine)
     return RestoreSummary(
         path=path,
         shop_id=shop_id,
@@ -535,6 +536,17 @@ class _Loader:
             raise RestoreProblem(
                 f"products: the quantity of product {drifted} is not the sum of its stock movements"
             )
+
+
+async def _refresh_statistics(engine: AsyncEngine) -> None:
+    """ANALYZE the tables just filled: a restore can add more rows than the whole database
+    held, and the planner would otherwise plan the shop's first bills and reports for the
+    tables as they were until autovacuum comes round. Needs the tables' owner (the
+    connecting role); any other role gets a warning and the restore stands."""
+    async with engine.connect() as connection:
+        for spec in EXPORTED:
+            await connection.exec_driver_sql(f"ANALYZE {quoted(spec.table)}")
+        await connection.commit()
 
 
 async def _highest_ids(driver: asyncpg.Connection, shop_id: int) -> dict[str, int]:
