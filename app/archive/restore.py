@@ -543,10 +543,9 @@ async def _refresh_statistics(engine: AsyncEngine) -> None:
     held, and the planner would otherwise plan the shop's first bills and reports for the
     tables as they were until autovacuum comes round. Needs the tables' owner (the
     connecting role); any other role gets a warning and the restore stands."""
-    async with engine.connect() as connection:
+    async with engine.begin() as connection:
         for spec in EXPORTED:
             await connection.exec_driver_sql(f"ANALYZE {quoted(spec.table)}")
-        await connection.commit()
 
 
 async def _highest_ids(driver: asyncpg.Connection, shop_id: int) -> dict[str, int]:
