@@ -13,15 +13,12 @@ from pathlib import Path
 import asyncpg
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 
+from app.archive.progress import run_per_table
 from app.archive.restore import RestoreProblem, RestoreSummary, read_manifest, restore_shop
-from app.archive.tables import EXPORTED, ExportedTable
-from app.auth.service import owner_by_phone
 from app.config import Settings
-from app.db.session import create_engine, create_sessionmaker
 
 EXIT_OK = 0
 EXIT_CANNOT_RESTORE = 2
@@ -47,27 +44,16 @@ def run(path: Path, phone: str, *, url: str, settings: Settings, out: Console, e
 async def _run(
     path: Path, phone: str, *, url: str, settings: Settings, err: Console
 ) -> RestoreSummary:
-    engine = create_engine(url, settings.db)
-    try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            owner = await owner_by_phone(session, phone, settings.shop.region)
-        with Progress(
-            TextColumn("[bold]Restoring[/] {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("", total=len(EXPORTED))
-
-            def on_table(table: ExportedTable) -> None:
-                progress.update(task, description=table.table)
-                progress.advance(task)
-
-            return await restore_shop(engine, owner.shop_id, owner.user_id, path, on_table=on_table)
-    finally:
-        await engine.dispose()
+    return await run_per_table(
+        "Restoring",
+        phone,
+        lambda engine, owner, on_table: restore_shop(
+            engine, owner.shop_id, owner.user_id, path, on_table=on_table
+        ),
+        url=url,
+        settings=settings,
+        err=err,
+    )
 
 
 def print_summary(out: Console, summary: RestoreSummary, phone: str) -> None:
