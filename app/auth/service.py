@@ -386,13 +386,20 @@ async def shop_settings_on(connection: asyncpg.Connection, shop_id: int) -> Shop
 
 
 async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
+    """The shop's settings, read once per session: a request's come with its shop switch
+    (`enter_shop`); a session without one (an import's batch, the demo) keeps what it read,
+    so a thousand rows are not a thousand reads of the shop. `update_shop` forgets them."""
     loaded = session.info.get(_LOADED_SETTINGS)
     if isinstance(loaded, ShopSettings) and loaded.shop_id == shop_id:
         return loaded
     shop = await repository.shop(session, shop_id)
     if shop is None:
         raise NotFound("This shop no longer exists")
-    return _settings_of_row({column.key: getattr(shop, column.key) for column in Shop.__table__.c})
+    settings = _settings_of_row(
+        {column.key: getattr(shop, column.key) for column in Shop.__table__.c}
+    )
+    session.info[_LOADED_SETTINGS] = settings
+    return settings
 
 
 async def update_shop(
@@ -400,6 +407,7 @@ async def update_shop(
 ) -> ShopRead:
     # The row is locked first, so the tax profile's rules see what the update will change.
     await repository.lock_shop(session, shop_id)
+    session.info.pop(_LOADED_SETTINGS, None)  # what was read before may change now
     shop = await repository.shop(session, shop_id)
     if shop is None:
         raise NotFound("This shop no longer exists")

@@ -37,7 +37,6 @@ from app.core.errors import AppError
 from app.db.session import enter_shop
 from app.imports.headers import Mapping
 from app.imports.reading import Row, Sheet
-from app.models import Shop
 
 BATCH_ROWS = 500
 
@@ -248,18 +247,6 @@ class _Replay(Exception):
     """An unguarded row was refused while applying: apply its batch again, row by row."""
 
 
-async def _pinned_shop(session: AsyncSession, shop_id: int) -> Shop | None:
-    """The shop's row, held for the transaction.
-
-    The services read the shop's settings (its today, region, GST) through
-    `auth.service.shop_settings`, which finds the row in the session's identity map. That
-    map holds rows weakly: without a reference kept here each row of the file read the
-    shop again, one more round trip per row (a request's settings ride on its shop switch
-    instead, which an import has no login session for).
-    """
-    return await session.get(Shop, shop_id)
-
-
 async def _apply_batch(
     session: AsyncSession,
     importer: RowImporter[Values, Applied],
@@ -322,7 +309,6 @@ async def run_batches(
         with contextlib.suppress(_Discard):
             async with maker() as session, session.begin():
                 await enter_shop(session, shop_id)
-                shop = await _pinned_shop(session, shop_id)
                 if not loaded:
                     await importer.load(session)
                     loaded = True
@@ -333,7 +319,6 @@ async def run_batches(
                         await _apply_batch(session, importer, batch, on_row)
                     if not single:
                         break
-                del shop
                 if single:
                     kept = not dry_run and result.failed == 0
                     if not kept:
