@@ -12,7 +12,7 @@ Geometry is integer pixels (slopes in thousandths), which is all the precision a
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 from statistics import median
@@ -20,6 +20,7 @@ from typing import Literal
 
 from app.core.money import MONEY_PLACES
 from app.extraction.arithmetic import reconcile
+from app.extraction.free_text import read_free_line
 from app.extraction.numbers import (
     MAX_VALUE,
     UNITS,
@@ -33,7 +34,11 @@ from app.extraction.numbers import (
 from app.extraction.reading import BillLine, BillReading
 from app.integrations.ocr.reader import TextBox
 
-Column = Literal["name", "quantity", "rate", "amount", "unit", "serial"]
+Column = Literal[
+    "name", "quantity", "rate", "amount", "unit", "serial", "hsn", "tax", "mrp", "discount"
+]
+"""`hsn`, `tax`, `mrp` and `discount` columns are recognised so their numbers are not taken
+for a neighbour's; they are not read."""
 
 _NAME_HEADERS = {
     "item",
@@ -53,12 +58,15 @@ _NAME_HEADERS = {
 _QUANTITY_HEADERS = {"qty", "qnty", "quantity", "quan", "qt"}
 _SERIAL_HEADERS = {"sno", "srno", "sr", "slno", "sl", "no", "sn"}
 _UNIT_HEADERS = {"unit", "units", "uom"}
-_AMOUNT_HEADERS = {"amount", "amt", "total", "value", "linetotal", "net"}
+_AMOUNT_HEADERS = {"amount", "amt", "total", "value", "linetotal", "net", "taxablevalue"}
+_HSN_HEADERS = {"hsn", "hsnsac", "sac", "hsncode", "hsnsaccode"}
+_TAX_HEADERS = {"gst", "gstrate", "tax", "taxrate", "igst", "cgst", "sgst", "gstamt", "taxamt"}
 
 _SKIP = re.compile(
     r"\b(sub\s*total|grand\s*total|total|net\s*(amount|payable)|gst|cgst|sgst|igst|gstin|tax|"
     r"vat|cess|discount|round\s*off|balance|amount\s*in\s*words|rupees|thank|signature|"
-    r"authori[sz]ed|e\s*&\s*o\s*e|paid|due|received|change)\b",
+    r"authori[sz]ed|e\s*&\s*o\s*e|paid|due|received|change|hsn|sac|mrp|saved|savings)\b|"
+    r"\b(items?|qty|quantity)\s*:",
     re.IGNORECASE,
 )
 _SKIP_COMPACT = ("grandtotal", "subtotal", "nettotal", "roundoff", "netamount", "totalamount")
@@ -163,8 +171,16 @@ def header_kind(text: str) -> Column | None:
         kind = "quantity"
     elif word.startswith(("rate", "price", "unitprice")):
         kind = "rate"
-    elif word in _UNIT_HEADERS:
+    elif word in _UNIT_HEADERS or word == "per":
         kind = "unit"
+    elif word in _HSN_HEADERS:
+        kind = "hsn"
+    elif word in _TAX_HEADERS:
+        kind = "tax"
+    elif word == "mrp":
+        kind = "mrp"
+    elif word.startswith("disc"):
+        kind = "discount"
     elif word in _AMOUNT_HEADERS or word.startswith(("amount", "amt")):
         kind = "amount"
     return kind
@@ -216,24 +232,83 @@ def _money(read: NumberRead | None) -> NumberRead | None:
     return read if read is None or read.value >= 0 else None
 
 
-def _line(
-    name: str,
-    quantity_text: str,
-    rate_text: str,
-    amount_text: str,
-    unit_text: str,
+@dataclass(frozen=True, slots=True)
+class RowRead:
+    """One row as read, before rows are put together into items.
+
+    `item`: a name and numbers; `numbers`: numbers without a name (a receipt's `2 x 22.50  45.00`
+    under the item's name); `text`: words without numbers (that name, or a wrapped name's second
+    line); `other`: nothing usable.
+    """
+
+    kind: Literal["item", "numbers", "text", "other"]
+    name: str
+    quantity: NumberRead | None
+    rate: NumberRead | None
+    amount: NumberRead | None
+    unit: str | None
+    cells: list[Cell]
+
+
+def _row_read(
     cells: list[Cell],
-) -> BillLine | None:
-    """One item line from its column texts, or None when the row is not an item."""
+    name: str,
+    quantity: NumberRead | None,
+    rate: NumberRead | None,
+    amount: NumberRead | None,
+    unit: str | None,
+) -> RowRead:
+    has_name = bool(re.search(r"[A-Za-z]{2}", name))
+    has_numbers = quantity is not None or rate is not None or amount is not None
+    if has_name and has_numbers:
+        kind: Literal["item", "numbers", "text", "other"] = "item"
+    elif has_numbers:
+        kind = "numbers"
+    elif has_name:
+        kind = "text"
+    else:
+        kind = "other"
+    return RowRead(kind, name, quantity, _money(rate), _money(amount), unit, cells)
+
+
+def _read_by_header(row: list[Cell], header: Header) -> RowRead:
+    columns: dict[Column, list[Cell]] = {}
+    for cell in row:
+        columns.setdefault(header.column_of(cell), []).append(cell)
+    if "name" in header.kinds:
+        name = _clean_name(_join(columns.get("name", [])))
+    else:
+        name = _clean_name(_join(c for c in row if not looks_numeric(c.text)))
+    quantity_text = _join(columns.get("quantity", []))
     quantity = parse_quantity(quantity_text) if quantity_text else None
-    rate = _money(parse_number(rate_text)) if rate_text else None
-    amount = _money(parse_number(amount_text)) if amount_text else None
-    if not re.search(r"[A-Za-z]{2}", name) or (
-        quantity is None and rate is None and amount is None
-    ):
-        return None
+    rate_text, amount_text = _join(columns.get("rate", [])), _join(columns.get("amount", []))
+    unit_text = _join(columns.get("unit", []))
     unit = UNITS.get(unit_text.casefold().strip(". ")) if unit_text else None
-    result = reconcile(quantity[0] if quantity else None, rate, amount)
+    read = _row_read(
+        row,
+        name,
+        quantity[0] if quantity else None,
+        parse_number(rate_text) if rate_text else None,
+        parse_number(amount_text) if amount_text else None,
+        unit or (quantity[1] if quantity else None),
+    )
+    if read.kind == "other" and not name:
+        return _read_free(row)  # the columns did not fit this row: read it as free text
+    return read
+
+
+def _read_free(row: list[Cell]) -> RowRead:
+    """No header (or a row the columns do not fit): the row's text read as a free line."""
+    text = _join(row)
+    free = read_free_line(text)
+    if free is None:
+        return _row_read(row, _clean_name(text), None, None, None, None)
+    return _row_read(row, _clean_name(free.name), free.quantity, free.rate, free.amount, free.unit)
+
+
+def _line(read: RowRead, name: str, cells: list[Cell]) -> BillLine | None:
+    """The item line from a row's numbers (and a name, maybe from the rows above)."""
+    result = reconcile(read.quantity, read.rate, read.amount)
     flags = result.flags
     line_quantity = result.quantity
     if any(value is not None and value > MAX_VALUE for value in (line_quantity, result.amount)):
@@ -249,7 +324,7 @@ def _line(
     return BillLine(
         name=name,
         quantity=tidy_quantity(line_quantity),
-        unit=unit or (quantity[1] if quantity else None),
+        unit=read.unit,
         rate=result.rate.quantize(MONEY_PLACES) if result.rate is not None else None,
         amount=result.amount.quantize(MONEY_PLACES) if result.amount is not None else None,
         confidence=confidence.quantize(Decimal("0.001")),
@@ -258,43 +333,45 @@ def _line(
     )
 
 
-def _line_by_header(row: list[Cell], header: Header) -> BillLine | None:
-    columns: dict[Column, list[Cell]] = {}
-    for cell in row:
-        columns.setdefault(header.column_of(cell), []).append(cell)
-    if "name" in header.kinds:
-        name = _clean_name(_join(columns.get("name", [])))
-    else:
-        name = _clean_name(_join(c for c in row if not looks_numeric(c.text)))
-    return _line(
-        name,
-        _join(columns.get("quantity", [])),
-        _join(columns.get("rate", [])),
-        _join(columns.get("amount", [])),
-        _join(columns.get("unit", [])),
-        row,
-    )
+def _assemble(reads: list[RowRead]) -> list[BillLine]:
+    """Rows into items: a name on one row and its numbers on the next (receipts), and a long
+    name wrapped onto the row below its numbers (tax invoices), as well as one row per item.
 
-
-def _line_by_position(row: list[Cell]) -> BillLine | None:
-    """No header: the leading text is the name, the trailing numbers quantity, rate, amount."""
-    cells = list(row)
-    if len(cells) > 2 and re.fullmatch(r"\d{1,3}[.)]?", cells[0].text.strip()):
-        cells = cells[1:]
-    numbers: list[Cell] = []
-    while cells and looks_numeric(cells[-1].text):
-        numbers.insert(0, cells.pop())
-    name = _clean_name(_join(cells))
-    texts = [cell.text for cell in numbers[-3:]]
-    if len(texts) == 3:
-        quantity_text, rate_text, amount_text = texts
-    elif len(texts) == 2:
-        quantity_text, rate_text, amount_text = texts[0], "", texts[1]
-    elif len(texts) == 1:
-        quantity_text, rate_text, amount_text = "", "", texts[0]
-    else:
-        return None
-    return _line(name, quantity_text, rate_text, amount_text, "", row)
+    A `text` row is the name of the `numbers` row that follows it; otherwise, right after an
+    item, it is the rest of that item's name.
+    """
+    lines: list[BillLine] = []
+    pending: list[RowRead] = []
+    previous: RowRead | None = None
+    for index, read in enumerate(reads):
+        following = reads[index + 1] if index + 1 < len(reads) else None
+        if read.kind == "text":
+            continues = previous is not None and previous.kind == "item" and lines
+            if continues and (following is None or following.kind != "numbers"):
+                last = lines[-1]
+                lines[-1] = replace(
+                    last,
+                    name=f"{last.name} {read.name}"[:200],
+                    raw_text=f"{last.raw_text} {_join(read.cells)}"[:500],
+                )
+                previous = None  # at most one continuation row
+                continue
+            pending = [*pending[-1:], read] if following and following.kind == "text" else [read]
+        elif read.kind == "numbers" and pending:
+            cells = [cell for row in pending for cell in row.cells] + read.cells
+            line = _line(read, " ".join(row.name for row in pending), cells)
+            if line is not None:
+                lines.append(line)
+            pending = []
+        elif read.kind == "item":
+            line = _line(read, read.name, read.cells)
+            if line is not None:
+                lines.append(line)
+            pending = []
+        else:
+            pending = []
+        previous = read
+    return lines
 
 
 def _bill_date(texts: Iterable[str]) -> dt.date | None:
@@ -338,16 +415,17 @@ def read_bill(boxes: list[TextBox]) -> BillReading:
     rows = group_rows(_cells(boxes))
     found = find_header(rows)
     start = found[0] + 1 if found else 0
-    lines: list[BillLine] = []
+    reads: list[RowRead] = []
     for row in rows[start:]:
         if is_skipped(_join(row)):
-            continue
-        line = _line_by_header(row, found[1]) if found else _line_by_position(row)
-        if line is not None:
-            lines.append(line)
+            reads.append(RowRead("other", "", None, None, None, None, row))
+        elif found:
+            reads.append(_read_by_header(row, found[1]))
+        else:
+            reads.append(_read_free(row))
     top = rows[: found[0]] if found else rows[:3]
     return BillReading(
-        lines=lines,
+        lines=_assemble(reads),
         vendor_name=_vendor_name(top),
         bill_date=_bill_date(_join(row) for row in rows),
         bill_total=_bill_total(rows[start:]),

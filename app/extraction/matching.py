@@ -8,7 +8,7 @@ products is no match at all - the line gets suggestions instead.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -76,6 +76,8 @@ class Match:
     product_name: str | None
     score: int
     suggestions: list[Candidate]
+    unit: str | None = None
+    """The matched product's unit (`kg`, `pcs`...), when the catalogue knows it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +92,10 @@ class _Entry:
 class Catalogue:
     """The shop's products, normalised once per request and matched many times."""
 
-    def __init__(self, products: Sequence[tuple[int, str]]) -> None:
+    def __init__(
+        self, products: Sequence[tuple[int, str]], units: Mapping[int, str] | None = None
+    ) -> None:
+        self._units = dict(units or {})
         self._entries = []
         for product_id, name in products:
             spaced = normalise(name)
@@ -147,5 +152,7 @@ class Catalogue:
         top = best[0]
         tied = len(best) > 1 and best[1].score >= top.score - _TIE_MARGIN and top.score < 100
         if top.score >= threshold and not tied:
-            return Match(top.product_id, top.product_name, top.score, [])
+            return Match(
+                top.product_id, top.product_name, top.score, [], self._units.get(top.product_id)
+            )
         return Match(None, None, top.score, best)

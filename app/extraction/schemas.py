@@ -19,6 +19,8 @@ _EXAMPLE: dict[str, JsonValue] = {
             "product_name": "Tata Salt 1kg",
             "quantity": 20,
             "unit": None,
+            "read_quantity": 20,
+            "read_unit": None,
             "rate": 22.5,
             "amount": 450.0,
             "matched_product_id": 17,
@@ -50,9 +52,18 @@ class ExtractedProduct(BaseModel):
     product_name: str = Field(
         description="The shop's own product name when the match is confident, else the text as read"
     )
-    quantity: Number = Field(description="Exact decimal, up to 3 places")
-    unit: str | None = None
-    rate: Number | None = Field(default=None, description="Unit price as read (2 places)")
+    quantity: Number = Field(
+        description="Exact decimal, up to 3 places, in the matched product's unit when the "
+        "bill's unit converts to it (`500 g` of a product kept in kg: 0.5), else as read"
+    )
+    unit: str | None = Field(
+        default=None, description="The unit of `quantity`: kg, g, l, ml, pcs, pack, dozen..."
+    )
+    read_quantity: Number | None = Field(
+        default=None, description="The quantity as written on the bill, before any conversion"
+    )
+    read_unit: str | None = Field(default=None, description="The unit as written on the bill")
+    rate: Number | None = Field(default=None, description="Price per `unit` (2 places)")
     amount: Number | None = Field(default=None, description="Line amount as read (2 places)")
     matched_product_id: int | None = Field(
         default=None, description="Set only when the match score reaches MATCH_THRESHOLD"
@@ -71,7 +82,7 @@ class ExtractedProduct(BaseModel):
         default_factory=list,
         description="What happened: amount_computed, rate_computed, quantity_computed, "
         "quantity_corrected, rate_corrected, amount_corrected, arithmetic_mismatch, "
-        "quantity_missing",
+        "quantity_missing, unit_converted",
     )
 
 

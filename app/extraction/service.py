@@ -20,6 +20,7 @@ from app.db.session import driver_connection
 from app.extraction import images, repository
 from app.extraction.gemini_engine import GeminiEngine
 from app.extraction.matching import Catalogue
+from app.extraction.numbers import tidy_quantity
 from app.extraction.ocr_engine import OcrEngine
 from app.extraction.reading import (
     BillReading,
@@ -29,6 +30,7 @@ from app.extraction.reading import (
     PreparedImage,
 )
 from app.extraction.schemas import EngineChoice, ExtractedProduct, ExtractionOut, Suggestion
+from app.extraction.units import to_product_unit
 from app.extraction.workers import run_bounded
 from app.products import service as products
 
@@ -128,6 +130,7 @@ async def read_photo(
 async def load_catalogue(session: AsyncSession, shop_id: int) -> Catalogue:
     """Every live product of the shop, page by page (a catalogue is thousands, not millions)."""
     names: list[tuple[int, str]] = []
+    units: dict[int, str] = {}
     offset = 0
     while True:
         rows, total = await products.search(
@@ -138,22 +141,32 @@ async def load_catalogue(session: AsyncSession, shop_id: int) -> Catalogue:
             low_stock=False,
         )
         names.extend((row.product_id, row.product_name) for row in rows)
+        units.update((row.product_id, row.unit) for row in rows)
         offset += MAX_LIMIT
         if not rows or offset >= total:
-            return Catalogue(names)
+            return Catalogue(names, units)
 
 
 def match_lines(photo: BillPhoto, catalogue: Catalogue, threshold: int) -> list[ExtractedProduct]:
     matched = []
     for line in photo.reading.lines:
         match = catalogue.match(line.name, threshold)
+        quantity, unit, rate, flags = line.quantity, line.unit, line.rate, list(line.flags)
+        converted = match.product_name and to_product_unit(
+            line.quantity, line.rate, line.amount, line.unit, match.unit, match.product_name
+        )
+        if converted:
+            quantity, unit, rate = converted.quantity, match.unit, converted.rate
+            flags.append("unit_converted")
         matched.append(
             ExtractedProduct(
                 product_name=match.product_name or line.name,
-                quantity=line.quantity,
-                unit=line.unit,
-                rate=line.rate,
+                quantity=tidy_quantity(quantity),
+                unit=unit,
+                rate=rate,
                 amount=line.amount,
+                read_quantity=line.quantity,
+                read_unit=line.unit,
                 matched_product_id=match.product_id,
                 match_score=match.score if len(catalogue) else None,
                 suggestions=[
@@ -164,7 +177,7 @@ def match_lines(photo: BillPhoto, catalogue: Catalogue, threshold: int) -> list[
                 raw_text=line.raw_text,
                 confidence=line.confidence,
                 needs_review=line.needs_review,
-                flags=list(line.flags),
+                flags=flags,
             )
         )
     return matched

@@ -1,0 +1,221 @@
+"""One bill line written freely, read into name, quantity, rate and amount.
+
+Kachha (handwritten) bills and POS receipts do not keep columns: `Toor Dal 1kg  2 x 140 = 280`,
+`Sugar 5 kg @ 44`, `3 pkt Maggi - 45`, `1) Sugar 5kg - 220/-`, `2 x 22.50   45.00`. The text is cut
+into words, numbers (with the unit written next to them) and the marks people use (`x`, `@`,
+`=`, a dash before the amount). Every way of taking up to three of the numbers as quantity, rate
+and amount is then scored: a reading where quantity x rate = amount wins outright; the marks
+(`2 x 140`, `@ 44`, `= 280`), a measure unit after the quantity and the usual order add smaller
+weights; a number left over outside the name costs. A number glued into the name (`Toor Dal
+1kg`) is a pack size and stays in the name unless the arithmetic needs it.
+
+The weights are small integers on purpose: they rank a handful of readings of one line, and a
+clear arithmetic agreement must outweigh every hint together.
+"""
+
+import re
+from dataclasses import dataclass
+from itertools import product
+from typing import Literal
+
+from app.extraction.arithmetic import consistent
+from app.extraction.numbers import UNITS, NumberRead, fix_sizes, parse_number
+
+Mark = Literal["x", "@", "=", "-"]
+
+MEASURE_UNITS = frozenset({"kg", "g", "l", "ml", "dozen", "pcs", "pack", "box", "bag", "bottle"})
+"""Units that say "this number is how much was bought" (not `m`: too often a stray letter)."""
+
+_MARKS = re.compile(r"\s*(\u00d7|\*|@|=|(?<=\d)\s*[xX](?=\s*\d)|(?<=\s)[xX](?=\s))\s*")
+_CURRENCY = re.compile(r"(?:\b(?:rs|inr)\b\.?|₹)\s*", re.IGNORECASE)
+_DASH_SUFFIX = re.compile(r"(?<=\d)\s*/\s*[-=]")
+_NUMBER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([A-Za-z]+)\.?$")
+_PER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*/\s*([A-Za-z]+)$")
+_SERIAL = re.compile(r"^\(?\d{1,3}[.)]$|^#\d{1,3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: Literal["word", "number", "mark"]
+    text: str
+    number: NumberRead | None = None
+    unit: str | None = None
+    per_unit: bool = False
+    """`44/kg`: a rate per unit, never a quantity."""
+
+
+@dataclass(frozen=True, slots=True)
+class FreeReading:
+    """A line as read: the name's text and the numbers chosen, with their units."""
+
+    name: str
+    quantity: NumberRead | None
+    rate: NumberRead | None
+    amount: NumberRead | None
+    unit: str | None
+    score: int
+
+
+def _normalise(text: str) -> str:
+    text = fix_sizes(text)
+    text = _CURRENCY.sub(" ", text)
+    text = _DASH_SUFFIX.sub(" ", text)
+    text = _MARKS.sub(lambda m: f" {_mark_of(m.group(1))} ", text)
+    # a dash between a word or number and a number: "Maggi - 45", "5kg-220"
+    text = re.sub(r"(?<=[\w)])\s*-\s*(?=\d)", " - ", text)
+    return " ".join(text.split())
+
+
+def _mark_of(symbol: str) -> str:
+    symbol = symbol.strip()
+    return "x" if symbol in ("\u00d7", "*", "x", "X") else symbol
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers with their units, and the marks `x @ = -`."""
+    tokens: list[Token] = []
+    for raw in _normalise(text).split(" "):
+        if not tokens and _SERIAL.match(raw):
+            continue  # `1)`, `2.`, `(3)` before the text: a serial number, not a quantity
+        if raw in ("x", "@", "=", "-"):
+            tokens.append(Token("mark", raw))
+            continue
+        per = _PER_UNIT.match(raw)
+        if per and per.group(2).casefold() in UNITS:
+            number = parse_number(per.group(1))
+            if number is not None:
+                tokens.append(Token("number", raw, number, UNITS[per.group(2).casefold()], True))
+                continue
+        glued = _NUMBER_UNIT.match(raw)
+        if glued and glued.group(2).casefold() in UNITS:
+            number = parse_number(glued.group(1))
+            if number is not None:
+                tokens.append(Token("number", raw, number, UNITS[glued.group(2).casefold()]))
+                continue
+        word = raw.strip(".,:;")
+        unit = UNITS.get(word.casefold()) if word else None
+        if unit and tokens and tokens[-1].kind == "number" and tokens[-1].unit is None:
+            previous = tokens[-1]
+            tokens[-1] = Token("number", f"{previous.text} {raw}", previous.number, unit)
+            continue
+        number = parse_number(raw) if any(ch.isdigit() for ch in raw) else None
+        if number is not None:
+            tokens.append(Token("number", raw, number))
+        elif word:
+            tokens.append(Token("word", word))
+    return tokens
+
+
+def _inside_name(tokens: list[Token], index: int) -> bool:
+    """A number between words, or right after the words with its unit glued on: a pack size."""
+    before = tokens[index - 1] if index > 0 else None
+    after = tokens[index + 1] if index + 1 < len(tokens) else None
+    if before is None or before.kind != "word":
+        return False
+    return (after is not None and after.kind == "word") or tokens[index].unit is not None
+
+
+def _score(tokens: list[Token], quantity: int | None, rate: int | None, amount: int | None) -> int:
+    chosen = [i for i in (quantity, rate, amount) if i is not None]
+    q = tokens[quantity].number if quantity is not None else None
+    r = tokens[rate].number if rate is not None else None
+    a = tokens[amount].number if amount is not None else None
+    score = 0
+    if q and r and a:
+        score += 8 if consistent(q.value, r.value, a.value) else -6
+    elif q and (r or a):
+        score += 1
+    elif r and a:
+        score += 1 if a.value % r.value == 0 and r.value else -1
+    elif q:
+        score -= 4
+    if q is not None and q.value <= 0:
+        return -100
+    if a is not None and r is not None and q is not None and q.value >= 1 and a.value < r.value:
+        score -= 3
+
+    def mark_before(index: int) -> str | None:
+        return tokens[index - 1].text if index > 0 and tokens[index - 1].kind == "mark" else None
+
+    def mark_after(index: int) -> str | None:
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        return following.text if following is not None and following.kind == "mark" else None
+
+    if quantity is not None:
+        token = tokens[quantity]
+        if mark_after(quantity) in ("x", "@"):
+            score += 3
+        if token.per_unit:
+            score -= 6
+        elif token.unit in MEASURE_UNITS:
+            score += 2
+        if mark_before(quantity) in ("@", "="):
+            score -= 3
+        if _inside_name(tokens, quantity) and mark_after(quantity) not in ("x", "@"):
+            score -= 1
+    if rate is not None:
+        if mark_before(rate) in ("x", "@"):
+            score += 3
+        if tokens[rate].per_unit:
+            score += 2
+        if mark_before(rate) == "=":
+            score -= 3
+    if amount is not None:
+        if mark_before(amount) == "=":
+            score += 3
+        elif mark_before(amount) == "-":
+            score += 1
+        if mark_before(amount) in ("x", "@"):
+            score -= 3
+        if amount == max(i for i, t in enumerate(tokens) if t.kind == "number"):
+            score += 1
+        if tokens[amount].unit in MEASURE_UNITS:
+            score -= 3
+    order = [i for i in (quantity, rate, amount) if i is not None]
+    if order != sorted(order):
+        score -= 2
+    first_chosen = min(chosen)
+    for index, token in enumerate(tokens):
+        if token.kind != "number" or index in chosen:
+            continue
+        if index > first_chosen or not _inside_name(tokens, index):
+            score -= 3
+    return score
+
+
+def read_free_line(text: str) -> FreeReading | None:
+    """The best reading of one line of free text, or None when no numbers make an item."""
+    tokens = tokenize(text)
+    numbers = [i for i, token in enumerate(tokens) if token.kind == "number"]
+    if not numbers:
+        return None
+    options: list[int | None] = [*numbers[-6:], None]
+    best: tuple[int, int | None, int | None, int | None] | None = None
+    for quantity, rate, amount in product(options, repeat=3):
+        if quantity is None and rate is None and amount is None:
+            continue
+        chosen = [i for i in (quantity, rate, amount) if i is not None]
+        if len(set(chosen)) != len(chosen):
+            continue
+        score = _score(tokens, quantity, rate, amount)
+        if best is None or score > best[0]:
+            best = (score, quantity, rate, amount)
+    if best is None or best[0] <= 0:
+        return None
+    score, quantity, rate, amount = best
+    used = {i for i in (quantity, rate, amount) if i is not None}
+    name = " ".join(
+        token.text
+        for index, token in enumerate(tokens)
+        if index not in used
+        and (token.kind == "word" or index < min(used))
+        and token.kind != "mark"
+    )
+    return FreeReading(
+        name=name,
+        quantity=tokens[quantity].number if quantity is not None else None,
+        rate=tokens[rate].number if rate is not None else None,
+        amount=tokens[amount].number if amount is not None else None,
+        unit=tokens[quantity].unit if quantity is not None else None,
+        score=score,
+    )
