@@ -31,7 +31,7 @@ _CURRENCY = re.compile(r"(?:\b(?:rs|inr)\b\.?|₹)\s*", re.IGNORECASE)
 _DASH_SUFFIX = re.compile(r"(?<=\d)\s*/\s*[-=]")
 _NUMBER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([A-Za-z]+)\.?$")
 _PER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*/\s*([A-Za-z]+)$")
-_SERIAL = re.compile(r"^\(?\d{1,3}[.)]$|^#\d{1,3}$")
+_SERIAL = re.compile(r"^\(?\d{1,3}[.)\-]$|^#\d{1,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,7 @@ def _score(tokens: list[Token], quantity: int | None, rate: int | None, amount: 
     elif q and (r or a):
         score += 1
     elif r and a:
-        score += 1 if a.value % r.value == 0 and r.value else -1
+        score += 1 if r.value and a.value % r.value == 0 else -1
     elif q:
         score -= 4
     if q is not None and q.value <= 0:

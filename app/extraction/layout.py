@@ -19,13 +19,14 @@ from statistics import median
 from typing import Literal
 
 from app.core.money import MONEY_PLACES
-from app.extraction.arithmetic import reconcile
+from app.extraction.arithmetic import consistent, reconcile
 from app.extraction.free_text import read_free_line
 from app.extraction.numbers import (
     MAX_VALUE,
     UNITS,
     NumberRead,
     fix_sizes,
+    fix_words,
     looks_numeric,
     parse_number,
     parse_quantity,
@@ -165,7 +166,7 @@ def header_kind(text: str) -> Column | None:
     kind: Column | None = None
     if text.strip() == "#" or word in _SERIAL_HEADERS:
         kind = "serial"
-    elif word in _NAME_HEADERS:
+    elif word in _NAME_HEADERS or word.startswith(("description", "particular", "itemname")):
         kind = "name"
     elif word in _QUANTITY_HEADERS or word.startswith("quantity"):
         kind = "quantity"
@@ -181,7 +182,7 @@ def header_kind(text: str) -> Column | None:
         kind = "mrp"
     elif word.startswith("disc"):
         kind = "discount"
-    elif word in _AMOUNT_HEADERS or word.startswith(("amount", "amt")):
+    elif word in _AMOUNT_HEADERS or word.startswith(("amou", "amt")):
         kind = "amount"
     return kind
 
@@ -199,10 +200,30 @@ class Header:
         return self.kinds[-1]
 
 
+def _titles(cell: Cell) -> list[tuple[Column | None, Cell]]:
+    """A header cell's column titles. OCR often runs neighbouring titles into one box
+    ('QuantityRate', 'Qty Rate'): when its words are titles of two or more columns, each word
+    gets its own share of the box's width, in proportion to its letters."""
+    kind = header_kind(cell.text)
+    words = respace(cell.text).split()
+    kinds = [header_kind(word) for word in words]
+    if len({k for k in kinds if k is not None}) < 2:
+        return [(kind, cell)]
+    titles: list[tuple[Column | None, Cell]] = []
+    width, letters, seen = cell.right - cell.left, sum(len(word) for word in words), 0
+    for word, word_kind in zip(words, kinds, strict=True):
+        left = cell.left + width * seen // letters
+        seen += len(word)
+        right = cell.left + width * seen // letters
+        part = replace(cell, text=word, left=left, right=right, x=(left + right) // 2)
+        titles.append((word_kind, part))
+    return titles
+
+
 def find_header(rows: list[list[Cell]]) -> tuple[int, Header] | None:
     """The first row with at least two column titles, one of them numeric."""
     for index, row in enumerate(rows):
-        titled = [(header_kind(cell.text), cell) for cell in row]
+        titled = [title for cell in row for title in _titles(cell)]
         kinds = [kind for kind, _ in titled if kind is not None]
         if len(set(kinds)) >= 2 and {"quantity", "rate", "amount"} & set(kinds):
             columns: list[tuple[Column, Cell]] = []
@@ -225,7 +246,7 @@ def _join(cells: Iterable[Cell]) -> str:
 
 
 def _clean_name(text: str) -> str:
-    return respace(fix_sizes(_SERIAL_PREFIX.sub("", text))).strip(" .,:;-*")
+    return respace(fix_words(fix_sizes(_SERIAL_PREFIX.sub("", text)))).strip(" .,:;-*")
 
 
 def _money(read: NumberRead | None) -> NumberRead | None:
@@ -237,8 +258,8 @@ class RowRead:
     """One row as read, before rows are put together into items.
 
     `item`: a name and numbers; `numbers`: numbers without a name (a receipt's `2 x 22.50  45.00`
-    under the item's name); `text`: words without numbers (that name, or a wrapped name's second
-    line); `other`: nothing usable.
+    under the item's name); `text`: words without numbers (that name, or - `wrapped`, only text
+    in a header's name column - a long name's second line); `other`: nothing usable.
     """
 
     kind: Literal["item", "numbers", "text", "other"]
@@ -248,6 +269,7 @@ class RowRead:
     amount: NumberRead | None
     unit: str | None
     cells: list[Cell]
+    wrapped: bool = False
 
 
 def _row_read(
@@ -277,6 +299,9 @@ def _read_by_header(row: list[Cell], header: Header) -> RowRead:
         columns.setdefault(header.column_of(cell), []).append(cell)
     if "name" in header.kinds:
         name = _clean_name(_join(columns.get("name", [])))
+        if set(columns) == {"name"}:
+            # only the name column: the rest of a long name wrapped under its item
+            return RowRead("text", name, None, None, None, None, row, wrapped=True)
     else:
         name = _clean_name(_join(c for c in row if not looks_numeric(c.text)))
     quantity_text = _join(columns.get("quantity", []))
@@ -284,7 +309,7 @@ def _read_by_header(row: list[Cell], header: Header) -> RowRead:
     rate_text, amount_text = _join(columns.get("rate", [])), _join(columns.get("amount", []))
     unit_text = _join(columns.get("unit", []))
     unit = UNITS.get(unit_text.casefold().strip(". ")) if unit_text else None
-    read = _row_read(
+    by_columns = _row_read(
         row,
         name,
         quantity[0] if quantity else None,
@@ -292,15 +317,40 @@ def _read_by_header(row: list[Cell], header: Header) -> RowRead:
         parse_number(amount_text) if amount_text else None,
         unit or (quantity[1] if quantity else None),
     )
-    if read.kind == "other" and not name:
-        return _read_free(row)  # the columns did not fit this row: read it as free text
-    return read
+    if _adds_up(by_columns):
+        return by_columns
+    # The columns did not give a line that adds up (a receipt's `2 x 22.50` under `Item`, a
+    # row drawn off the grid): the row read as free text wins when it does add up.
+    # It must agree with every number the columns did read: the header knows the order.
+    free = _read_free(row)
+    if (_adds_up(free) and _agrees(free, by_columns)) or (
+        by_columns.kind in ("other", "text") and free.kind != "other"
+    ):
+        return free
+    return by_columns
+
+
+def _adds_up(read: RowRead) -> bool:
+    if read.quantity is None or read.rate is None or read.amount is None:
+        return False
+    return consistent(read.quantity.value, read.rate.value, read.amount.value)
+
+
+def _agrees(free: RowRead, by_columns: RowRead) -> bool:
+    return all(
+        column is None or (read is not None and read.value == column.value)
+        for read, column in (
+            (free.quantity, by_columns.quantity),
+            (free.rate, by_columns.rate),
+            (free.amount, by_columns.amount),
+        )
+    )
 
 
 def _read_free(row: list[Cell]) -> RowRead:
     """No header (or a row the columns do not fit): the row's text read as a free line."""
     text = _join(row)
-    free = read_free_line(text)
+    free = read_free_line(respace(fix_words(fix_sizes(text))))
     if free is None:
         return _row_read(row, _clean_name(text), None, None, None, None)
     return _row_read(row, _clean_name(free.name), free.quantity, free.rate, free.amount, free.unit)
@@ -337,8 +387,8 @@ def _assemble(reads: list[RowRead]) -> list[BillLine]:
     """Rows into items: a name on one row and its numbers on the next (receipts), and a long
     name wrapped onto the row below its numbers (tax invoices), as well as one row per item.
 
-    A `text` row is the name of the `numbers` row that follows it; otherwise, right after an
-    item, it is the rest of that item's name.
+    A `text` row is the name of the `numbers` row that follows it; a `wrapped` one right after
+    an item, with no numbers row following, is the rest of that item's name.
     """
     lines: list[BillLine] = []
     pending: list[RowRead] = []
@@ -346,8 +396,8 @@ def _assemble(reads: list[RowRead]) -> list[BillLine]:
     for index, read in enumerate(reads):
         following = reads[index + 1] if index + 1 < len(reads) else None
         if read.kind == "text":
-            continues = previous is not None and previous.kind == "item" and lines
-            if continues and (following is None or following.kind != "numbers"):
+            continues = read.wrapped and previous is not None and previous.kind == "item"
+            if continues and lines and (following is None or following.kind != "numbers"):
                 last = lines[-1]
                 lines[-1] = replace(
                     last,
@@ -356,7 +406,7 @@ def _assemble(reads: list[RowRead]) -> list[BillLine]:
                 )
                 previous = None  # at most one continuation row
                 continue
-            pending = [*pending[-1:], read] if following and following.kind == "text" else [read]
+            pending = [read]
         elif read.kind == "numbers" and pending:
             cells = [cell for row in pending for cell in row.cells] + read.cells
             line = _line(read, " ".join(row.name for row in pending), cells)

@@ -31,6 +31,19 @@ _WORDS = {
     "org": "organic",
     "tooth paste": "toothpaste",
     "&": "and",
+    "g.nut": "groundnut",
+    "gnut": "groundnut",
+    "suji": "sooji",
+    "rawa": "rava",
+    "daal": "dal",
+    "aata": "atta",
+    "chini": "sugar",
+    "cheeni": "sugar",
+    "zeera": "jeera",
+    "masur": "masoor",
+    "gud": "jaggery",
+    "agarbathi": "agarbatti",
+    "agarbati": "agarbatti",
 }
 """Shorthand seen on wholesale bills -> the word a catalogue uses."""
 

@@ -43,6 +43,10 @@ UNITS = {
     "btl": "bottle",
     "bottle": "bottle",
     "m": "m",
+    "mtr": "m",
+    "mtrs": "m",
+    "meter": "m",
+    "metre": "m",
 }
 """Unit spellings on bills -> the catalogue's units."""
 
@@ -135,4 +139,73 @@ def fix_sizes(text: str) -> str:
             return match.group(0)
         return number.translate(_CONFUSED) + unit
 
-    return _SIZE_TOKEN.sub(repair, text)
+    return _LETTER_SIZE.sub(_repair_letter_size, _SIZE_TOKEN.sub(repair, text))
+
+
+PACK_SIZES = frozenset(
+    {1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 80, 100, 125, 150, 175, 200, 250, 300, 400}
+    | {450, 500, 750, 800, 900, 1000}
+)
+"""The sizes packs come in: a size spelt only in look-alike letters must be one of them."""
+_LETTER_SIZE = re.compile(
+    r"(?<![0-9])([0-9OoIlS|]{1,4})(\s?)(kgs?|gms?|g|ml|ltrs?|l)(?![A-Za-z])", re.IGNORECASE
+)
+
+
+def _repair_letter_size(match: re.Match[str]) -> str:
+    """Handwriting read as letters: 'SOOG' -> '500G', 'IOOGM' -> '100GM', 'IKG' -> '1KG'.
+
+    With no digit at all, the letters must spell a pack size with no leading zero; three or
+    more of them (`SOO`), or one `I` before a multi-letter unit standing as its own word
+    (`IKG`). Words like 'Oil', 'Soil' or 'Gold Oil' never qualify.
+    """
+    number, space, unit = match.groups()
+    digits = number.translate(_CONFUSED).replace("s", "5")
+    if not digits.isdigit() or digits.startswith("0") or int(digits) not in PACK_SIZES:
+        return match.group(0)
+    if not any(ch.isdigit() for ch in number):
+        start = match.start()
+        own_word = start == 0 or not match.string[start - 1].isalpha()
+        if len(number) < 3 and not (own_word and len(number) == 1 and len(unit) > 1):
+            return match.group(0)
+    return f"{digits}{space}{unit}"
+
+
+_DIGIT_AS_LETTER = {"0": "o", "1": "l", "5": "s", "8": "b"}
+_MIXED_WORD = re.compile(r"(?<![\w.])(?=\w*[A-Za-z])(?=\w*\d)\w+(?![\w.])")
+
+
+def _letter_for(digit: str, neighbour: str) -> str:
+    if neighbour.isupper():
+        return "I" if digit == "1" else _DIGIT_AS_LETTER[digit].upper()
+    return _DIGIT_AS_LETTER[digit]
+
+
+def fix_words(text: str) -> str:
+    """Digits OCR read for letters inside words, undone: 'T00THPASTE' -> 'TOOTHPASTE',
+    '0il' -> 'oil', 'R1N' -> 'RIN'. A run of 0/1/5/8 is changed only between letters, or (0
+    and 1) at the start of a word before two letters; a number followed by a unit ('Harpic500ml',
+    '1LTR') is a pack size and is kept, as is a number at the end of a word.
+    """
+
+    def repair(match: re.Match[str]) -> str:
+        word = match.group(0)
+        pieces: list[str] = []
+        last = 0
+        for run in re.finditer(r"\d+", word):
+            start, end = run.span()
+            following = re.match(r"[A-Za-z]+", word[end:])
+            letters_after = following.group(0) if following else ""
+            is_size = letters_after.casefold() in UNITS
+            between = start > 0 and word[start - 1].isalpha() and bool(letters_after)
+            # at a word's start only O and l/I are misread ('0il'); a '5' there is a number
+            leading = start == 0 and len(letters_after) >= 2 and set(run.group(0)) <= {"0", "1"}
+            if set(run.group(0)) <= set(_DIGIT_AS_LETTER) and not is_size and (between or leading):
+                neighbour = letters_after[0]
+                pieces.append(word[last:start])
+                pieces.append("".join(_letter_for(d, neighbour) for d in run.group(0)))
+                last = end
+        pieces.append(word[last:])
+        return "".join(pieces)
+
+    return _MIXED_WORD.sub(repair, text)

@@ -7,7 +7,8 @@ CPU. Limiters belong to an event loop, so there is one per loop (tests run many 
 """
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
@@ -34,3 +35,11 @@ def _limiter(kind: str, size: int) -> anyio.CapacityLimiter:
 async def run_bounded(kind: str, size: int, work: Callable[[], T]) -> T:
     """Run `work` in a thread, at most `size` of this `kind` at once (others wait)."""
     return await anyio.to_thread.run_sync(work, limiter=_limiter(kind, size))
+
+
+@contextlib.asynccontextmanager
+async def bounded(kind: str, size: int) -> AsyncIterator[None]:
+    """Hold one of `size` places of this `kind` for the block (for work awaited elsewhere, such
+    as a process pool, that must not pile up either)."""
+    async with _limiter(kind, size):
+        yield
