@@ -15,6 +15,7 @@ clear arithmetic agreement must outweigh every hint together.
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import product
 from typing import Literal
 
@@ -32,6 +33,10 @@ _DASH_SUFFIX = re.compile(r"(?<=\d)\s*/\s*[-=]")
 _NUMBER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([A-Za-z]+)\.?$")
 _PER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*/\s*([A-Za-z]+)$")
 _SERIAL = re.compile(r"^\(?\d{1,3}[.)\-]$|^#\d{1,3}$")
+
+
+_CONSISTENT = 8
+"""The weight of quantity x rate = amount: more than every hint together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +127,7 @@ def _score(tokens: list[Token], quantity: int | None, rate: int | None, amount: 
     a = tokens[amount].number if amount is not None else None
     score = 0
     if q and r and a:
-        score += 8 if consistent(q.value, r.value, a.value) else -6
+        score += _CONSISTENT if consistent(q.value, r.value, a.value) else -6
     elif q and (r or a):
         score += 1
     elif r and a:
@@ -183,12 +188,37 @@ def _score(tokens: list[Token], quantity: int | None, rate: int | None, amount: 
     return score
 
 
-def read_free_line(text: str) -> FreeReading | None:
-    """The best reading of one line of free text, or None when no numbers make an item."""
-    tokens = tokenize(text)
+def _split_readings(tokens: list[Token]) -> list[list[Token]]:
+    """`10 x 30.00` read as one number, `1030.00` (or `6056.00` for `6 x 56.00`): each way
+    of cutting a long number into a quantity and a rate, as another token list to score
+    (whole-number quantities, no part starting with 0)."""
+    readings = []
+    for index, token in enumerate(tokens):
+        number = token.number
+        if token.kind != "number" or number is None or token.unit is not None:
+            continue
+        whole, _, decimals = number.text.replace(",", "").partition(".")
+        if len(whole) < 3 or not whole.isdigit():
+            continue
+        cuts = [(cut, cut) for cut in range(1, len(whole))]
+        # the `x` itself read as a 0: `6 x 56.00` -> `6056.00`
+        cuts += [(cut, cut + 1) for cut in range(1, len(whole) - 1) if whole[cut] == "0"]
+        for end, resume in cuts:
+            quantity = whole[:end]
+            rate = whole[resume:] + (f".{decimals}" if decimals else "")
+            if rate.startswith("0"):
+                continue
+            parts = [
+                Token("number", quantity, NumberRead(Decimal(quantity), quantity)),
+                Token("mark", "x"),
+                Token("number", rate, NumberRead(Decimal(rate), rate)),
+            ]
+            readings.append([*tokens[:index], *parts, *tokens[index + 1 :]])
+    return readings
+
+
+def _best(tokens: list[Token]) -> tuple[int, int | None, int | None, int | None] | None:
     numbers = [i for i, token in enumerate(tokens) if token.kind == "number"]
-    if not numbers:
-        return None
     options: list[int | None] = [*numbers[-6:], None]
     best: tuple[int, int | None, int | None, int | None] | None = None
     for quantity, rate, amount in product(options, repeat=3):
@@ -200,6 +230,28 @@ def read_free_line(text: str) -> FreeReading | None:
         score = _score(tokens, quantity, rate, amount)
         if best is None or score > best[0]:
             best = (score, quantity, rate, amount)
+    return best
+
+
+_SPLIT_COST = 4
+"""A cut number must add up to beat the reading as printed."""
+
+
+def read_free_line(text: str) -> FreeReading | None:
+    """The best reading of one line of free text, or None when no numbers make an item."""
+    tokens = tokenize(text)
+    if not any(token.kind == "number" for token in tokens):
+        return None
+    best = _best(tokens)
+    if best is not None and best[0] < _CONSISTENT:
+        for split in _split_readings(tokens):
+            candidate = _best(split)
+            if (
+                candidate is not None
+                and candidate[0] >= _CONSISTENT
+                and candidate[0] - _SPLIT_COST > best[0]
+            ):
+                best, tokens = (candidate[0] - _SPLIT_COST, *candidate[1:]), split
     if best is None or best[0] <= 0:
         return None
     score, quantity, rate, amount = best

@@ -66,7 +66,8 @@ _TAX_HEADERS = {"gst", "gstrate", "tax", "taxrate", "igst", "cgst", "sgst", "gst
 _SKIP = re.compile(
     r"\b(sub\s*total|grand\s*total|total|net\s*(amount|payable)|gst|cgst|sgst|igst|gstin|tax|"
     r"vat|cess|discount|round\s*off|balance|amount\s*in\s*words|rupees|thank|signature|"
-    r"authori[sz]ed|e\s*&\s*o\s*e|paid|due|received|change|hsn|sac|mrp|saved|savings)\b|"
+    r"authori[sz]ed|e\s*&\s*o\s*e|paid|due|received|change|hsn|sac|mrp|saved|savings|cash|"
+    r"card|upi|tendered|payment|paytm|gpay|phonepe|refund)\b|"
     r"\b(items?|qty|quantity)\s*:",
     re.IGNORECASE,
 )
@@ -395,6 +396,11 @@ def _assemble(reads: list[RowRead]) -> list[BillLine]:
     previous: RowRead | None = None
     for index, read in enumerate(reads):
         following = reads[index + 1] if index + 1 < len(reads) else None
+        lone_number = sum(n is not None for n in (read.quantity, read.rate, read.amount)) == 1
+        if read.kind == "item" and lone_number and following and following.kind == "numbers":
+            # a receipt's name cut inside its pack size ('Clinic Plus Shampoo 17'), its
+            # numbers on the next row: the lone number is part of the name
+            read = replace(read, kind="text", name=_clean_name(_join(read.cells)))
         if read.kind == "text":
             continues = read.wrapped and previous is not None and previous.kind == "item"
             if continues and lines and (following is None or following.kind != "numbers"):
@@ -449,6 +455,11 @@ def _vendor_name(rows: list[list[Cell]]) -> str | None:
     return None
 
 
+def _ends_items(text: str) -> bool:
+    spaced = respace(text)
+    return bool(_TOTAL.search(spaced)) and not _NOT_BILL_TOTAL.search(spaced)
+
+
 def _bill_total(rows: list[list[Cell]]) -> Decimal | None:
     total = None
     for row in rows:
@@ -467,7 +478,10 @@ def read_bill(boxes: list[TextBox]) -> BillReading:
     start = found[0] + 1 if found else 0
     reads: list[RowRead] = []
     for row in rows[start:]:
-        if is_skipped(_join(row)):
+        text = _join(row)
+        if _ends_items(text) and any(read.kind in ("item", "numbers") for read in reads):
+            break  # the bill's total: what follows is tax, payment and thanks
+        if is_skipped(text):
             reads.append(RowRead("other", "", None, None, None, None, row))
         elif found:
             reads.append(_read_by_header(row, found[1]))

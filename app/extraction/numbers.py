@@ -148,7 +148,7 @@ PACK_SIZES = frozenset(
 )
 """The sizes packs come in: a size spelt only in look-alike letters must be one of them."""
 _LETTER_SIZE = re.compile(
-    r"(?<![0-9])([0-9OoIlS|]{1,4})(\s?)(kgs?|gms?|g|ml|ltrs?|l)(?![A-Za-z])", re.IGNORECASE
+    r"(?<![0-9])((?-i:[0-9OoIlS|]{1,4}))(\s?)(kgs?|gms?|g|ml|ltrs?|l)(?![A-Za-z])", re.IGNORECASE
 )
 
 
