@@ -20,7 +20,7 @@ from itertools import product
 from typing import Literal
 
 from app.extraction.arithmetic import consistent
-from app.extraction.numbers import UNITS, NumberRead, fix_sizes, parse_number
+from app.extraction.numbers import UNITS, NumberRead, fix_sizes, fix_words, parse_number
 
 Mark = Literal["x", "@", "=", "-"]
 
@@ -35,6 +35,7 @@ _PER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*/\s*([A-Za-z]+)$")
 _SERIAL = re.compile(r"^\(?\d{1,3}[.)\-]$|^#\d{1,3}$")
 
 
+_COUNTS = frozenset({"pcs", "pack", "dozen", "box", "bag", "bottle"})
 _CONSISTENT = 8
 """The weight of quantity x rate = amount: more than every hint together."""
 
@@ -61,14 +62,52 @@ class FreeReading:
     score: int
 
 
-def _normalise(text: str) -> str:
+def respace(text: str) -> str:
+    """Put back spaces the OCR model drops: 'TataSalt1kg' -> 'Tata Salt 1kg'."""
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
+    text = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z]{2})", " ", text)
+    text = re.sub(r"(?<=[A-Za-z])(?=\d)", " ", text)
+    text = re.sub(
+        r"(\d)([A-Za-z]+)",
+        lambda m: m.group(0) if m.group(2).casefold() in UNITS else f"{m.group(1)} {m.group(2)}",
+        text,
+    )
+    return " ".join(text.split())
+
+
+_UNIT_WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
+_UNIT_THEN_DIGIT = re.compile(rf"(?<=\d)({_UNIT_WORDS})(?=\d)", re.IGNORECASE)
+_UNIT_THEN_WORD = re.compile(
+    r"(?<=\d)(\s?)(PCS|PKT|NOS|KGS?|DOZ|LTR|GMS?|BTL|BOX|BAG)(?=[A-Z]{3,})"
+)
+_CURRENCY_MISREAD = re.compile(r"(?<![\w.])[tzF](?=\d{2,}(?:\.\d+)?(?!\w))")
+_SPLIT_DECIMAL = re.compile(r"(?<=\d)\.\s+(?=\d)")
+
+
+def _number_like(token: str) -> str:
+    """A token that is a number but for OCR's look-alike letters ('I43', '36O', '1S'), as
+    digits, so spacing the words apart does not cut it; anything else unchanged."""
+    if not any(ch.isdigit() for ch in token) or sum(ch.isalpha() for ch in token) > 1:
+        return token
+    read = parse_number(token)
+    return token if read is None else format(read.value, "f")
+
+
+def prepare(text: str) -> str:
+    """A row's text made ready to cut into tokens (the order matters: sizes and numbers are
+    repaired before words are spaced apart, so '5OOG' stays a size and 'I43' a number)."""
     text = fix_sizes(text)
     text = _CURRENCY.sub(" ", text)
     text = _DASH_SUFFIX.sub(" ", text)
     text = _MARKS.sub(lambda m: f" {_mark_of(m.group(1))} ", text)
     # a dash between a word or number and a number: "Maggi - 45", "5kg-220"
     text = re.sub(r"(?<=[\w)])\s*-\s*(?=\d)", " - ", text)
-    return " ".join(text.split())
+    text = _SPLIT_DECIMAL.sub(".", text)
+    text = _CURRENCY_MISREAD.sub("", text)  # a rupee sign read as a letter: 't260'
+    text = " ".join(_number_like(token) for token in text.split())
+    text = respace(fix_words(text))
+    text = _UNIT_THEN_DIGIT.sub(r"\1 ", text)  # '500 g1 x 59': the unit, then the quantity
+    return _UNIT_THEN_WORD.sub(r"\1\2 ", text)  # '18 PCSBANANA'
 
 
 def _mark_of(symbol: str) -> str:
@@ -79,7 +118,7 @@ def _mark_of(symbol: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Words, numbers with their units, and the marks `x @ = -`."""
     tokens: list[Token] = []
-    for raw in _normalise(text).split(" "):
+    for raw in prepare(text).split(" "):
         if not tokens and _SERIAL.match(raw):
             continue  # `1)`, `2.`, `(3)` before the text: a serial number, not a quantity
         if raw in ("x", "@", "=", "-"):
@@ -256,6 +295,20 @@ def read_free_line(text: str) -> FreeReading | None:
         return None
     score, quantity, rate, amount = best
     used = {i for i in (quantity, rate, amount) if i is not None}
+    unit = tokens[quantity].unit if quantity is not None else None
+    if quantity is not None and unit is None:
+        # 'Eggs 2 dozen  2 x 84 = 168': the quantity written again with its unit before it
+        for index in range(quantity - 1, -1, -1):
+            token = tokens[index]
+            number = token.number
+            if token.kind == "number" and number is not None and token.unit in MEASURE_UNITS:
+                # a weight glued on ('Tata Salt 1kg') is the pack's size, not the quantity's
+                counted = token.unit in _COUNTS or " " in token.text
+                same = number.value == tokens[quantity].number.value  # type: ignore[union-attr]
+                if counted and same:
+                    unit = token.unit
+                    used.add(index)
+                break
     name = " ".join(
         token.text
         for index, token in enumerate(tokens)
@@ -268,6 +321,6 @@ def read_free_line(text: str) -> FreeReading | None:
         quantity=tokens[quantity].number if quantity is not None else None,
         rate=tokens[rate].number if rate is not None else None,
         amount=tokens[amount].number if amount is not None else None,
-        unit=tokens[quantity].unit if quantity is not None else None,
+        unit=unit,
         score=score,
     )

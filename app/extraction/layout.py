@@ -20,7 +20,7 @@ from typing import Literal
 
 from app.core.money import MONEY_PLACES
 from app.extraction.arithmetic import consistent, reconcile
-from app.extraction.free_text import read_free_line
+from app.extraction.free_text import read_free_line, respace
 from app.extraction.numbers import (
     MAX_VALUE,
     UNITS,
@@ -143,19 +143,6 @@ def group_rows(cells: list[Cell]) -> list[list[Cell]]:
                 continue
         rows.append([cell])
     return [sorted(row, key=lambda c: c.x) for row in rows]
-
-
-def respace(text: str) -> str:
-    """Put back spaces the OCR model drops: 'TataSalt1kg' -> 'Tata Salt 1kg'."""
-    text = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
-    text = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z]{2})", " ", text)
-    text = re.sub(r"(?<=[A-Za-z])(?=\d)", " ", text)
-    text = re.sub(
-        r"(\d)([A-Za-z]+)",
-        lambda m: m.group(0) if m.group(2).casefold() in UNITS else f"{m.group(1)} {m.group(2)}",
-        text,
-    )
-    return " ".join(text.split())
 
 
 def _letters(text: str) -> str:
@@ -351,7 +338,7 @@ def _agrees(free: RowRead, by_columns: RowRead) -> bool:
 def _read_free(row: list[Cell]) -> RowRead:
     """No header (or a row the columns do not fit): the row's text read as a free line."""
     text = _join(row)
-    free = read_free_line(respace(fix_words(fix_sizes(text))))
+    free = read_free_line(text)
     if free is None:
         return _row_read(row, _clean_name(text), None, None, None, None)
     return _row_read(row, _clean_name(free.name), free.quantity, free.rate, free.amount, free.unit)
