@@ -81,6 +81,8 @@ _UNIT_THEN_WORD = re.compile(
     r"(?<=\d)(\s?)(PCS|PKT|NOS|KGS?|DOZ|LTR|GMS?|BTL|BOX|BAG)(?=[A-Z]{3,})"
 )
 _CURRENCY_MISREAD = re.compile(r"(?<![\w.])[tzF](?=\d{2,}(?:\.\d+)?(?!\w))")
+_GLUED_SERIAL = re.compile(r"^\s*\(?\d{1,2}\s*[.)\-]\s*(?=[A-Za-z])")
+"""'1)RED CHILLI', '4.CLINIC', '9-Mustard': a serial number run into the name."""
 _SPLIT_DECIMAL = re.compile(r"(?<=\d)\.\s+(?=\d)")
 
 
@@ -96,7 +98,7 @@ def _number_like(token: str) -> str:
 def prepare(text: str) -> str:
     """A row's text made ready to cut into tokens (the order matters: sizes and numbers are
     repaired before words are spaced apart, so '5OOG' stays a size and 'I43' a number)."""
-    text = fix_sizes(text)
+    text = _GLUED_SERIAL.sub("", fix_sizes(text))
     text = _CURRENCY.sub(" ", text)
     text = _DASH_SUFFIX.sub(" ", text)
     text = _MARKS.sub(lambda m: f" {_mark_of(m.group(1))} ", text)

@@ -81,7 +81,9 @@ _INFO = re.compile(
 )
 _DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 _DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_SERIAL_PREFIX = re.compile(r"^\s*\d{1,3}\s*[.)]\s*")
+_SERIAL_PREFIX = re.compile(r"^\s*\(?\d{1,3}\s*[.)\-:]\s*(?=[^\d\s])")
+_HEADER_WORD = re.compile(r"^(bill|billno|invoice|invoiceno|inv|memo|gstin|phone|ph|mob|mobile)")
+_DATE_WORD = re.compile(r"^(date|dated|billdate)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +228,8 @@ def find_header(rows: list[list[Cell]]) -> tuple[int, Header] | None:
 def is_skipped(text: str) -> bool:
     spaced = respace(text)
     compact = _letters(text)
+    if _HEADER_WORD.match(compact) or (_DATE_WORD.match(compact) and _bill_date([text])):
+        return True  # 'Bill No 4512 12/11/2026', 'BiLL 82306': the bill's own details
     return bool(_SKIP.search(spaced)) or any(word in compact for word in _SKIP_COMPACT)
 
 
@@ -444,7 +448,13 @@ def _vendor_name(rows: list[list[Cell]]) -> str | None:
 
 def _ends_items(text: str) -> bool:
     spaced = respace(text)
-    return bool(_TOTAL.search(spaced)) and not _NOT_BILL_TOTAL.search(spaced)
+    if _NOT_BILL_TOTAL.search(spaced):
+        return False
+    compact = _letters(text)  # 'TotaL Rs.5,388/-' is spaced apart as 'Tota L'
+    return bool(_TOTAL.search(spaced)) or compact.startswith(_TOTAL_COMPACT)
+
+
+_TOTAL_COMPACT = ("total", "grandtotal", "nettotal", "netamount", "netpayable")
 
 
 def _bill_total(rows: list[list[Cell]]) -> Decimal | None:

@@ -41,6 +41,10 @@ UNITS = {
     "bag": "bag",
     "bags": "bag",
     "btl": "bottle",
+    "btls": "bottle",
+    "botl": "bottle",
+    "botle": "bottle",
+    "bottles": "bottle",
     "bottle": "bottle",
     "m": "m",
     "mtr": "m",
@@ -206,6 +210,10 @@ def fix_words(text: str) -> str:
                 pieces.append("".join(_letter_for(d, neighbour) for d in run.group(0)))
                 last = end
         pieces.append(word[last:])
-        return "".join(pieces)
+        fixed = "".join(pieces)
+        # 'SHAMPO0': a last 0 after an O is the word's own second O
+        if len(fixed) > 3 and fixed[-1] == "0" and fixed[-2] in "Oo" and fixed[:-1].isalpha():
+            fixed = fixed[:-1] + fixed[-2]
+        return fixed
 
     return _MIXED_WORD.sub(repair, text)
