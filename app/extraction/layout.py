@@ -315,11 +315,15 @@ def _read_by_header(row: list[Cell], header: Header) -> RowRead:
     # row drawn off the grid): the row read as free text wins when it does add up.
     # It must agree with every number the columns did read: the header knows the order.
     free = _read_free(row)
-    if (_adds_up(free) and _agrees(free, by_columns)) or (
-        by_columns.kind in ("other", "text") and free.kind != "other"
-    ):
+    if by_columns.kind in ("other", "text") and free.kind != "other":
+        return free
+    if _agrees(free, by_columns) and (_adds_up(free) or _count(free) > _count(by_columns)):
         return free
     return by_columns
+
+
+def _count(read: RowRead) -> int:
+    return sum(number is not None for number in (read.quantity, read.rate, read.amount))
 
 
 def _adds_up(read: RowRead) -> bool:

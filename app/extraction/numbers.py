@@ -125,7 +125,7 @@ def tidy_quantity(value: Decimal) -> Decimal:
 
 _UNIT_PATTERN = "|".join(sorted(UNITS, key=len, reverse=True))
 _SIZE_TOKEN = re.compile(
-    rf"(?<![A-Za-z0-9])([0-9OoIl|]+(?:\.[0-9OoIl|]+)?)(\s?(?:{_UNIT_PATTERN}))(?![A-Za-z])",
+    rf"(?<![A-Za-z0-9])((?-i:[0-9OoIl|]+(?:\.[0-9OoIl|]+)?))(\s?(?:{_UNIT_PATTERN}))(?![A-Za-z])",
     re.IGNORECASE,
 )
 
