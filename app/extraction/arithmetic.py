@@ -96,6 +96,11 @@ def _repair(quantity: NumberRead, rate: NumberRead, amount: NumberRead) -> Recon
     return None
 
 
+def repairable(quantity: NumberRead, rate: NumberRead, amount: NumberRead) -> bool:
+    """True when one misread digit or point explains why the line does not add up."""
+    return _repair(quantity, rate, amount) is not None
+
+
 def reconcile(
     quantity: NumberRead | None, rate: NumberRead | None, amount: NumberRead | None
 ) -> Reconciled:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from itertools import product
 from typing import Literal
 
-from app.extraction.arithmetic import consistent
+from app.extraction.arithmetic import consistent, repairable
 from app.extraction.numbers import UNITS, NumberRead, fix_sizes, fix_words, parse_number
 
 Mark = Literal["x", "@", "=", "-"]
@@ -37,6 +37,7 @@ _SERIAL = re.compile(r"^\(?\d{1,3}[.)\-]$|^#\d{1,3}$")
 
 _COUNTS = frozenset({"pcs", "pack", "dozen", "box", "bag", "bottle"})
 _CONSISTENT = 8
+_REPAIRABLE = 3
 """The weight of quantity x rate = amount: more than every hint together."""
 
 
@@ -168,11 +169,15 @@ def _score(tokens: list[Token], quantity: int | None, rate: int | None, amount: 
     a = tokens[amount].number if amount is not None else None
     score = 0
     if q and r and a:
-        score += _CONSISTENT if consistent(q.value, r.value, a.value) else -6
+        if consistent(q.value, r.value, a.value):
+            score += _CONSISTENT
+        else:  # one misread digit ('0. 51' for '0.5 L') is corrected later, and flagged
+            pack_size = quantity is not None and _inside_name(tokens, quantity)
+            score += _REPAIRABLE if repairable(q, r, a) and not pack_size else -6
     elif q and (r or a):
         score += 1
-    elif r and a:
-        score += 1 if r.value and a.value % r.value == 0 else -1
+    elif r and a:  # people write the quantity and the amount; a rate alone is rarer
+        score += 0 if r.value and a.value % r.value == 0 else -1
     elif q:
         score -= 4
     if q is not None and q.value <= 0:
