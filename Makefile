@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test suite lint format migrate bench soak worker clean demo browser
+.PHONY: run test suite lint format migrate bench soak worker clean demo browser fonts
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ lint: $(VENV)/.installed-dev
 
 test: lint suite  ## lint, type-check, layer contracts, then the suite on real PostgreSQL
 
-suite: $(VENV)/.installed-dev browser  ## the test suite alone (TEST_DATABASE_URL picks the server)
+suite: $(VENV)/.installed-dev browser fonts  ## the test suite alone (TEST_DATABASE_URL picks the server)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # The browser tests (tests/web/test_docs_offline.py) drive Debian's Chromium through Playwright;
@@ -53,13 +53,30 @@ browser:
 	  fi; \
 	}
 
+# The generated bill corpus (tests/bill_corpus) draws with Debian's fonts when they are there
+# (printed, monospace and handwriting faces); without them it uses fewer fonts and says so.
+FONT_PACKAGES := fonts-urw-base35 fonts-freefont-ttf fonts-liberation2 fonts-comic-neue fonts-humor-sans
+fonts:
+	@fc-list 2>/dev/null | grep -q "Nimbus Mono PS" && fc-list | grep -q "FreeMono" \
+	  && fc-list | grep -q "Liberation Mono" && fc-list | grep -q "Comic Neue" \
+	  && fc-list | grep -q "Humor Sans" || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian fonts for the bill corpus"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES); } \
+	      >/dev/null 2>&1 || echo "could not install fonts: the bill corpus uses fewer fonts"; \
+	  else \
+	    echo "missing fonts and no root apt-get: the bill corpus uses fewer fonts"; \
+	  fi; \
+	}
+
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix app tests benchmarks migrations
 	$(BIN)/ruff format app tests benchmarks migrations
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev fonts
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.imports
+	$(BIN)/python -m benchmarks.ocr
 
 soak: $(VENV)/.installed-dev  ## 10 minutes of sales at half the bench rate: errors, p99 per minute, RSS
 	$(BIN)/python -m benchmarks.soak
