@@ -1,10 +1,13 @@
-"""OCR text boxes -> bill lines: rows from box positions, columns from the header row.
+"""OCR text boxes -> bill lines: rows from box positions, then items from rows.
 
 A photo is rarely square to the camera, so the page's skew is estimated from the long boxes and
-positions are rotated back before boxes are grouped into rows. The header row (Item / Qty /
-Rate / Amount, in any order, with the usual Indian spellings) fixes the columns; without one,
-the numbers at the right of a row are taken as quantity, rate and amount. Header, total, tax
-and free-text rows (notes, addresses, anything without numbers) are never items.
+positions are rotated back before boxes are grouped into rows. A header row (Item / Qty / Rate /
+Amount, in any order, with the usual Indian spellings, even run together by the OCR) fixes the
+columns; every row is also read as free text (`app.extraction.free_text`), which wins when the
+columns do not give a line that adds up and it agrees with what they did read. Rows are then
+put together (`_assemble`): a receipt's name above its numbers, a long name wrapped below them.
+Header, total, tax, payment and free-text rows (notes, addresses) are never items, and nothing
+after the bill's total is.
 
 Geometry is integer pixels (slopes in thousandths), which is all the precision a photo has.
 """
