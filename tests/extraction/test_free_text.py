@@ -1,0 +1,70 @@
+"""One line of a bill written freely, as OCR hands it over: which numbers are which.
+
+The photos of these layouts are read end to end in test_bill_families.py; these are the line
+shapes (and OCR slips) on their own, so a change to the scoring shows which one it breaks.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from app.extraction.free_text import read_free_line
+
+
+def _read(text: str) -> tuple[str, Decimal | None, str | None, Decimal | None, Decimal | None]:
+    reading = read_free_line(text)
+    assert reading is not None, text
+    return (
+        reading.name,
+        reading.quantity.value if reading.quantity else None,
+        reading.unit,
+        reading.rate.value if reading.rate else None,
+        reading.amount.value if reading.amount else None,
+    )
+
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # kachha lines: x, @, =, a dash before the amount, units after the quantity
+        ("Toor Dal 1kg   2 x 140 = 280", ("Toor Dal 1kg", D(2), None, D(140), D(280))),
+        ("Toor Dal lkg 2 \u00d7 140 =280", ("Toor Dal 1kg", D(2), None, D(140), D(280))),
+        ("Sugar 5 kg @ 44", ("Sugar", D(5), "kg", D(44), None)),
+        ("Sugar 5 kg @ 44/kg = 220", ("Sugar", D(5), "kg", D(44), D(220))),
+        ("3 pkt Maggi - 45", ("Maggi", D(3), "pack", None, D(45))),
+        ("1) Sugar 5kg - 220/-", ("Sugar", D(5), "kg", None, D(220))),
+        ("2. Atta 10 kg @ 38 = 380", ("Atta", D(10), "kg", D(38), D(380))),
+        ("Eggs 2 dozen 150", ("Eggs", D(2), "dozen", None, D(150))),
+        ("Jeera 500 g 150", ("Jeera", D(500), "g", None, D(150))),
+        ("Milk 2 L 120", ("Milk", D(2), "l", None, D(120))),
+        ("9-Mustard Oil 25ltr @ Rs.161 = Rs.4025/-", ("Mustard Oil", D(25), "l", D(161), D(4025))),
+        ("Eggs Tray 2 Dozen 2 x 84 = 168", ("Eggs Tray", D(2), "dozen", D(84), D(168))),
+        # printed rows without a header: the trailing numbers
+        ("Tata Salt 1kg 20 22.50 450.00", ("Tata Salt 1kg", D(20), None, D("22.50"), D(450))),
+        ("Tata Salt 1kg 20 450.00", ("Tata Salt 1kg", D(20), None, None, D(450))),
+        ("Britannia Bread 4 2 35.00 70.00", ("Britannia Bread 4", D(2), None, D(35), D(70))),
+        # a receipt's numbers row, with no name
+        ("2 x 22.50              45.00", ("", D(2), None, D("22.50"), D(45))),
+        ("1.000 X 140.00 = 140.00", ("", D(1), None, D(140), D(140))),
+        # OCR slips: 'x' lost or read as 0, letters for digits, split decimals, rupee as 't'
+        ("1030.00 300.00", ("", D(10), None, D(30), D(300))),
+        ("6056.00 336.00", ("", D(6), None, D(56), D(336))),
+        ("TOORDALIKGIPCS@I43=I43", ("TOORDALIKGIPCS", None, None, D(143), D(143))),
+        (
+            "MAGGI N00DLE 70G 6 PKT 6 x 14. 50 = 87",
+            ("MAGGI NOODLE 70G", D(6), "pack", D("14.5"), D(87)),
+        ),
+        ("Maggi 70g 20 Pkt t260", ("Maggi 70g", D(20), "pack", None, D(260))),
+        ("18 PCSBANANA ROBUSTA-90", ("BANANA ROBUSTA", D(18), "pcs", None, D(90))),
+    ],
+)
+def test_a_free_line_is_read_into_name_quantity_rate_and_amount(text, expected):
+    assert _read(text) == expected
+
+
+@pytest.mark.parametrize("text", ["TATA SALT IODISED 1KG", "Atta 5kg", "Thank you", "----"])
+def test_a_line_without_an_item_reading_is_none(text):
+    assert read_free_line(text) is None
