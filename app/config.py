@@ -188,6 +188,13 @@ class ExtractionSettings(BaseSettings):
     ocr_concurrency: int = Field(
         default=1, ge=1, le=16, validation_alias="EXTRACTION_OCR_CONCURRENCY"
     )
+    ocr_processes: int = Field(
+        default=1,
+        ge=1,
+        le=16,
+        validation_alias="OCR_PROCESSES",
+        description="OCR child processes per API worker; the models live there, not in the API",
+    )
     daily_cap: int = Field(
         default=200,
         ge=0,

@@ -24,6 +24,7 @@ from app.db.session import create_engine, create_sessionmaker
 from app.drafts.router import router as drafts_router
 from app.expenses.router import router as expenses_router
 from app.extraction.router import router as extraction_router
+from app.integrations.ocr import pool as ocr_pool
 from app.invoices.router import public_router as public_documents_router
 from app.invoices.router import router as invoices_router
 from app.jobs.router import router as jobs_router
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ocr_pool.return_big_buffers_to_the_os()  # bill photos must not grow the worker for good
         engine = create_engine(_database_url(settings), settings.db)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
@@ -96,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ):
                 yield
         finally:
+            ocr_pool.shutdown()  # the OCR children, if a bill was read offline
             await engine.dispose()
 
     app = FastAPI(

@@ -59,7 +59,7 @@ async def prepare_upload(upload: UploadFile, settings: ExtractionSettings) -> Pr
 def _engine(name: EngineName, settings: ExtractionSettings) -> ExtractionEngine:
     if name == "gemini":
         return GeminiEngine(settings)
-    return OcrEngine(settings.ocr_concurrency)
+    return OcrEngine(settings.ocr_concurrency, settings.ocr_processes)
 
 
 def _unavailable(failure: EngineFailed) -> ProviderUnavailable:

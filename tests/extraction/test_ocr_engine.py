@@ -6,15 +6,11 @@ item-level F1 on names and the share of lines whose quantity is exactly right. T
 printed per layout (`pytest -s`) and attached to the test report as user properties.
 """
 
-import asyncio
-import threading
 import time
 from decimal import Decimal
 
 import pytest
 
-from app.extraction import ocr_engine
-from app.integrations.ocr.reader import read_text_boxes
 from tests.bill_images import (
     CATALOGUE,
     INJECTION,
@@ -154,50 +150,3 @@ async def test_misread_digits_are_fixed_or_flagged_by_quantity_times_rate(client
     )
     assert (lux["flags"], lux["needs_review"]) == (["arithmetic_mismatch"], True)
     assert by_name["Tata Salt 1kg"]["flags"] == []
-
-
-async def test_the_api_keeps_answering_while_a_bill_is_read(client, shop, monkeypatch):
-    started, finish = threading.Event(), threading.Event()
-
-    def slow_reader(image):
-        started.set()
-        finish.wait(10)
-        return read_text_boxes(image)
-
-    monkeypatch.setattr(ocr_engine, "read_text_boxes", slow_reader)
-    reading = asyncio.create_task(_extract(client, shop, render(LAYOUTS[0])))
-    assert await asyncio.to_thread(started.wait, 10)
-
-    health = await client.get("/api/health")
-    products = await client.get("/api/products/", headers=shop.headers)
-
-    assert health.status_code == 200
-    assert products.status_code == 200
-    assert not reading.done()  # the OCR is still running in its thread
-    finish.set()
-    assert (await reading).status_code == 200
-
-
-async def test_ocr_runs_are_bounded_by_the_concurrency_setting(client, settings, shop, monkeypatch):
-    settings.extraction = offline_settings(EXTRACTION_OCR_CONCURRENCY=2)
-    lock = threading.Lock()
-    running = peak = 0
-
-    def counting_reader(image):
-        nonlocal running, peak
-        with lock:
-            running += 1
-            peak = max(peak, running)
-        time.sleep(0.3)
-        with lock:
-            running -= 1
-        return []
-
-    monkeypatch.setattr(ocr_engine, "read_text_boxes", counting_reader)
-
-    responses = await asyncio.gather(
-        *(_extract(client, shop, render(LAYOUTS[2])) for _ in range(5))
-    )
-
-    assert [r.status_code for r in responses] == [200] * 5
-    assert peak == 2

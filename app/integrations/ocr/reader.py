@@ -1,8 +1,10 @@
-"""Text boxes from an image with RapidOCR. Synchronous and CPU-bound: call it from a worker thread.
+"""Text boxes from an image with RapidOCR. Synchronous and CPU-bound.
 
-One RapidOCR instance per process, built on first use (loading the models takes a moment and
-~100 MB), shared by threads: ONNX Runtime sessions are safe to run concurrently and release the
-GIL while they compute, so a thread keeps the event loop free.
+The API runs it in an OCR child process (app/integrations/ocr/pool.py); benchmarks and tools may
+call it directly. One RapidOCR instance per process, built on first use (loading the models takes
+a moment and ~100 MB), shared by threads: ONNX Runtime sessions are safe to run concurrently.
+numpy and RapidOCR are imported only when a read happens, so a process that merely imports
+`TextBox` (the API, which lays boxes out into lines) never loads them.
 """
 
 import os
@@ -11,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 from PIL import Image
 
 _lock = threading.Lock()
@@ -68,9 +69,14 @@ def warm_up() -> None:
 
 def read_text_boxes(image: Image.Image) -> list[TextBox]:
     """Every text run RapidOCR finds, in no particular order."""
+    import numpy as np
+
     rgb = np.asarray(image.convert("RGB"))
     bgr = np.ascontiguousarray(rgb[:, :, ::-1])
-    result, _ = _get_engine()(bgr)
+    # No text-direction classifier: bills are photographed upright (EXIF is applied first), and
+    # on handwriting it turned whole boxes upside down ('360.00' read as '00095'); skipping it
+    # is also faster.
+    result, _ = _get_engine()(bgr, use_cls=False)
     boxes: list[TextBox] = []
     for corners, text, score in result or []:
         if not str(text).strip():
