@@ -77,6 +77,7 @@ def respace(text: str) -> str:
 
 
 _UNIT_WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
+_UNIT_TIMES = re.compile(rf"(?<=\d)(\s?(?:{_UNIT_WORDS}))[xX](?=\s*[\dIlOS])", re.IGNORECASE)
 _UNIT_THEN_DIGIT = re.compile(rf"(?<=\d)({_UNIT_WORDS})(?=\d)", re.IGNORECASE)
 _UNIT_THEN_WORD = re.compile(
     r"(?<=\d)(\s?)(PCS|PKT|NOS|KGS?|DOZ|LTR|GMS?|BTL|BOX|BAG)(?=[A-Z]{3,})"
@@ -102,6 +103,7 @@ def prepare(text: str) -> str:
     text = _GLUED_SERIAL.sub("", fix_sizes(text))
     text = _CURRENCY.sub(" ", text)
     text = _DASH_SUFFIX.sub(" ", text)
+    text = _UNIT_TIMES.sub(r"\1 x ", text)  # '8PCSX25': the x right after the unit
     text = _MARKS.sub(lambda m: f" {_mark_of(m.group(1))} ", text)
     # a dash between a word or number and a number: "Maggi - 45", "5kg-220"
     text = re.sub(r"(?<=[\w)])\s*-\s*(?=\d)", " - ", text)

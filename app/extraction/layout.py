@@ -16,7 +16,7 @@ from app.core.money import MONEY_PLACES
 from app.extraction.free_text import respace
 from app.extraction.geometry import Cell, group_rows, joined, page_cells
 from app.extraction.header import find_header, letters_of
-from app.extraction.numbers import parse_number
+from app.extraction.numbers import fix_words, parse_number
 from app.extraction.reading import BillReading
 from app.extraction.rows import RowRead, assemble, read_by_header, read_free
 from app.integrations.ocr.reader import TextBox
@@ -45,7 +45,7 @@ _DATE_WORD = re.compile(r"^(date|dated|billdate)")
 
 def is_skipped(text: str) -> bool:
     spaced = respace(text)
-    compact = letters_of(text)
+    compact = letters_of(fix_words(text))  # 'B1LL 66686'
     if _HEADER_WORD.match(compact) or (_DATE_WORD.match(compact) and _bill_date([text])):
         return True  # 'Bill No 4512 12/11/2026', 'BiLL 82306': the bill's own details
     return bool(_SKIP.search(spaced)) or any(word in compact for word in _SKIP_COMPACT)

@@ -49,6 +49,7 @@ _WORDS = {
 
 _SIZE = re.compile(r"^\d+(?:\.\d+)?(?:kg|g|l|ml|pcs|pack|m|dozen)$")
 _CANDIDATES = 8
+_PARTIAL_MIN = 5  # shorter names are in too many others
 _TIE_MARGIN = 2
 _SIZE_PENALTY = 75  # percent kept when both names carry a size and the sizes differ
 
@@ -126,10 +127,19 @@ class Catalogue:
             fuzz.token_sort_ratio(spaced, entry.spaced),
             fuzz.ratio(compact, entry.compact),
             fuzz.token_set_ratio(spaced, entry.spaced) * 0.9,
+            # words run together with one more ('COCONUTFRESH' for 'Coconut'), or a name cut
+            # short on a receipt; a tie between products still matches none
+            self._partial(compact, entry.compact),
         )
         if sizes and entry.sizes and not sizes & entry.sizes:
             score = score * _SIZE_PENALTY / 100
         return round(score)
+
+    @staticmethod
+    def _partial(compact: str, other: str) -> float:
+        if min(len(compact), len(other)) < _PARTIAL_MIN:
+            return 0.0
+        return float(fuzz.partial_ratio(compact, other)) * 0.9
 
     def candidates(self, name: str, limit: int = 3) -> list[Candidate]:
         """The best products for `name`, best first (a shortlist by C-speed scorers, then ours)."""

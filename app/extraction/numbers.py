@@ -160,18 +160,22 @@ def _repair_letter_size(match: re.Match[str]) -> str:
     """Handwriting read as letters: 'SOOG' -> '500G', 'IOOGM' -> '100GM', 'IKG' -> '1KG'.
 
     With no digit at all, the letters must spell a pack size with no leading zero; three or
-    more of them (`SOO`), or one `I` before a multi-letter unit standing as its own word
-    (`IKG`). Words like 'Oil', 'Soil' or 'Gold Oil' never qualify.
+    more of them (`SOO`), or standing as their own word one `I` before a multi-letter unit
+    (`IKG`) or two that make 10 or more (`-SOG`). Words like 'Oil', 'Soil' or 'Gold Oil' never
+    qualify, and a letter glued to a word stays the word's ('Oil25ltr').
     """
     number, space, unit = match.groups()
     digits = number.translate(_CONFUSED).replace("s", "5")
     if not digits.isdigit() or digits.startswith("0") or int(digits) not in PACK_SIZES:
         return match.group(0)
+    start = match.start()
+    own_word = start == 0 or not match.string[start - 1].isalpha()
     if not any(ch.isdigit() for ch in number):
-        start = match.start()
-        own_word = start == 0 or not match.string[start - 1].isalpha()
-        if len(number) < 3 and not (own_word and len(number) == 1 and len(unit) > 1):
+        short = (len(number) == 1 and len(unit) > 1) or (len(number) == 2 and int(digits) >= 10)
+        if len(number) < 3 and not (own_word and short):
             return match.group(0)
+    elif number[0].isalpha() and not own_word:
+        return match.group(0)  # 'Oil25ltr': the l is the word's, the size is 25ltr
     return f"{digits}{space}{unit}"
 
 
