@@ -322,7 +322,7 @@ def read_free_line(text: str) -> FreeReading | None:
         token.text
         for index, token in enumerate(tokens)
         if index not in used
-        and (token.kind == "word" or index < min(used))
+        and (token.kind == "word" or index < min(used) or _inside_name(tokens, index))
         and token.kind != "mark"
     )
     return FreeReading(

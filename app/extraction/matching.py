@@ -44,6 +44,7 @@ _WORDS = {
     "gud": "jaggery",
     "agarbathi": "agarbatti",
     "agarbati": "agarbatti",
+    "paste": "toothpaste",
 }
 """Shorthand seen on wholesale bills -> the word a catalogue uses."""
 

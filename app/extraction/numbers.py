@@ -32,6 +32,7 @@ UNITS = {
     "nos": "pcs",
     "no": "pcs",
     "pkt": "pack",
+    "pk": "pack",
     "pkts": "pack",
     "pack": "pack",
     "packet": "pack",
@@ -160,8 +161,8 @@ def _repair_letter_size(match: re.Match[str]) -> str:
     """Handwriting read as letters: 'SOOG' -> '500G', 'IOOGM' -> '100GM', 'IKG' -> '1KG'.
 
     With no digit at all, the letters must spell a pack size with no leading zero; three or
-    more of them (`SOO`), or standing as their own word one `I` before a multi-letter unit
-    (`IKG`) or two that make 10 or more (`-SOG`). Words like 'Oil', 'Soil' or 'Gold Oil' never
+    more of them (`SOO`), one `I` before a multi-letter unit (`IKG`, `DETIKG`), or two that make
+    10 or more standing as their own word (`-SOG`). Words like 'Oil', 'Soil' or 'Gold Oil' never
     qualify, and a letter glued to a word stays the word's ('Oil25ltr').
     """
     number, space, unit = match.groups()
@@ -171,8 +172,9 @@ def _repair_letter_size(match: re.Match[str]) -> str:
     start = match.start()
     own_word = start == 0 or not match.string[start - 1].isalpha()
     if not any(ch.isdigit() for ch in number):
-        short = (len(number) == 1 and len(unit) > 1) or (len(number) == 2 and int(digits) >= 10)
-        if len(number) < 3 and not (own_word and short):
+        one = len(number) == 1 and len(unit) > 1  # no word ends in 'ikg', 'iml', 'iltr'
+        two = len(number) == 2 and int(digits) >= 10 and own_word
+        if len(number) < 3 and not (one or two):
             return match.group(0)
     elif number[0].isalpha() and not own_word:
         return match.group(0)  # 'Oil25ltr': the l is the word's, the size is 25ltr
