@@ -84,12 +84,20 @@ class Header:
         return self.kinds[-1]
 
 
+def _pieces(word: str) -> list[str]:
+    """A word spaced apart where that finds more titles ('S.NoDescription', 'QuantityRate'),
+    else whole ('HsN' is one title, not 'Hs' and 'N')."""
+    pieces = respace(word).split()
+    titled = sum(header_kind(piece) is not None for piece in pieces)
+    return pieces if titled > (header_kind(word) is not None) else [word]
+
+
 def _titles(cell: Cell) -> list[tuple[Column | None, Cell]]:
     """A header cell's column titles. OCR often runs neighbouring titles into one box
     ('QuantityRate', 'Qty Rate'): when its words are titles of two or more columns, each word
     gets its own share of the box's width, in proportion to its letters."""
     kind = header_kind(cell.text)
-    words = respace(cell.text).split()
+    words = [piece for word in cell.text.split() for piece in _pieces(word)]
     kinds = [header_kind(word) for word in words]
     if len({k for k in kinds if k is not None}) < 2:
         return [(kind, cell)]
