@@ -20,7 +20,7 @@ from tests.bills import exact
 from tests.conftest import create_product, make_settings
 from tests.fakes.gemini import FakeGemini, offline_settings
 
-OCR_SAMPLE = int(os.environ.get("BILL_FAMILY_OCR_SAMPLE", "3"))
+OCR_SAMPLE = int(os.environ.get("BILL_FAMILY_OCR_SAMPLE", "6"))
 GEMINI_SAMPLE = int(os.environ.get("BILL_FAMILY_GEMINI_SAMPLE", "4"))
 TARGET_F1 = 0.95
 
