@@ -9,9 +9,9 @@
    the reads; ONNX Runtime must never load here) and the OCR child (RSS once its models are
    loaded, now, and its peak).
 2. Per-family accuracy on the generated corpus (tests/bill_corpus, when present):
-   BENCH_OCR_BILLS bills per family (default 20) read the same way, matched to the corpus
-   catalogue, scored by item F1 (product after matching, exact quantity), with the target
-   "F1 >= 0.95" per family and overall.
+   BENCH_OCR_BILLS bills per family (default: all 24) read the same way, matched to the corpus
+   catalogue and converted into each product's unit as the API does (`match_lines`), scored by
+   item F1 (product after matching, exact quantity), with the target "F1 >= 0.95" per family.
 3. Today's in-process figures (`read_bill_offline`, what `dukaan` tools use): per layout and for
    one bill photographed at 4,000 px, and this process's RSS once it has loaded the models
    itself - for comparison with section 1.
@@ -36,6 +36,7 @@ from app.extraction import images, layout
 from app.extraction.matching import Catalogue
 from app.extraction.ocr_engine import read_bill_offline, shrink_for_ocr
 from app.extraction.reading import BillReading
+from app.extraction.service import BillPhoto, match_lines
 from app.integrations.ocr import pool, reader
 from tests.bill_images import LAYOUTS, render
 
@@ -139,7 +140,7 @@ def corpus_section() -> None:
     except ImportError:
         print("2. Per-family accuracy: skipped (tests/bill_corpus is not there)")
         return
-    count = int(os.environ.get("BENCH_OCR_BILLS", "20"))
+    count = int(os.environ.get("BENCH_OCR_BILLS", str(corpus.per_family())))
     threshold = ExtractionSettings().match_threshold
     catalogue = Catalogue(
         [(index, product.name) for index, product in enumerate(corpus.CATALOGUE)],
@@ -156,16 +157,15 @@ def corpus_section() -> None:
         scores = []
         seconds = []
         for bill in corpus.bills(family, count):
-            reading, spent = timed(
-                lambda bill=bill: read_through_pool(images.prepare(bill.image).image)
-            )
+            prepared = images.prepare(bill.image)
+            reading, spent = timed(lambda image=prepared.image: read_through_pool(image))
             seconds.append(spent)
-            lines: list[tuple[str | None, Decimal]] = []
-            for line in reading.lines:
-                match = catalogue.match(line.name, threshold)
-                # unit conversion: the coordinator converts line.quantity (in line.unit) into
-                # the matched product's unit here, once matching offers it.
-                lines.append((match.product_name, line.quantity))
+            # matched and converted into each product's unit exactly as the API answers
+            matched = match_lines(BillPhoto(prepared, reading, "ocr"), catalogue, threshold)
+            lines: list[tuple[str | None, Decimal]] = [
+                (line.product_name if line.matched_product_id is not None else None, line.quantity)
+                for line in matched
+            ]
             scores.append(corpus.score(bill, lines))
         total = sum(scores, corpus.Score(0, 0, 0))
         overall.append(total)
