@@ -137,10 +137,11 @@ class Catalogue:
         return round(score)
 
     @staticmethod
-    def _partial(compact: str, other: str) -> float:
+    def _partial(compact: str, other: str) -> int:
+        """Similarity of the best-matching stretch, in tenths kept as a whole score (0-90)."""
         if min(len(compact), len(other)) < _PARTIAL_MIN:
-            return 0.0
-        return float(fuzz.partial_ratio(compact, other)) * 0.9
+            return 0
+        return round(fuzz.partial_ratio(compact, other) * 9 / 10)
 
     def candidates(self, name: str, limit: int = 3) -> list[Candidate]:
         """The best products for `name`, best first (a shortlist by C-speed scorers, then ours)."""
