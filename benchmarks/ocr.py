@@ -38,7 +38,7 @@ from app.config import ExtractionSettings
 from app.extraction import images, layout
 from app.extraction.matching import Catalogue
 from app.extraction.ocr_engine import read_bill_offline, shrink_for_ocr
-from app.extraction.reading import BillReading
+from app.extraction.reading import BillReading, PreparedImage
 from app.extraction.service import BillPhoto, match_lines
 from app.integrations.ocr import pool, reader
 from tests.bill_images import LAYOUTS, render
@@ -93,6 +93,30 @@ def spread(seconds: list[float]) -> str:
     return f"{statistics.median(seconds):>9.2f} {min(seconds):>7.2f} {max(seconds):>7.2f}"
 
 
+def per_layout(
+    prepared: list[tuple[str, PreparedImage]],
+    runs: int,
+    read: Callable[[Image.Image], BillReading],
+    *,
+    heading: bool = True,
+) -> list[list[float]]:
+    """Each image read `runs` times, a line of figures per image; the seconds of each."""
+    if heading:
+        print(f"{'layout':34} {'size':>11} {'lines':>5} {'median s':>9} {'min s':>7} {'max s':>7}")
+    timings = []
+    for name, image in prepared:
+        seconds = []
+        lines = 0
+        for _ in range(runs):
+            reading, spent = timed(lambda image=image: read(image.image))
+            lines = len(reading.lines)
+            seconds.append(spent)
+        timings.append(seconds)
+        size = f"{image.image.width}x{image.image.height}"
+        print(f"{name:34} {size:>11} {lines:>5} {spread(seconds)}")
+    return timings
+
+
 def pool_section(runs: int) -> None:
     pool.return_big_buffers_to_the_os()  # as the API does at start
     prepared = [(item.name, images.prepare(render(item))) for item in LAYOUTS]
@@ -105,18 +129,9 @@ def pool_section(runs: int) -> None:
 
     print(f"1. Through the OCR process pool (1 OCR process; {runs} reads per bill)")
     print(f"OCR process start with models: {child_start:.2f} s; first read {cold:.2f} s")
-    print(f"{'layout':34} {'size':>11} {'lines':>5} {'median s':>9} {'min s':>7} {'max s':>7}")
-    every: list[float] = []
-    for name, image in prepared:
-        seconds = []
-        lines = 0
-        for _ in range(runs):
-            reading, spent = timed(lambda image=image: read_through_pool(image.image))
-            lines = len(reading.lines)
-            seconds.append(spent)
-        every += seconds
-        size = f"{image.image.width}x{image.image.height}"
-        print(f"{name:34} {size:>11} {lines:>5} {spread(seconds)}")
+    every = [
+        second for seconds in per_layout(prepared, runs, read_through_pool) for second in seconds
+    ]
     median = statistics.median(every)
     verdict = "pass" if median <= TARGET_SECONDS else "FAIL"
     print(
@@ -212,21 +227,11 @@ def in_process_section(runs: int) -> None:
 
     print(f"\n3. In this process (read_bill_offline, as tools use it; {runs} reads per image)")
     print(f"cold start (model load + first read): {cold:.2f} s, {len(first.lines)} lines")
-    print(f"{'layout':34} {'size':>11} {'lines':>5} {'median s':>9} {'min s':>7} {'max s':>7}")
-    medians = []
-    bills_peak = 0
-    for name, image in prepared:
-        seconds = []
-        lines = 0
-        for _ in range(runs):
-            reading, spent = timed(lambda image=image: read_bill_offline(image.image))
-            lines = len(reading.lines)
-            seconds.append(spent)
-        medians.append(statistics.median(seconds))
-        size = f"{image.image.width}x{image.image.height}"
-        print(f"{name:34} {size:>11} {lines:>5} {spread(seconds)}")
-        if name == LAYOUTS[-1].name:
-            bills_peak = peak_rss()
+    drawn, photo = prepared[:-1], prepared[-1:]
+    timings = per_layout(drawn, runs, read_bill_offline)
+    bills_peak = peak_rss()
+    timings += per_layout(photo, runs, read_bill_offline, heading=False)
+    medians = [statistics.median(seconds) for seconds in timings]
     print(f"median over layouts: {statistics.median(medians):.2f} s per image")
     print(
         f"RSS: {before_models / MB:.0f} MB before the models, {after_models / MB:.0f} MB after, "

@@ -27,6 +27,7 @@ from app.config import AuthSettings, DatabaseSettings, MessagingSettings, Server
 from app.db import migrate
 from app.db.embedded import start_server
 from app.main import create_app
+from tests.fakes.gemini import FakeGemini
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
 
@@ -170,6 +171,14 @@ async def create_product(
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+@pytest.fixture
+def gemini() -> Iterator[FakeGemini]:
+    """A loopback fake of the Gemini API; a test's `settings` points the app at it."""
+    fake = FakeGemini().start()
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

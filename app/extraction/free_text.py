@@ -164,7 +164,10 @@ def _inside_name(tokens: list[Token], index: int) -> bool:
     return (after is not None and after.kind == "word") or tokens[index].unit is not None
 
 
-def _score(tokens: list[Token], quantity: int | None, rate: int | None, amount: int | None) -> int:
+def _score(
+    tokens: list[Token], quantity: int | None, rate: int | None, amount: int | None, last: int
+) -> int:
+    """How likely this choice of quantity, rate and amount is (`last`: the last number's index)."""
     chosen = [i for i in (quantity, rate, amount) if i is not None]
     q = tokens[quantity].number if quantity is not None else None
     r = tokens[rate].number if rate is not None else None
@@ -220,7 +223,7 @@ def _score(tokens: list[Token], quantity: int | None, rate: int | None, amount: 
             score += 1
         if mark_before(amount) in ("x", "@"):
             score -= 3
-        if amount == max(i for i, t in enumerate(tokens) if t.kind == "number"):
+        if amount == last:
             score += 1
         if tokens[amount].unit in MEASURE_UNITS:
             score -= 3
@@ -275,7 +278,7 @@ def _best(tokens: list[Token]) -> tuple[int, int | None, int | None, int | None]
         chosen = [i for i in (quantity, rate, amount) if i is not None]
         if len(set(chosen)) != len(chosen):
             continue
-        score = _score(tokens, quantity, rate, amount)
+        score = _score(tokens, quantity, rate, amount, numbers[-1])
         if best is None or score > best[0]:
             best = (score, quantity, rate, amount)
     return best

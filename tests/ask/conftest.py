@@ -1,17 +1,9 @@
-"""Fixtures of the ask tests: a loopback fake Gemini, and the app's settings pointing at it
+"""Fixtures of the ask tests: the app's settings pointing at the fake Gemini (tests/conftest.py)
 for tests marked `with_gemini` (the others run offline, with no key)."""
 
 import pytest
 
 from tests.conftest import make_settings
-from tests.fakes.gemini import FakeGemini
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from typing import Literal
 import pytest
 
 from tests.conftest import make_settings
-from tests.fakes.gemini import FakeGemini
 from tests.operations import Caller, Operation, add_login, build, make_objects, operations
 
 Outcome = Literal["ok", "403", "401", "409"]
@@ -163,13 +162,6 @@ LAST: list[Operation] = [
 
 PASSWORD = "counter-two-pass"
 OWNER_PASSWORD = "chai-biscuit-1"  # tests.conftest.register_shop's
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

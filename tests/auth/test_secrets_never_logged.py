@@ -9,22 +9,13 @@ way in tests/notifications/test_dispatcher.py and tests/notifications/test_worke
 import logging
 
 import httpx
-import pytest
 
 from app.main import create_app
 from tests.bill_images import LAYOUTS, render
 from tests.conftest import TEST_SECRET, make_settings, unique_phone
-from tests.fakes.gemini import FakeGemini
 
 GEMINI_KEY = "AIzaSy-not-a-real-key-but-a-secret-0123456789"
 PASSWORDS = ("owner-secret-passw0rd", "staff-secret-passw0rd", "wrong-guess-passw0rd")
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 async def test_secrets_never_reach_the_logs(database_url, tmp_path, gemini, caplog):

@@ -21,14 +21,6 @@ import pytest
 from tests.bill_images import LAYOUTS, render
 from tests.bills import exact, purchase, sale
 from tests.conftest import ShopSession, create_product, make_settings, unique_phone
-from tests.fakes.gemini import FakeGemini
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -7,16 +7,8 @@ import pytest
 from tests.bill_images import LAYOUTS, render
 from tests.bills import exact
 from tests.conftest import make_settings
-from tests.fakes.gemini import FakeGemini
 
 D = Decimal
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -12,16 +12,8 @@ import pytest
 from tests.bill_images import LAYOUTS, create_catalogue, create_draft, render
 from tests.bills import exact, purchase, scalar
 from tests.conftest import create_product, make_settings
-from tests.fakes.gemini import FakeGemini
 
 VENDOR_PHONE = "98765 43210"
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

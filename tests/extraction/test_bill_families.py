@@ -18,7 +18,7 @@ import pytest
 from tests.bill_corpus import CATALOGUE, FAMILIES, CorpusBill, Score, bills, score
 from tests.bills import exact
 from tests.conftest import create_product, make_settings
-from tests.fakes.gemini import FakeGemini, offline_settings
+from tests.fakes.gemini import offline_settings
 
 OCR_SAMPLE = int(os.environ.get("BILL_FAMILY_OCR_SAMPLE", "6"))
 GEMINI_SAMPLE = int(os.environ.get("BILL_FAMILY_GEMINI_SAMPLE", "4"))
@@ -96,12 +96,6 @@ class TestOffline:
 
 
 class TestGemini:
-    @pytest.fixture
-    def gemini(self):
-        fake = FakeGemini().start()
-        yield fake
-        fake.stop()
-
     @pytest.fixture
     def settings(self, database_url, tmp_path, gemini):
         configured = make_settings(database_url, tmp_path)

@@ -5,14 +5,6 @@ import pytest
 from tests.bill_images import LAYOUTS, render
 from tests.bills import scalar
 from tests.conftest import make_settings, register_shop
-from tests.fakes.gemini import FakeGemini
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

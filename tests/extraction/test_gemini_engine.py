@@ -17,16 +17,9 @@ from PIL import Image
 from tests.bill_images import CATALOGUE, INJECTION, LAYOUTS, create_catalogue, render
 from tests.bills import counts, exact, scalar
 from tests.conftest import make_settings
-from tests.fakes.gemini import FakeGemini, offline_settings
+from tests.fakes.gemini import offline_settings
 
 FAILURES = ["hang", "429", "500", "garbage", "prose", "schema"]
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ import psutil
 from PIL import Image
 
 from tests.bill_images import LAYOUTS, render
-from tests.conftest import TEST_SECRET, ShopSession, register_shop
-from tests.db.test_processes import free_port, start, stop
+from tests.conftest import ShopSession, register_shop
+from tests.live_server import live_process
 
 MB = 1024 * 1024
 API_RSS_LIMIT = 200 * MB
@@ -31,20 +31,8 @@ API_RSS_LIMIT = 200 * MB
 @contextlib.contextmanager
 def _serving(database_url: str, data_dir: Path, **env: str) -> Iterator[tuple[psutil.Process, str]]:
     """A live `dukaan serve` (offline reading only): (its process, base URL)."""
-    settings = {
-        "DATABASE_URL": database_url,
-        "DUKAAN_SECRET_KEY": TEST_SECRET,
-        "DUKAAN_DATA_DIR": str(data_dir),
-        "DUKAAN_ENV": "development",
-        "DISPATCHER": "off",
-        "GEMINI_API_KEY": "",
-    } | env
-    process, base = start(settings, free_port())
-    try:
+    with live_process(database_url, data_dir, GEMINI_API_KEY="", **env) as (process, base):
         yield psutil.Process(process.pid), base
-    finally:
-        if process.poll() is None:
-            stop(process)
 
 
 @contextlib.asynccontextmanager

@@ -12,14 +12,6 @@ from PIL import Image
 
 from tests.bills import exact
 from tests.conftest import create_product, make_settings
-from tests.fakes.gemini import FakeGemini
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from sqlalchemy import text
 from app.models import Base
 from tests.bills import exact, sale, scalar
 from tests.conftest import create_product, make_settings, unique_phone
-from tests.fakes.gemini import FakeGemini
 from tests.operations import Caller, build, make_objects, operation_spec, operations
 
 EXEMPT: dict[tuple[str, str], str] = {
@@ -30,13 +29,6 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("post", "/api/ask"): "a question changes nothing in the books: asking twice is harmless",
     ("post", "/api/ai/sql/"): "the legacy form of /api/ask",
 }
-
-
-@pytest.fixture
-def gemini():
-    fake = FakeGemini().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture
