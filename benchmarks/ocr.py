@@ -7,7 +7,7 @@
    raw RGB, its boxes laid out into lines here. Prints seconds per bill (median, min, max) with
    the target "median <= 1.0 s", and the memory of each process: this one (RSS before and after
    the reads; ONNX Runtime must never load here) and the OCR child (RSS once its models are
-   loaded, now, and its peak).
+   loaded, right after the reads, once idle, and its peak).
 2. Per-family accuracy on the generated corpus (tests/bill_corpus, when present):
    BENCH_OCR_BILLS bills per family (default: all 24) read the same way, matched to the corpus
    catalogue and converted into each product's unit as the API does (`match_lines`), scored by
@@ -143,9 +143,12 @@ def pool_section(runs: int) -> None:
         f"{rss() / MB:.0f} MB after {len(every) + 1} bills, peak {peak_rss() / MB:.0f} MB; "
         f"ONNX Runtime loaded here: {'YES' if onnxruntime_loaded() else 'no'}"
     )
+    right_after = rss(child)
+    time.sleep(pool.IDLE_BEFORE_TRIM_S + 0.5)  # the child gives freed memory back once idle
     print(
         f"OCR process (pid {child}): RSS {child_after_models / MB:.0f} MB with its models, "
-        f"{rss(child) / MB:.0f} MB now, peak {peak_rss(child) / MB:.0f} MB"
+        f"{right_after / MB:.0f} MB right after the reads, {rss(child) / MB:.0f} MB once idle, "
+        f"peak {peak_rss(child) / MB:.0f} MB"
     )
 
 

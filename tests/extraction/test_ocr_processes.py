@@ -111,6 +111,38 @@ async def test_the_api_process_stays_small_and_never_loads_onnxruntime(database_
             assert rss_after < API_RSS_LIMIT
 
 
+OCR_CHILD_IDLE_LIMIT = 250 * MB
+
+
+async def _settled_rss(process: psutil.Process, *, below: int, within_s: float) -> int:
+    """The process's RSS once it is under `below`, or after `within_s` seconds."""
+    deadline = time.monotonic() + within_s
+    for _ in range(round(within_s / 0.2)):
+        rss = _rss(process)
+        if rss < below or time.monotonic() > deadline:
+            return rss
+        await asyncio.sleep(0.2)
+    return _rss(process)
+
+
+async def test_an_idle_ocr_process_gives_its_read_memory_back(database_url, tmp_path):
+    """Between reads in a burst the child keeps what it freed (the next read needs it); once
+    idle it returns it to the OS: its RSS falls back near what the models alone take."""
+    with _serving(database_url, tmp_path) as (api, base):
+        async with _shop_client(base) as (http, shop):
+            for layout_index in range(3):
+                response = await _extract(http, shop, _photo(layout_index))
+                assert response.status_code == 200, response.text
+            (child,) = _ocr_children(api)
+            right_after = _rss(child)
+            idle = await _settled_rss(child, below=OCR_CHILD_IDLE_LIMIT, within_s=10)
+            print(
+                f"\n[ocr processes] OCR child {child.pid}: {right_after / MB:.0f} MB right after "
+                f"3 photos, {idle / MB:.0f} MB once idle"
+            )
+            assert idle < OCR_CHILD_IDLE_LIMIT
+
+
 async def test_the_api_answers_at_once_while_a_bill_is_read(database_url, tmp_path):
     with _serving(database_url, tmp_path) as (api, base):
         async with _shop_client(base) as (http, shop):

@@ -49,6 +49,17 @@ def _threads() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+_REC_MIN_WIDTH = 160
+"""The narrowest strip the recogniser reads, in pixels at its 48 px height.
+
+Each batch of text boxes is padded to its widest box, and to at least this width; RapidOCR's
+default (320) pads a bill's many short boxes (`45.00`, `2`, `kg`) to six or more times their
+width, and recognition time grows with the padded width. At 160 a bill reads in 0.80 s instead
+of 1.06 s (median of 66 corpus bills, recognition 0.56 s instead of 0.73 s) and the words
+come out the same or better spaced (`Poha Thick`, not `PohaThick`).
+"""
+
+
 def _get_engine() -> Any:
     global _engine
     if _engine is None:
@@ -57,7 +68,10 @@ def _get_engine() -> Any:
                 from rapidocr_onnxruntime import RapidOCR
 
                 _engine = RapidOCR(
-                    intra_op_num_threads=_threads(), inter_op_num_threads=1, print_verbose=False
+                    intra_op_num_threads=_threads(),
+                    inter_op_num_threads=1,
+                    print_verbose=False,
+                    rec_img_shape=[3, 48, _REC_MIN_WIDTH],
                 )
     return _engine
 
