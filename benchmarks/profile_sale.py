@@ -612,6 +612,7 @@ _IDLE_LEAVES = ("Condition.wait", "Queue.get", "Connection._recv", "Event.wait",
 def _read_py_spy(paths: list[Path]) -> dict[str, Any]:
     libraries: collections.Counter[str] = collections.Counter()
     steps: collections.Counter[str] = collections.Counter()
+    leaves: collections.Counter[str] = collections.Counter()
     total = idle = 0
     for path in paths:
         if not path.exists():
@@ -629,6 +630,7 @@ def _read_py_spy(paths: list[Path]) -> dict[str, Any]:
                 continue
             total += n
             libraries[_library(leaf)] += n
+            leaves[f"{functions[-1]} ({Path(leaf).name})" if functions else "?"] += n
             for step in _steps(functions):
                 steps[step] += n
     if not total:
@@ -638,6 +640,7 @@ def _read_py_spy(paths: list[Path]) -> dict[str, Any]:
         "idle_thread_samples_left_out": idle,
         "by_library": _shares(libraries, total),
         "by_step": _shares(steps, total),
+        "top_functions": _shares(collections.Counter(dict(leaves.most_common(20))), total),
     }
 
 
