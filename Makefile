@@ -75,6 +75,7 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev fonts
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.sale_writes
 	$(BIN)/python -m benchmarks.imports
 	$(BIN)/python -m benchmarks.ocr
 
