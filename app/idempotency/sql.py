@@ -31,3 +31,15 @@ WHERE k.shop_id = :shop_id AND k.id = r.id
 )
 """Store the reply of the request holding a key; reads `reply_stored(id, status_code,
 response)`."""
+
+FILL_IN_REPLY = Cte(
+    "reply_filled_in",
+    """
+UPDATE idempotency_keys k
+SET response = replace(k.response, f.mark, f.value)
+FROM reply_filling f
+WHERE k.shop_id = :shop_id AND k.id = f.id
+""",
+)
+"""Replace a mark in a stored reply by a value known only later (a bill number); reads
+`reply_filling(id, mark, value)`."""

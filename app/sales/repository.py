@@ -1,13 +1,13 @@
 """Sale queries: bills, lines, returns, bill numbers. No business rules here.
 
-A new sale is two prebuilt round trips sent straight to asyncpg (`take_for_sale`, then
-`write_number_and_commit`): the profile of issue 6 showed SQLAlchemy's statement building and a
-dozen round trips costing five times what PostgreSQL spent on the sale. Between them they write
-the tables of other domains (the idempotency key, the customer, stock, udhaar, the outbox) by
-composing those owners' CTE fragments (`app/<owner>/sql.py`, app.db.ownership); this module
-writes only the sale's own tables. Parameters are named and compiled to `$n` once, at import
-(app.db.sql); the last batch is committed by the transaction owner
-(`app.db.session.commit_with`).
+A new sale is three prebuilt round trips sent straight to asyncpg (`take_for_sale`,
+`write_sale`, then `number_and_commit`): the profile of issue 6 showed SQLAlchemy's statement
+building and a dozen round trips costing five times what PostgreSQL spent on the sale.
+Between them they write the tables of other domains (the idempotency key, the customer,
+stock, udhaar, the outbox) by composing those owners' CTE fragments (`app/<owner>/sql.py`,
+app.db.ownership); this module writes only the sale's own tables. Parameters are named and
+compiled to `$n` once, at import (app.db.sql); the last batch is committed by the
+transaction owner (`app.db.session.commit_with`).
 """
 
 import datetime as dt
@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.bills.numbering import invoice_no
 from app.bills.tax import TaxHeads
 from app.core.pagination import Page
-from app.core.responses import dumps
 from app.db.paging import fetch_page
 from app.db.session import commit_with
 from app.db.sql import Sql
@@ -35,7 +34,7 @@ from app.udhaar import sql as udhaar_sql
 
 BILL_NO_MARK = "\ue000"
 """Stands for the bill number in text rendered before the number exists (the bill SMS and
-the stored idempotent reply); the bill's statement replaces it as it assigns the number."""
+the stored idempotent reply); `write_sale` replaces it as it assigns the number."""
 SALE_ID_MARK_VALUE = "\ue001"
 SALE_ID_MARK = f'"{SALE_ID_MARK_VALUE}"'
 """Stands for the sale id (a JSON number) in the reply rendered before the sale exists: the
@@ -95,56 +94,25 @@ CROSS JOIN (
 """  # noqa: S608 - owners' fragments
 )
 
-# The bill, numbered, with everything that goes with it, in one statement sent with the COMMIT
-# (`app.db.session.commit_with`): the shop's counter is bumped (taking its row lock), the sale
-# inserted with its number (never updated after: no second version of the row and its index
-# entries), its lines, and through the owners' fragments its stock movements, udhaar entry,
-# bill message and stored reply, with the number and the sale's id written into the last two
-# here. Sent in one message with the COMMIT, the counter's lock is held for this statement and
-# the commit's flush only, never while the API waits for a reply or for its turn on the event
-# loop. A simple-query batch takes no parameters, so the bill travels as one JSON literal
-# (`:bill`: numbers as exact decimal text, read back as NUMERIC) and the rest as integers and
-# quoted text (`Sql.inline`). The sale's id and number come back as a NOTICE (`app_notice`).
-_WRITE_NUMBER_COMMIT = Sql(
+# The bill itself, in one statement: the sale (numbered later, by `_NUMBER`), its lines, then
+# through the owners' fragments its movements, udhaar entry and message, and the stored
+# reply, all given the sale's id.
+_WRITE_SALE = Sql(
     f"""
-WITH head AS MATERIALIZED (
-    SELECT h.*, bill.document -> 'lines' AS lines
-    FROM (SELECT :bill::jsonb AS document) bill, jsonb_to_record(bill.document) AS h(
-        customer_id bigint, sale_date date, total numeric, total_cost numeric, profit numeric,
-        total_quantity numeric, paid numeric, payment_mode text, created_by bigint,
-        discount_total numeric, document_type text, round_off numeric, taxable_value numeric,
-        cgst numeric, sgst numeric, igst numeric, cess numeric, buyer_gstin text,
-        buyer_name text, buyer_address text, place_of_supply text, credit numeric,
-        due_date date, channel text, "to" text, language text, body text, claim_id bigint,
-        reply text
-    )
-), line AS MATERIALIZED (
-    SELECT l.*
-    FROM head, jsonb_to_recordset(head.lines) AS l(
-        product_id bigint, quantity numeric, rate numeric, cost numeric, total numeric,
-        profit numeric, discount numeric, hsn_code text, gst_rate numeric, cess_rate numeric,
-        taxable_value numeric, cgst numeric, sgst numeric, igst numeric, cess numeric,
-        change numeric, balance_after numeric
-    )
-), counter AS (
-    INSERT INTO bill_counters (shop_id, kind, fiscal_year, last_no)
-    VALUES (:shop_id, 'sale', :fiscal_year, 1)
-    ON CONFLICT (shop_id, kind, fiscal_year) DO UPDATE SET last_no = bill_counters.last_no + 1
-    RETURNING last_no
-), sale AS (
+WITH sale AS (
     INSERT INTO sales (
-        shop_id, bill_no, customer_id, sale_date, total_amount, total_cost, profit,
-        total_quantity, amount_paid, payment_mode, created_by, discount_total, document_type,
-        round_off, taxable_value, cgst, sgst, igst, cess, buyer_gstin, buyer_name,
-        buyer_address, place_of_supply
+        shop_id, customer_id, sale_date, total_amount, total_cost, profit, total_quantity,
+        amount_paid, payment_mode, created_by, discount_total, document_type, round_off,
+        taxable_value, cgst, sgst, igst, cess, buyer_gstin, buyer_name, buyer_address,
+        place_of_supply
     )
-    SELECT :shop_id, :prefix || :fiscal_year || '/' || lpad(counter.last_no::text, 6, '0'),
-           h.customer_id, h.sale_date, h.total, h.total_cost, h.profit, h.total_quantity,
-           h.paid, h.payment_mode, h.created_by, h.discount_total, h.document_type,
-           h.round_off, h.taxable_value, h.cgst, h.sgst, h.igst, h.cess, h.buyer_gstin,
-           h.buyer_name, h.buyer_address, h.place_of_supply
-    FROM head h, counter
-    RETURNING id, bill_no
+    VALUES (
+        :shop_id, :customer_id::bigint, :sale_date::date, :total, :total_cost, :profit,
+        :total_quantity, :paid, :payment_mode::text, :created_by, :discount_total,
+        :document_type::text, :round_off, :taxable_value, :cgst, :sgst, :igst, :cess,
+        :buyer_gstin::text, :buyer_name::text, :buyer_address::text, :place_of_supply::text
+    )
+    RETURNING id
 ), lines AS (
     INSERT INTO sale_lines (
         shop_id, sale_id, product_id, quantity, rate, cost_price, line_total, profit, discount,
@@ -153,29 +121,65 @@ WITH head AS MATERIALIZED (
     SELECT :shop_id, sale.id, l.product_id, l.quantity, l.rate, l.cost, l.total, l.profit,
            l.discount, l.hsn_code, l.gst_rate, l.cess_rate, l.taxable_value, l.cgst, l.sgst,
            l.igst, l.cess
-    FROM sale, line l
+    FROM sale, unnest(
+        :product_ids::bigint[], :quantities::numeric[], :rates::numeric[], :costs::numeric[],
+        :totals::numeric[], :profits::numeric[], :discounts::numeric[], :hsn_codes::text[],
+        :gst_rates::numeric[], :cess_rates::numeric[], :taxable_values::numeric[],
+        :cgsts::numeric[], :sgsts::numeric[], :igsts::numeric[], :cesses::numeric[]
+    ) AS l(product_id, quantity, rate, cost, total, profit, discount, hsn_code, gst_rate,
+           cess_rate, taxable_value, cgst, sgst, igst, cess)
 ), stock_moved AS (
-    SELECT l.product_id, l.change, 'sale'::text AS reason, sale.id AS sale_id, l.balance_after,
-           l.cost AS cost_after, h.sale_date AS movement_date
-    FROM sale, head h, line l
+    SELECT m.product_id, m.change, 'sale'::text AS reason, sale.id AS sale_id, m.balance_after,
+           m.cost AS cost_after, :sale_date::date AS movement_date
+    FROM sale, unnest(
+        :product_ids::bigint[], :changes::numeric[], :balances_after::numeric[],
+        :costs::numeric[]
+    ) AS m(product_id, change, balance_after, cost)
 ), {stock_sql.RECORD_MOVEMENTS}, credit_opened AS (
-    SELECT 'sale'::text AS kind, h.customer_id, sale.id AS sale_id, h.credit AS amount,
-           h.sale_date AS entry_date, h.due_date
-    FROM sale, head h WHERE h.credit IS NOT NULL
+    SELECT 'sale'::text AS kind, :customer_id::bigint AS customer_id, sale.id AS sale_id,
+           :credit::numeric AS amount, :sale_date::date AS entry_date,
+           :due_date::date AS due_date
+    FROM sale WHERE :credit::numeric IS NOT NULL
 ), {udhaar_sql.OPEN_CREDIT}, message_queued AS (
-    SELECT h.customer_id, h.channel, h."to", 'sale_bill'::text AS template, h.language,
-           replace(h.body, :mark, sale.bill_no) AS body, 'sale:' || sale.id AS reference
-    FROM sale, head h WHERE h.body IS NOT NULL
+    SELECT :customer_id::bigint AS customer_id, :channel::text AS channel, :to::text AS "to",
+           'sale_bill'::text AS template, :language::text AS language, :body::text AS body,
+           'sale:' || sale.id AS reference
+    FROM sale WHERE :body::text IS NOT NULL
 ), {notifications_sql.QUEUE}, reply_stored AS (
-    SELECT h.claim_id AS id, 201 AS status_code,
-           replace(replace(h.reply, :sale_id_mark, sale.id::text), :mark, sale.bill_no)
-               AS response
-    FROM sale, head h WHERE h.claim_id IS NOT NULL
+    SELECT :claim_id::bigint AS id, 201 AS status_code,
+           replace(:reply::text, :sale_id_mark::text, sale.id::text) AS response
+    FROM sale
 ), {idempotency_sql.STORE_REPLY}
-SELECT app_notice(:notice || sale.id || ' ' || sale.bill_no) FROM sale
+SELECT id FROM sale
 """  # noqa: S608 - owners' fragments
 )
-_NOTICE = "dukaan.sale="
+
+# The bill's number, sent by the transaction owner with the COMMIT in one round trip
+# (`app.db.session.commit_with`). The counter upsert takes the shop's bill-number row lock:
+# sent in one message with the COMMIT, the lock is held for these statements and the
+# commit's flush only, never while the API waits for a reply or for its turn on the event
+# loop. A simple-query batch takes no parameters: the values are written in as literals
+# (`Sql.inline`: integers and quoted text). The number comes back as a NOTICE (`app_notice`).
+_NUMBER = Sql(
+    f"""
+WITH counter AS (
+    INSERT INTO bill_counters (shop_id, kind, fiscal_year, last_no)
+    VALUES (:shop_id, 'sale', :fiscal_year, 1)
+    ON CONFLICT (shop_id, kind, fiscal_year) DO UPDATE SET last_no = bill_counters.last_no + 1
+    RETURNING last_no
+), sale AS (
+    UPDATE sales SET bill_no = :prefix || :fiscal_year || '/' || lpad(counter.last_no::text, 6, '0')
+    FROM counter WHERE sales.shop_id = :shop_id AND sales.id = :sale_id
+    RETURNING sales.bill_no
+), message_filling AS (
+    SELECT 'sale:' || :sale_id AS reference, :mark AS mark, sale.bill_no AS value FROM sale
+), {notifications_sql.FILL_IN}, reply_filling AS (
+    SELECT :claim_id::bigint AS id, :mark AS mark, sale.bill_no AS value FROM sale
+), {idempotency_sql.FILL_IN_REPLY}
+SELECT app_notice(:notice || sale.bill_no) FROM sale
+"""  # noqa: S608 - owners' fragments
+)
+_NOTICE = "dukaan.bill_no="
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,12 +322,10 @@ async def take_for_sale(
     return Taken(row["claimed"], row["claim_id"], customer, products)
 
 
-async def write_number_and_commit(
+async def write_sale(
     connection: asyncpg.Connection,
     shop_id: int,
     *,
-    fiscal_year: str,
-    prefix: str,
     sale_date: dt.date,
     customer_id: int | None,
     total: Decimal,
@@ -341,83 +343,85 @@ async def write_number_and_commit(
     message: OutboxText | None,
     claim_id: int | None,
     reply: str,
-) -> tuple[int, str]:
-    """Write the bill, number it and have the transaction owner commit it all, in one round
-    trip (see `_WRITE_NUMBER_COMMIT`); returns the sale's id and number."""
-    heads = document.heads
-    bill = {
-        "customer_id": customer_id,
-        "sale_date": sale_date,
-        "total": total,
-        "total_cost": total_cost,
-        "profit": profit,
-        "total_quantity": total_quantity,
-        "paid": paid,
-        "payment_mode": payment_mode,
-        "created_by": created_by,
-        "discount_total": discount_total,
-        "document_type": document.document_type,
-        "round_off": document.round_off,
-        "taxable_value": heads.taxable,
-        "cgst": heads.cgst,
-        "sgst": heads.sgst,
-        "igst": heads.igst,
-        "cess": heads.cess,
-        "buyer_gstin": document.buyer_gstin,
-        "buyer_name": document.buyer_name,
-        "buyer_address": document.buyer_address,
-        "place_of_supply": document.place_of_supply,
-        "credit": credit,
-        "due_date": due_date,
-        "channel": message.channel if message else None,
-        "to": message.to if message else None,
-        "language": message.language if message else None,
-        "body": message.body if message else None,
-        "claim_id": claim_id,
-        "reply": reply,
-        "lines": [
-            {
-                "product_id": product_id,
-                "quantity": quantity,
-                "rate": rate,
-                "cost": cost,
-                "total": line_total,
-                "profit": line_profit,
-                "discount": discount,
-                "hsn_code": hsn_code,
-                "gst_rate": gst_rate,
-                "cess_rate": cess_rate,
-                "taxable_value": line_heads.taxable,
-                "cgst": line_heads.cgst,
-                "sgst": line_heads.sgst,
-                "igst": line_heads.igst,
-                "cess": line_heads.cess,
-                "change": change,
-                "balance_after": balance_after,
-            }
-            for (
-                product_id, quantity, rate, cost, line_total, line_profit, discount, hsn_code,
-                gst_rate, cess_rate, line_heads, change, balance_after,
-            ) in zip(
-                lines.product_ids, lines.quantities, lines.rates, lines.costs, lines.totals,
-                lines.profits, lines.discounts, lines.hsn_codes, lines.gst_rates,
-                lines.cess_rates, lines.heads, lines.changes, lines.balances_after,
-                strict=True,
-            )
-        ],
-    }  # fmt: skip
-    batch = _WRITE_NUMBER_COMMIT.inline(
+) -> int:
+    """Write the bill (not yet numbered) and everything that goes with it; returns its id."""
+    sale_id = await connection.fetchval(
+        _WRITE_SALE.text,
+        *_WRITE_SALE.args(
+            shop_id=shop_id,
+            sale_date=sale_date,
+            customer_id=customer_id,
+            total=total,
+            total_cost=total_cost,
+            profit=profit,
+            total_quantity=total_quantity,
+            discount_total=discount_total,
+            paid=paid,
+            payment_mode=payment_mode,
+            created_by=created_by,
+            product_ids=lines.product_ids,
+            quantities=lines.quantities,
+            rates=lines.rates,
+            costs=lines.costs,
+            totals=lines.totals,
+            profits=lines.profits,
+            discounts=lines.discounts,
+            changes=lines.changes,
+            balances_after=lines.balances_after,
+            hsn_codes=lines.hsn_codes,
+            gst_rates=lines.gst_rates,
+            cess_rates=lines.cess_rates,
+            taxable_values=[h.taxable for h in lines.heads],
+            cgsts=[h.cgst for h in lines.heads],
+            sgsts=[h.sgst for h in lines.heads],
+            igsts=[h.igst for h in lines.heads],
+            cesses=[h.cess for h in lines.heads],
+            document_type=document.document_type,
+            round_off=document.round_off,
+            taxable_value=document.heads.taxable,
+            cgst=document.heads.cgst,
+            sgst=document.heads.sgst,
+            igst=document.heads.igst,
+            cess=document.heads.cess,
+            buyer_gstin=document.buyer_gstin,
+            buyer_name=document.buyer_name,
+            buyer_address=document.buyer_address,
+            place_of_supply=document.place_of_supply,
+            credit=credit,
+            due_date=due_date,
+            channel=message.channel if message else None,
+            to=message.to if message else None,
+            language=message.language if message else None,
+            body=message.body if message else None,
+            claim_id=claim_id,
+            reply=reply,
+            sale_id_mark=SALE_ID_MARK,
+        ),
+    )
+    return int(sale_id)
+
+
+async def number_and_commit(
+    connection: asyncpg.Connection,
+    shop_id: int,
+    sale_id: int,
+    fiscal_year: str,
+    claim_id: int | None,
+    prefix: str,
+) -> str:
+    """Number the bill and have the transaction owner commit the sale with it (see
+    `_NUMBER`); returns the number."""
+    batch = _NUMBER.inline(
         shop_id=int(shop_id),
+        sale_id=int(sale_id),
         fiscal_year=fiscal_year,
         prefix=prefix,
-        bill=dumps(bill).decode(),
+        claim_id=None if claim_id is None else int(claim_id),
         mark=BILL_NO_MARK,
-        sale_id_mark=SALE_ID_MARK,
         notice=_NOTICE,
     )
-    (said,) = await commit_with(connection, batch, hear=_NOTICE)
-    sale_id, bill_no = said.split(" ", 1)
-    return int(sale_id), bill_no
+    (bill_no,) = await commit_with(connection, batch, hear=_NOTICE)
+    return bill_no
 
 
 # One bill, its customer and its lines (as arrays, in line order) in one round trip.

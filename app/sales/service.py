@@ -71,13 +71,12 @@ async def record_sale(
     fingerprint: str,
     bill_link: bool = False,
 ) -> Reply:
-    """The sale in two round trips (see `app.sales.repository`); the reply as JSON text.
+    """The sale in three round trips (see `app.sales.repository`); the reply as JSON text.
 
     The first claims the Idempotency-Key, takes the stock and upserts the customer; the
-    rules are then checked here (any failure rolls all of it back); the second numbers the
-    bill and writes it, its lines, movements, udhaar, message and stored reply in one
-    statement sent with the COMMIT, so the shop's counter lock lives only inside that one
-    message.
+    rules are then checked here (any failure rolls all of it back); the second writes the
+    bill, its lines, movements, udhaar, message and stored reply; the third numbers the
+    bill and commits, so the shop's counter lock lives only inside that one message.
     """
     shop_id = principal.shop_id
     shop = await auth_service.shop_settings_on(connection, shop_id)
@@ -200,11 +199,9 @@ async def record_sale(
                 shop.message_channel, customer.phone, shop.language, text
             )
     reply = _reply_template(principal, total, bill.profit)
-    sale_id, bill_no = await repository.write_number_and_commit(
+    sale_id = await repository.write_sale(
         connection,
         shop_id,
-        fiscal_year=fiscal_year(sale_date),
-        prefix=shop.invoice_prefix,
         sale_date=sale_date,
         customer_id=customer.id if customer else None,
         total=total,
@@ -246,6 +243,9 @@ async def record_sale(
         message=message,
         claim_id=claim_id,
         reply=reply,
+    )
+    bill_no = await repository.number_and_commit(
+        connection, shop_id, sale_id, fiscal_year(sale_date), claim_id, shop.invoice_prefix
     )
     body = reply.replace(repository.SALE_ID_MARK, str(sale_id))
     return Reply(201, body.replace(repository.BILL_NO_MARK, bill_no))
