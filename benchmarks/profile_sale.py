@@ -315,7 +315,8 @@ def _time_steps() -> None:
                         setattr(loaded, attribute, wrapper)
 
 
-async def _register(http: httpx.AsyncClient, rng: random.Random) -> dict[str, Any]:
+async def register_owner(http: httpx.AsyncClient, rng: random.Random) -> dict[str, Any]:
+    """A new shop registered through the in-process app: the registration's reply."""
     response = await http.post(
         "/api/auth/register",
         json={
@@ -330,7 +331,8 @@ async def _register(http: httpx.AsyncClient, rng: random.Random) -> dict[str, An
     return body
 
 
-def _sale_body(products: list[int], phones: list[str], rng: random.Random) -> dict[str, Any]:
+def sale_body(products: list[int], phones: list[str], rng: random.Random) -> dict[str, Any]:
+    """A 3-line bill as `make bench` posts it: 1 in 4 on credit, a phone from the pool."""
     return {
         "customer_name": "Bench Customer",
         "phone_no": rng.choice(phones),
@@ -378,7 +380,7 @@ async def trace(
             transport=httpx.ASGITransport(app=timed_app), base_url="http://trace"
         ) as http,
     ):
-        owner = await _register(http, rng)
+        owner = await register_owner(http, rng)
         connection = await asyncpg.connect(url)
         try:
             products = await seed.add_products(
@@ -399,7 +401,7 @@ async def trace(
             try:
                 response = await http.post(
                     "/api/sales/",
-                    json=_sale_body(products, phones, rng),
+                    json=sale_body(products, phones, rng),
                     headers={"Idempotency-Key": f"trace-{key}"},
                 )
             finally:

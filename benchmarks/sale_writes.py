@@ -32,7 +32,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from benchmarks import database, seed
+from benchmarks import database, profile_sale, seed
 
 SALE_TABLES = (
     "sales",
@@ -136,17 +136,6 @@ async def _last_ids(url: str) -> dict[str, int]:
         await connection.close()
 
 
-def _sale_body(products: list[int], phones: list[str], rng: random.Random) -> dict[str, Any]:
-    return {
-        "customer_name": "Bench Customer",
-        "phone_no": rng.choice(phones),
-        "bill_paid": rng.random() >= 0.25,
-        "products": [
-            {"product_id": p, "quantity": rng.randint(1, 3)} for p in rng.sample(products, 3)
-        ],
-    }
-
-
 async def _post_sales(url: str, data_dir: Path, state: dict[str, Any], count: int) -> None:
     """`count` sales through a fresh in-process app, shut at the end (its sessions close)."""
     os.environ |= {
@@ -165,17 +154,7 @@ async def _post_sales(url: str, data_dir: Path, state: dict[str, Any], count: in
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://w") as http,
     ):
         if "token" not in state:
-            response = await http.post(
-                "/api/auth/register",
-                json={
-                    "shop_name": "Writes Kirana",
-                    "owner_name": "Writes",
-                    "phone_no": seed.indian_mobiles(1, rng)[0],
-                    "password": "writes-pass-123",
-                },
-            )
-            response.raise_for_status()
-            owner = response.json()
+            owner = await profile_sale.register_owner(http, rng)
             connection = await asyncpg.connect(url)
             try:
                 state["products"] = await seed.add_products(
@@ -190,7 +169,7 @@ async def _post_sales(url: str, data_dir: Path, state: dict[str, Any], count: in
             state["key"] = state.get("key", 0) + 1
             response = await http.post(
                 "/api/sales/",
-                json=_sale_body(state["products"], state["phones"], rng),
+                json=profile_sale.sale_body(state["products"], state["phones"], rng),
                 headers={"Idempotency-Key": f"writes-{state['key']}"},
             )
             if response.status_code != 201:
