@@ -39,32 +39,30 @@ test: lint suite  ## lint, type-check, layer contracts, then the suite on real P
 suite: $(VENV)/.installed-dev browser fonts  ## the test suite alone (TEST_DATABASE_URL picks the server)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
+# Optional Debian packages, installed when missing and we can (root with apt-get); otherwise, or
+# if the install fails, what needs them says so and does without:
+# $(call apt_install,what,packages,what happens without them)
+define apt_install
+if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+  echo "installing $(1)"; \
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); } \
+    >/dev/null 2>&1 || echo "could not install $(1): $(3)"; \
+else \
+  echo "no $(1) and no root apt-get: $(3)"; \
+fi
+endef
+
 # The browser tests (tests/web/test_docs_offline.py) drive Debian's Chromium through Playwright;
-# Playwright's own browser download is not used. Installed here when missing and we can (root
-# with apt-get); otherwise, or if the install fails, those tests skip and say why.
+# Playwright's own browser download is not used.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's chromium for the browser tests"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-	      >/dev/null 2>&1 || echo "could not install chromium: the browser tests will skip"; \
-	  else \
-	    echo "no chromium and no root apt-get: the browser tests will skip"; \
-	  fi; \
-	}
+	  $(call apt_install,Debian's chromium for the browser tests,chromium,the browser tests will skip); }
 
-# The sales load comes from wrk when it is there (it costs the 2-core machine far less CPU per
+# The sales load comes from wrk when it is there (it costs the 2-core machine less CPU per
 # request than the asyncio client, which the bench uses otherwise and says so).
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
-	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's wrk for the sales load"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
-	      >/dev/null 2>&1 || echo "could not install wrk: the bench uses its asyncio client"; \
-	  else \
-	    echo "no wrk and no root apt-get: the bench uses its asyncio client"; \
-	  fi; \
-	}
+	  $(call apt_install,wrk for the sales load,wrk,the bench uses its asyncio client); }
 
 # The generated bill corpus (tests/bill_corpus) draws with Debian's fonts when they are there
 # (printed, monospace and handwriting faces); without them it uses fewer fonts and says so.
@@ -73,14 +71,7 @@ fonts:
 	@fc-list 2>/dev/null | grep -q "Nimbus Mono PS" && fc-list | grep -q "FreeMono" \
 	  && fc-list | grep -q "Liberation Mono" && fc-list | grep -q "Comic Neue" \
 	  && fc-list | grep -q "Humor Sans" || { \
-	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian fonts for the bill corpus"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FONT_PACKAGES); } \
-	      >/dev/null 2>&1 || echo "could not install fonts: the bill corpus uses fewer fonts"; \
-	  else \
-	    echo "missing fonts and no root apt-get: the bill corpus uses fewer fonts"; \
-	  fi; \
-	}
+	  $(call apt_install,Debian fonts for the bill corpus,$(FONT_PACKAGES),the bill corpus uses fewer fonts); }
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix app tests benchmarks migrations
