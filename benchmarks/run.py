@@ -397,50 +397,39 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
             "run_id": f"{tag}-{secrets.token_hex(3)}",
         }
 
+    async def sell(
+        billed: list[seed.Shop], tag: str, connections: int, seconds: float, warmup: float
+    ) -> dict[str, Any]:
+        """One sales run; its figures, printed in one line."""
+        result = await asyncio.to_thread(
+            drive,
+            api,
+            sales_workload(billed, tag),
+            connections=connections,
+            seconds=seconds,
+            warmup=warmup,
+            use_wrk=use_wrk,
+        )
+        say(f"  {result['rps']} sales/s, p99 {result['p99_ms']} ms, errors {result['errors']}")
+        return result
+
     cold: dict[str, Any] = {"ok_total": 0, "in_flight_at_stop": 0}
     if PRIME_SECONDS > 0:
         say(
             f"cold start: {PRIME_SECONDS:g} s of the same sales on tables that have no "
             "statistics yet, then ANALYZE"
         )
-        cold = await asyncio.to_thread(
-            drive,
-            api,
-            sales_workload(shops, "cold"),
-            connections=CONNECTIONS,
-            seconds=PRIME_SECONDS,
-            warmup=0,
-            use_wrk=use_wrk,
-        )
+        cold = await sell(shops, "cold", CONNECTIONS, PRIME_SECONDS, 0)
         await analyze_sale_tables(db.app_url)
         figures["sales_cold_start"] = {"shops": SHOPS, **cold}
-        say(f"  {cold['rps']} sales/s, p99 {cold['p99_ms']} ms, errors {cold['errors']}")
 
     say(f"sales, {SHOPS} shops, {CONNECTIONS} connections, {WARMUP:g} s warm-up + {SECONDS:g} s")
-    multi = await asyncio.to_thread(
-        drive,
-        api,
-        sales_workload(shops, "multi"),
-        connections=CONNECTIONS,
-        seconds=SECONDS,
-        warmup=WARMUP,
-        use_wrk=use_wrk,
-    )
+    multi = await sell(shops, "multi", CONNECTIONS, SECONDS, WARMUP)
     figures["sales_multi_shop"] = {"shops": SHOPS, **multi}
-    say(f"  {multi['rps']} sales/s, p99 {multi['p99_ms']} ms, errors {multi['errors']}")
 
     say(f"sales, one shop, {SINGLE_CONNECTIONS} connections, {SINGLE_SECONDS:g} s")
-    single = await asyncio.to_thread(
-        drive,
-        api,
-        sales_workload(shops[:1], "single"),
-        connections=SINGLE_CONNECTIONS,
-        seconds=SINGLE_SECONDS,
-        warmup=SINGLE_WARMUP,
-        use_wrk=use_wrk,
-    )
+    single = await sell(shops[:1], "single", SINGLE_CONNECTIONS, SINGLE_SECONDS, SINGLE_WARMUP)
     figures["sales_single_shop"] = {"shops": 1, **single}
-    say(f"  {single['rps']} sales/s, p99 {single['p99_ms']} ms, errors {single['errors']}")
 
     gst_shop = shops[1 % len(shops)]
     connection = await asyncpg.connect(db.app_url)
@@ -449,27 +438,15 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
     finally:
         await connection.close()
     say(f"sales, one GST-registered shop (tax invoices), {SINGLE_CONNECTIONS} connections")
-    taxed = await asyncio.to_thread(
-        drive,
-        api,
-        sales_workload([gst_shop], "gst"),
-        connections=SINGLE_CONNECTIONS,
-        seconds=SINGLE_SECONDS,
-        warmup=SINGLE_WARMUP,
-        use_wrk=use_wrk,
-    )
+    taxed = await sell([gst_shop], "gst", SINGLE_CONNECTIONS, SINGLE_SECONDS, SINGLE_WARMUP)
     figures["sales_gst_shop"] = {"shops": 1, **taxed}
-    say(f"  {taxed['rps']} sales/s, p99 {taxed['p99_ms']} ms, errors {taxed['errors']}")
 
     say("checking invariants")
     figures["invariants"] = await checks.check(
         db.app_url,
         [s.shop_id for s in shops],
-        successes=cold["ok_total"] + multi["ok_total"] + single["ok_total"] + taxed["ok_total"],
-        in_flight=cold["in_flight_at_stop"]
-        + multi["in_flight_at_stop"]
-        + single["in_flight_at_stop"]
-        + taxed["in_flight_at_stop"],
+        successes=sum(run["ok_total"] for run in (cold, multi, single, taxed)),
+        in_flight=sum(run["in_flight_at_stop"] for run in (cold, multi, single, taxed)),
     )
     say(f"  ok: {figures['invariants']['ok']}")
 
