@@ -322,7 +322,7 @@ def git_commit() -> str:
     return done.stdout.strip() + (" (+ uncommitted app/ changes)" if dirty.stdout.strip() else "")
 
 
-async def analyze_sale_tables(url: str) -> None:
+async def analyze_every_table(url: str) -> None:
     """What autovacuum does within its first minute on a live server (`ANALYZE` every table).
 
     A bench database is minutes old: until its sale tables are analyzed, the plans of the
@@ -440,7 +440,7 @@ async def measure(api: Api, db: database.Database) -> dict[str, Any]:
             "statistics yet, then ANALYZE"
         )
         cold = await sell(shops, "cold", CONNECTIONS, PRIME_SECONDS, 0)
-        await analyze_sale_tables(db.app_url)
+        await analyze_every_table(db.app_url)
         figures["sales_cold_start"] = {"shops": SHOPS, **cold}
 
     say(f"sales, {SHOPS} shops, {CONNECTIONS} connections, {WARMUP:g} s warm-up + {SECONDS:g} s")

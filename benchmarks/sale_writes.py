@@ -57,83 +57,66 @@ class Snapshot:
     """(bytes, records, full-page images) since the database began."""
 
 
-async def _snapshot(url: str) -> Snapshot:
-    connection = await asyncpg.connect(url)
-    try:
-        tables = {
-            row["relname"]: (
-                row["n_tup_ins"],
-                row["n_tup_upd"],
-                row["n_tup_hot_upd"],
-                row["n_tup_del"],
-            )
-            for row in await connection.fetch(
-                "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del "
-                "FROM pg_stat_user_tables WHERE relname = ANY($1::text[])",
-                list(SALE_TABLES),
-            )
-        }
-        scans = {
-            (row["relname"], row["indexrelname"]): row["idx_scan"]
-            for row in await connection.fetch(
-                "SELECT relname, indexrelname, idx_scan FROM pg_stat_user_indexes "
-                "WHERE relname = ANY($1::text[])",
-                list(SALE_TABLES),
-            )
-        }
-        wal = await connection.fetchrow(
-            "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS bytes, "
-            "(SELECT wal_records FROM pg_stat_wal) AS records, "
-            "(SELECT wal_fpi FROM pg_stat_wal) AS fpi"
+async def _snapshot(connection: asyncpg.Connection) -> Snapshot:
+    tables = {
+        row["relname"]: (
+            row["n_tup_ins"],
+            row["n_tup_upd"],
+            row["n_tup_hot_upd"],
+            row["n_tup_del"],
         )
-        assert wal is not None
-        return Snapshot(tables, scans, (int(wal["bytes"]), wal["records"], wal["fpi"]))
-    finally:
-        await connection.close()
-
-
-async def _indexes(url: str) -> dict[str, list[tuple[str, str | None]]]:
-    """table -> its indexes as (name, partial predicate or None)."""
-    connection = await asyncpg.connect(url)
-    try:
-        rows = await connection.fetch(
-            "SELECT t.relname AS table_name, i.relname AS index_name, "
-            "pg_get_expr(x.indpred, x.indrelid) AS predicate "
-            "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-            "JOIN pg_class t ON t.oid = x.indrelid "
-            "WHERE t.relname = ANY($1::text[]) ORDER BY 1, 2",
+        for row in await connection.fetch(
+            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del "
+            "FROM pg_stat_user_tables WHERE relname = ANY($1::text[])",
             list(SALE_TABLES),
         )
-    finally:
-        await connection.close()
+    }
+    scans = {
+        (row["relname"], row["indexrelname"]): row["idx_scan"]
+        for row in await connection.fetch(
+            "SELECT relname, indexrelname, idx_scan FROM pg_stat_user_indexes "
+            "WHERE relname = ANY($1::text[])",
+            list(SALE_TABLES),
+        )
+    }
+    wal = await connection.fetchrow(
+        "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn AS bytes, "
+        "(SELECT wal_records FROM pg_stat_wal) AS records, "
+        "(SELECT wal_fpi FROM pg_stat_wal) AS fpi"
+    )
+    assert wal is not None
+    return Snapshot(tables, scans, (int(wal["bytes"]), wal["records"], wal["fpi"]))
+
+
+async def _indexes(connection: asyncpg.Connection) -> dict[str, list[tuple[str, str | None]]]:
+    """table -> its indexes as (name, partial predicate or None)."""
+    rows = await connection.fetch(
+        "SELECT t.relname AS table_name, i.relname AS index_name, "
+        "pg_get_expr(x.indpred, x.indrelid) AS predicate "
+        "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "JOIN pg_class t ON t.oid = x.indrelid "
+        "WHERE t.relname = ANY($1::text[]) ORDER BY 1, 2",
+        list(SALE_TABLES),
+    )
     indexes: dict[str, list[tuple[str, str | None]]] = collections.defaultdict(list)
     for row in rows:
         indexes[row["table_name"]].append((row["index_name"], row["predicate"]))
     return indexes
 
 
-async def _partial_entries(url: str, table: str, predicate: str, since_id: int) -> int:
+async def _partial_entries(
+    connection: asyncpg.Connection, table: str, predicate: str, since_id: int
+) -> int:
     """Rows of `table` newer than `since_id` that a partial index holds (its predicate)."""
-    connection = await asyncpg.connect(url)
-    try:
-        count = await connection.fetchval(
-            f"SELECT count(*) FROM {table} WHERE id > $1 AND ({predicate})",
-            since_id,
-        )
-        return int(count)
-    finally:
-        await connection.close()
+    sql = f"SELECT count(*) FROM {table} WHERE id > $1 AND ({predicate})"
+    return int(await connection.fetchval(sql, since_id))
 
 
-async def _last_ids(url: str) -> dict[str, int]:
-    connection = await asyncpg.connect(url)
-    try:
-        return {
-            table: int(await connection.fetchval(f"SELECT coalesce(max(id), 0) FROM {table}"))
-            for table in SALE_TABLES
-        }
-    finally:
-        await connection.close()
+async def _last_ids(connection: asyncpg.Connection) -> dict[str, int]:
+    return {
+        table: int(await connection.fetchval(f"SELECT coalesce(max(id), 0) FROM {table}"))
+        for table in SALE_TABLES
+    }
 
 
 async def _post_sales(url: str, data_dir: Path, state: dict[str, Any], count: int) -> None:
@@ -176,26 +159,27 @@ async def _post_sales(url: str, data_dir: Path, state: dict[str, Any], count: in
                 raise RuntimeError(f"sale failed: {response.status_code} {response.text}")
 
 
-async def _analyze(url: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        for table in SALE_TABLES:
-            await connection.execute(f"ANALYZE {table}")
-    finally:
-        await connection.close()
-
-
 async def _measure(url: str, data_dir: Path, sales: int, warmup: int, analyze: bool) -> None:
     state: dict[str, Any] = {"rng": random.Random(20)}
     await _post_sales(url, data_dir, state, warmup)
-    if analyze:
-        await _analyze(url)
-    await asyncio.sleep(0.5)
-    before, since = await _snapshot(url), await _last_ids(url)
-    await _post_sales(url, data_dir, state, sales)
-    await asyncio.sleep(0.5)
-    after = await _snapshot(url)
-    indexes = await _indexes(url)
+    connection = await asyncpg.connect(url)
+    try:
+        if analyze:
+            await connection.execute("ANALYZE")
+        await asyncio.sleep(0.5)
+        before, since = await _snapshot(connection), await _last_ids(connection)
+        await _post_sales(url, data_dir, state, sales)
+        await asyncio.sleep(0.5)
+        after = await _snapshot(connection)
+        indexes = await _indexes(connection)
+        partial = {
+            (table, predicate): await _partial_entries(connection, table, predicate, since[table])
+            for table in SALE_TABLES
+            for _, predicate in indexes[table]
+            if predicate is not None
+        }
+    finally:
+        await connection.close()
 
     print(
         f"Per sale, over {sales} sales (3 lines, 1 in 4 on credit), after {warmup} to warm up"
@@ -206,8 +190,8 @@ async def _measure(url: str, data_dir: Path, sales: int, warmup: int, analyze: b
         "indexes (scans per sale during the sales)"
     )
     total_rows = total_entries = 0.0
+    nothing = (0, 0, 0, 0)
     for table in SALE_TABLES:
-        nothing = (0, 0, 0, 0)
         ins, upd, hot, dele = (
             (a - b) / sales
             for a, b in zip(
@@ -215,16 +199,16 @@ async def _measure(url: str, data_dir: Path, sales: int, warmup: int, analyze: b
             )
         )
         full = [name for name, predicate in indexes[table] if predicate is None]
-        entries = (ins + (upd - hot)) * len(full)
-        for _, predicate in indexes[table]:
-            if predicate is not None:
-                # every new row that fits, once; a non-HOT update of such a row adds another
-                entries += await _partial_entries(url, table, predicate, since[table]) / sales
-        scans = [
-            f"{name} {(after.index_scans.get((table, name), 0) - before.index_scans.get((table, name), 0)) / sales:.2f}"  # noqa: E501
-            + (" (partial)" if predicate else "")
-            for name, predicate in indexes[table]
-        ]
+        # a partial index: every new row that fits its predicate, once
+        entries = (ins + (upd - hot)) * len(full) + sum(
+            count / sales for (owner, _), count in partial.items() if owner == table
+        )
+        scans = []
+        for name, predicate in indexes[table]:
+            read = after.index_scans.get((table, name), 0) - before.index_scans.get(
+                (table, name), 0
+            )
+            scans.append(f"{name} {read / sales:.2f}" + (" (partial)" if predicate else ""))
         total_rows += ins + upd + dele
         total_entries += entries
         print(

@@ -60,6 +60,7 @@ from app.archive.tables import EXPORTED, FORMULA_STARTS, ExportedTable
 from app.auth import repository as auth_repository
 from app.db.session import SHOP_SWITCH, create_sessionmaker, driver_connection
 from app.db.sql import Sql
+from app.db.statistics import refresh_statistics
 
 FORMAT = "dukaan-shop-export"
 MAX_UNCOMPRESSED = 8 * 1024**3
@@ -292,7 +293,8 @@ async def restore_shop(
         await driver.execute("SET LOCAL ROLE NONE")
         await _advance_sequences(driver, highest)
         await auth_repository.update_shop(session, shop_id, settings)
-    await _refresh_statistics(engine)
+    # a restore can add more rows than the whole database held
+    await refresh_statistics(engine, [spec.table for spec in EXPORTED])
     return RestoreSummary(
         path=path,
         shop_id=shop_id,
@@ -536,16 +538,6 @@ class _Loader:
             raise RestoreProblem(
                 f"products: the quantity of product {drifted} is not the sum of its stock movements"
             )
-
-
-async def _refresh_statistics(engine: AsyncEngine) -> None:
-    """ANALYZE the tables just filled: a restore can add more rows than the whole database
-    held, and the planner would otherwise plan the shop's first bills and reports for the
-    tables as they were until autovacuum comes round. Needs the tables' owner (the
-    connecting role); any other role gets a warning and the restore stands."""
-    async with engine.begin() as connection:
-        for spec in EXPORTED:
-            await connection.exec_driver_sql(f"ANALYZE {quoted(spec.table)}")
 
 
 async def _highest_ids(driver: asyncpg.Connection, shop_id: int) -> dict[str, int]:

@@ -15,12 +15,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.config import Settings
 from app.core.errors import AppError
 from app.core.phone import InvalidPhone, to_e164
 from app.db.session import create_engine, create_sessionmaker
+from app.db.statistics import refresh_statistics
 from app.demo.catalogue import CATALOGUE
 from app.demo.history import Tally
 from app.demo.shop import DEFAULT_PASSWORD, DemoBuilder, DemoSize, ShopFacts, facts, find_existing
@@ -117,23 +117,14 @@ async def _run(
                     task, advance=1, description=f"{day:%d %b %Y}, {builder.tally.sales} bills"
                 ),
             )
-        await _refresh_statistics(engine)
+        # months of bills in a database the planner may last have seen empty
+        await refresh_statistics(engine)
         seconds = time.perf_counter() - started
         shop = await facts(maker, shop_id)
     finally:
         await engine.dispose()
     print_summary(out, shop, builder.tally, phone=phone, password=password, spent_s=seconds)
     return EXIT_OK
-
-
-async def _refresh_statistics(engine: AsyncEngine) -> None:
-    """ANALYZE once the history is written: months of bills in tables the planner last saw
-    empty (a new database) would otherwise be planned as empty until autovacuum comes round -
-    the foreign-key checks of the first sales then scan a shop's bills by date instead of
-    using the primary key (`python -m benchmarks.sale_writes`). Needs the tables' owner (the
-    connecting role), as `make run`'s database has."""
-    async with engine.begin() as connection:
-        await connection.exec_driver_sql("ANALYZE")
 
 
 def print_summary(
