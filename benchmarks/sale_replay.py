@@ -10,26 +10,27 @@ and the transaction's.
    one credit 3-line sale posted through the API. Every id those sales touch (shop, user,
    login session, products, customer, bill, idempotency claim) is made distinctive first by
    moving the tables' sequences far ahead, so each value in the log names one thing only.
-   The request's transaction is that backend's statements from the shop switch
-   (`BEGIN; SELECT set_config(...), auth_session_check(...)`) to its COMMIT; the driver's
-   one-off statements on a new connection (type introspection, the JIT check) are left out.
-2. Script. Each statement becomes a pgbench command in prepared mode (`-M prepared`, as
-   asyncpg prepares the app's statements): a parameter carrying an id becomes a pgbench
-   variable (`\\set` per transaction: a random bench shop, its login session, 3 distinct
-   products of its catalogue, a customer phone from a pool of 500, a unique idempotency key),
-   the ids the server hands back (the customer, the claim, the bill) are read with `\\gset`, and
-   every other parameter (prices, totals, the SMS text) stays the logged value, as a typed
-   literal. Rows are really written, with the same shape: 3 lines, 1 in 4 on credit (the two
-   scripts weighted 3:1). Where the app sends `BEGIN; SELECT ...` or `...; COMMIT` as one
-   simple query, pgbench sends two commands (a prepared statement holds one): two extra small
-   round trips per sale, so the ceiling is, if anything, slightly low.
-3. Run. `pgbench -n -M prepared -c 32 -j 2 -T N` over every bench shop, then `-c 8` on one
+   The sale is that backend's messages from the first holding the shop switch and the
+   login check (`SELECT set_config(...), auth_session_check(...); SELECT ...sales_quote(...)`)
+   to the one calling `sales_record`; the driver's one-off statements on a new connection
+   (type introspection, the JIT check) are left out.
+2. Script. Each message becomes one pgbench command in simple mode (`-M simple`), a compound
+   command (`\\;`) sent as one message, so each is one implicit transaction, as the app sends
+   it. The values that name things become pgbench variables (`\\set` per transaction: a random
+   bench shop, its login session, 3 distinct products of its catalogue, a customer phone from
+   a pool of 500, a unique idempotency key), in the SQL and inside the JSON arguments; what the
+   bill was priced from (its `products`) is read from the replayed products in the same
+   statement, since `sales_record` checks it; every other value (prices, totals, the SMS
+   text) stays the logged one. The NOTICE a message hands back to the app is dropped
+   (`length(...)` instead of `app_notice(...)`). Rows are really written, with the same shape:
+   3 lines, 1 in 4 on credit (the two scripts weighted 3:1).
+3. Run. `pgbench -n -M simple -c 32 -j 2 -T N` over every bench shop, then `-c 8` on one
    shop, against the app's database, as the app role (the script's shop switch sets the role
    and `app.shop_id` transaction-locally, as the app does; row-level security applies).
 
-Replayed bills are not successful API responses and their stock movements carry the logged
-`balance_after`: `make bench` runs this after its invariant check. Their bill numbers stay
-gapless (the script assigns them as the app does).
+Replayed bills are not successful API responses (their lines are the captured bill's lines
+on other products): `make bench` runs this after its invariant check. Their bill numbers stay
+gapless (the function numbers them as for the app).
 
 The split: at a given concurrency the machine spends 1/rps seconds per API sale and 1/tps
 per replayed transaction, so the transaction's share of the API's per-sale time is
@@ -56,11 +57,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
+import simplejson
 
 from benchmarks import database, reports, seed
 
@@ -84,6 +87,17 @@ _EXECUTED = re.compile(
     r"duration: [0-9.]+ ms\s+(?P<kind>execute [^:]*|statement): (?P<sql>.*)", re.DOTALL
 )
 _PLACEHOLDER = re.compile(r"\$(\d+)")
+_LAST_MESSAGE = re.compile(r"\bsales_record\(|\b(COMMIT|ROLLBACK)\b")
+"""A sale's last message: the call that writes it (or a COMMIT, for a path still using one)."""
+_JSON_LITERAL = re.compile(r"'((?:[^']|'')*)'::jsonb")
+_PRICED_FROM = (
+    "(SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'price_sale', "
+    "price_sale, 'price_purchase', price_purchase, 'hsn_code', hsn_code, 'gst_rate', gst_rate, "
+    "'cess_rate', cess_rate, 'price_includes_tax', price_includes_tax)), '[]') FROM products "
+    "WHERE shop_id = :shop AND id IN (:p1, :p2, :p3))"
+)
+"""What the replayed bill was priced from: the replayed products as they are (the captured
+bill's were other products), read in the statement as the quote read them."""
 _PGBENCH_VARIABLE = re.compile(r":[A-Za-z0-9_]")
 
 
@@ -106,6 +120,8 @@ class Captured:
     statements: list[Statement]
     scalars: dict[str, str]
     """Literal value -> the pgbench expression that replaces it."""
+    json_strings: dict[str, str]
+    """A string inside the JSON arguments -> the text (with pgbench variables) replacing it."""
     product_ids: list[int]
 
 
@@ -182,9 +198,9 @@ def _transaction(
                 if other_pid != pid:
                     continue
                 taken.append(other)
-                if other.simple and re.search(r"\b(COMMIT|ROLLBACK)\b", other.sql):
+                if other.simple and _LAST_MESSAGE.search(other.sql):
                     return taken, end + 1
-            raise CaptureError("the captured sale's transaction has no COMMIT in the log")
+            raise CaptureError("the captured sale has no sales_record call in the log")
     raise CaptureError(f"no statement with {marker!r} in the log")
 
 
@@ -272,6 +288,10 @@ async def capture(base: str, url: str) -> list[Captured]:
                         row["phone"]: "('+91' || :phone::text)",
                         sale["key"]: "('replay-' || :client_id::text || '-' || :nonce::text)",
                     },
+                    json_strings={
+                        row["phone"]: "+91:phone",
+                        sale["key"]: "replay-:client_id-:nonce",
+                    },
                 )
             )
         if session["role"] != "owner":
@@ -299,6 +319,31 @@ def _split(sql: str) -> list[str]:
             current.append(char)
     parts.append("".join(current).strip())
     return [part for part in parts if part]
+
+
+def _json_for_script(sql: str, sale: Captured) -> str:
+    """A statement's JSON arguments made ready for pgbench's variables: written with a space
+    after each `:` and `,` (so `"user_id": :user_id` is read as a variable, not a cast), the
+    phone and the Idempotency-Key as per-transaction values, and the bill's `products` (what
+    it was priced from) read from the replayed products themselves."""
+
+    def one(match: re.Match[str]) -> str:
+        value = json.loads(match[1].replace("''", "'"), parse_float=Decimal)
+        replayed = "products" in value and "lines" in value
+        if replayed:
+            value["products"] = "\ue010"
+        text = simplejson.dumps(
+            value, use_decimal=True, ensure_ascii=False, separators=(", ", ": ")
+        )
+        for raw, expression in sale.json_strings.items():
+            text = text.replace(f'"{raw}"', f'"{expression}"')
+        literal = "'" + text.replace("'", "''") + "'::jsonb"
+        if replayed:
+            literal = literal.replace('"\ue010"', '"products"')
+            return f"jsonb_set({literal}, '{{products}}', {_PRICED_FROM})"
+        return literal
+
+    return _JSON_LITERAL.sub(one, sql)
 
 
 def _literal(quoted: str, type_name: str) -> str:
@@ -352,6 +397,8 @@ async def script(connection: asyncpg.Connection, sale: Captured, shops: list[Ben
     ]
 
     def substitute_simple(sql: str) -> str:
+        for value, expression in products.items():
+            sql = re.sub(rf"(?<![\w.']){value}(?![\w.'])", expression, sql)
         for value, expression in sale.scalars.items():
             if value.isdigit():
                 sql = re.sub(rf"'{value}'|(?<![\w.']){value}(?![\w.'])", expression, sql)
@@ -361,7 +408,11 @@ async def script(connection: asyncpg.Connection, sale: Captured, shops: list[Ben
 
     for statement in sale.statements:
         if statement.simple:
-            commands = [substitute_simple(part) for part in _split(statement.sql)]
+            # One message, as the app sends it: a compound command (simple protocol).
+            parts = [
+                substitute_simple(_json_for_script(part, sale)) for part in _split(statement.sql)
+            ]
+            commands = [" \\;\n".join(part.replace("app_notice(", "length(") for part in parts)]
         else:
             types = await _parameter_types(connection, statement.sql)
 
@@ -431,7 +482,7 @@ async def bench_shops(connection: asyncpg.Connection, shop_ids: list[int]) -> li
 
 def run_pgbench(url: str, scripts: dict[str, Path], clients: int, seconds: int) -> dict[str, Any]:
     binary = database.pgbench_binary()
-    command = [binary, "-n", "-M", "prepared"]
+    command = [binary, "-n", "-M", "simple"]
     for kind, path in scripts.items():
         command += ["-f", f"{path}@{WEIGHTS[kind]}"]
     command += ["-c", str(clients), "-j", "2", "-T", str(seconds)]

@@ -2,10 +2,10 @@
 
 A token's signature is not enough: its login session may have been revoked, its user
 deactivated or given another role since. The database checks that with the shop switch
-(`ShopSessionDep`, `ShopConnectionDep`: no extra round trip), or on its own for the account
-endpoints that run on the system session (`AccountSessionDep`). An endpoint that takes the
-principal must take one of the three; `tests/auth/test_sessions_and_refresh.py` walks the routes to
-make sure.
+(`ShopSessionDep`, `ShopConnectionDep`: no extra round trip; `ShopCallerDep`: in each of the
+endpoint's messages), or on its own for the account endpoints that run on the system session
+(`AccountSessionDep`). An endpoint that takes the principal must take one of the four;
+`tests/auth/test_sessions_and_refresh.py` walks the routes to make sure.
 
 Dependencies are `async def` even when they do not await: FastAPI runs a plain `def`
 dependency in a thread pool, a hand-off that cost about 5% of a sale's CPU in the profile.
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth import service
 from app.core.errors import Forbidden, Unauthorized
 from app.core.security import InvalidToken, Principal, read_token
-from app.db.session import SessionDep, shop_transaction
+from app.db.session import SessionDep, shop_caller, shop_transaction
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 # The same `Authorization: Bearer <token>` header, also documented as plain HTTP bearer auth
@@ -81,6 +81,20 @@ async def get_shop_connection(
 
 
 ShopConnectionDep = Annotated[asyncpg.Connection, Depends(get_shop_connection, scope="function")]
+
+
+async def get_shop_caller(
+    request: Request, principal: PrincipalDep
+) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled driver connection with no transaction open, for an endpoint that sends each
+    step as its own one-message transaction (`app.db.session.in_shop`), every one of which
+    switches to the caller's shop and checks the caller's login session (a new sale)."""
+    del principal  # taken so that the token is verified before a connection is
+    async with shop_caller(request.app.state.engine) as connection:
+        yield connection
+
+
+ShopCallerDep = Annotated[asyncpg.Connection, Depends(get_shop_caller, scope="function")]
 
 
 async def require_owner(principal: PrincipalDep) -> Principal:

@@ -4,6 +4,7 @@ Login sessions, tokens and attempt limits are in `app.auth.sessions`.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -356,10 +357,11 @@ async def enter_shop(session: AsyncSession, principal: Principal) -> None:
     The settings are kept in the session for `shop_settings` (None: the shop is gone).
     """
     row = await repository.enter_shop_and_load(session, principal)
-    session.info[_LOADED_SETTINGS] = None if row is None else _settings_of_row(row)
+    session.info[_LOADED_SETTINGS] = None if row is None else settings_of_row(row)
 
 
-def _settings_of_row(row: dict[str, Any]) -> ShopSettings:
+def settings_of_row(row: Mapping[str, Any]) -> ShopSettings:
+    """The settings in a `shops` row (its columns by name, as a record or as JSON)."""
     return ShopSettings(
         shop_id=row["id"],
         name=row["name"],
@@ -382,7 +384,7 @@ async def shop_settings_on(connection: asyncpg.Connection, shop_id: int) -> Shop
     row = await repository.shop_row(connection, shop_id)
     if row is None:
         raise NotFound("This shop no longer exists")
-    return _settings_of_row(row)
+    return settings_of_row(row)
 
 
 async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
@@ -395,7 +397,7 @@ async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:
     shop = await repository.shop(session, shop_id)
     if shop is None:
         raise NotFound("This shop no longer exists")
-    settings = _settings_of_row(
+    settings = settings_of_row(
         {column.key: getattr(shop, column.key) for column in Shop.__table__.c}
     )
     session.info[_LOADED_SETTINGS] = settings

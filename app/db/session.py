@@ -65,7 +65,8 @@ def session_check_values(principal: Principal) -> dict[str, int | str]:
 
 
 _ENTER_SHOP = Sql(f"SELECT {SHOP_SWITCH}")
-_BEGIN_IN_SHOP = Sql(f"BEGIN; SELECT {SHOP_SWITCH}, {SESSION_CHECK}")
+_IN_SHOP = Sql(f"SELECT {SHOP_SWITCH}, {SESSION_CHECK}")
+_BEGIN_IN_SHOP = Sql(f"BEGIN; {_IN_SHOP.source}")
 
 
 def async_url(url: str) -> URL:
@@ -149,17 +150,6 @@ async def execute_hearing(connection: asyncpg.Connection, batch: str, prefix: st
     return heard
 
 
-async def commit_with(connection: asyncpg.Connection, batch: str, *, hear: str) -> list[str]:
-    """Send a hot path's last statements and the COMMIT in one simple-query round trip.
-
-    The one place, with `shop_transaction` and `get_session`, that ends a request's
-    transaction (rule 1). `batch` takes no parameters (values written in, see
-    `app.db.sql.Sql.inline`); returns what its NOTICEs starting with `hear` said (see
-    `execute_hearing`). A failure raises before the COMMIT runs, and the owner rolls back.
-    """
-    return await execute_hearing(connection, f"{batch.rstrip().rstrip(';')};\nCOMMIT;", hear)
-
-
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's one transaction: committed as the endpoint returns, rolled back on error."""
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
@@ -173,12 +163,11 @@ async def shop_transaction(
 ) -> AsyncIterator[asyncpg.Connection]:
     """A request's one transaction on the bare driver connection, confined to the caller's shop.
 
-    For the hottest endpoints (a sale, a bill, the catalogue search), whose SQL is prebuilt:
+    For the hottest reads (a bill, the catalogue search), whose SQL is prebuilt:
     no session, and BEGIN, the shop switch (rule 3) and the check of the caller's login
     session (`SESSION_ENDED` when it fails) go in one round trip. Rule 1 holds as
     for `get_session`: used as a function-scoped dependency, the commit happens before the
-    response is sent, and an error rolls everything back. A transaction already ended by
-    `commit_with` (the sale's last batch) leaves nothing to commit.
+    response is sent, and an error rolls everything back.
     """
     async with engine.connect() as pooled:
         driver: asyncpg.Connection = (await pooled.get_raw_connection()).driver_connection
@@ -194,6 +183,39 @@ async def shop_transaction(
         except BaseException:
             await _roll_back(pooled, driver)
             raise
+
+
+@contextlib.asynccontextmanager
+async def shop_caller(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled driver connection outside any transaction, for a hot path that sends each of
+    its steps as one message with its own transaction (`in_shop`). A connection left broken
+    by a failed or cancelled message is dropped from the pool, not reused."""
+    async with engine.connect() as pooled:
+        driver: asyncpg.Connection = (await pooled.get_raw_connection()).driver_connection
+        try:
+            yield driver
+        except BaseException:
+            await _roll_back(pooled, driver)
+            raise
+
+
+async def in_shop(
+    connection: asyncpg.Connection, principal: Principal, statements: str, *, hear: str
+) -> list[str]:
+    """Run `statements` as one transaction of one message, confined to the caller's shop.
+
+    The message is a simple query holding the shop switch (rule 3), the check of the
+    caller's login session (`SESSION_ENDED`) and `statements` (no parameters: values
+    written in, see `app.db.sql.Sql.inline`). PostgreSQL runs a message of several
+    statements and no BEGIN as one implicit transaction: committed when its last statement
+    ends, rolled back whole when one fails (rule 1), and never left open while the API waits;
+    the transaction-local shop switch ends with it. Returns what its NOTICEs starting with
+    `hear` said (`execute_hearing`).
+    """
+    switch = _IN_SHOP.inline(
+        shop_key=str(int(principal.shop_id)), **session_check_values(principal)
+    )
+    return await execute_hearing(connection, f"{switch};\n{statements}", hear)
 
 
 async def _roll_back(pooled: AsyncConnection, driver: asyncpg.Connection) -> None:

@@ -24,6 +24,12 @@ SOURCES: tuple[str, ...] = (
     "app/reports/sql/daily_sales.sql",
     "app/auth/sql/auth_session_check.sql",
     "app/ask/sql/semantic_layer.sql",
+    "app/idempotency/sql/idempotency_keys.sql",
+    "app/parties/sql/upsert_customer.sql",
+    "app/stock/sql/take_for_sale.sql",
+    "app/udhaar/sql/open_sale_credit.sql",
+    "app/notifications/sql/queue_message.sql",
+    "app/sales/sql/sales_record.sql",
 )
 """Every source, in the order a migration applies them."""
 

@@ -1,21 +1,15 @@
-"""SQL with named parameters (`:quantity`), compiled once to asyncpg's `$n`; and CTE fragments.
+"""SQL with named parameters (`:quantity`), compiled once to asyncpg's `$n`.
 
 A statement is written with names, never with hand-counted positions: `Sql(text)` finds its
 `:name` parameters once, at import, and `.args(**values)` lays the values out in `$n` order,
 refusing a missing or an unknown name. `::casts`, string literals, quoted identifiers,
 dollar-quoted bodies and comments are left alone.
 
-A `Cte` is one data-modifying step (`name AS (INSERT ... RETURNING ...)`) written by the domain
-that owns its table (docs/architecture.md, "Table ownership"), which a hot path composes into
-its own statement: `Sql(f"WITH {stock_sql.TAKE}, ... SELECT ...")`. Its rows come from an
-input relation the composer defines, named in the fragment's docstring.
-
 This module holds text only: no I/O, no rules.
 """
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -172,18 +166,3 @@ def _literal(value: int | str | None) -> str:
     if "\x00" in value:
         raise ValueError("text with a NUL byte")
     return "'" + value.replace("'", "''") + "'"
-
-
-@dataclass(frozen=True, slots=True)
-class Cte:
-    """One data-modifying step owned by the domain that defines it, to compose into a WITH."""
-
-    name: str
-    body: str
-    """A complete INSERT/UPDATE/DELETE with named parameters (usually with RETURNING)."""
-
-    def __str__(self) -> str:
-        return f"{self.name} AS (\n{self.body.strip()}\n)"
-
-    def __format__(self, spec: str) -> str:
-        return str(self)

@@ -35,27 +35,16 @@ from app.core.errors import AppError, Conflict, InvalidInput
 from app.core.responses import respond
 from app.db.session import driver_connection
 from app.db.sql import Sql
-from app.idempotency import sql
 
 TTL = dt.timedelta(hours=24)
 TTL_S = int(TTL.total_seconds())
 _PRINTABLE = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,254}$")
 
-_CLAIM = Sql(f"WITH {sql.CLAIM} SELECT id FROM claim")  # noqa: S608 - a constant
-_FIND = Sql(
-    "SELECT id, fingerprint, status_code, response, expires_at < now() AS expired "
-    "FROM idempotency_keys WHERE shop_id = :shop_id AND user_id = :user_id AND key = :key "
-    "FOR UPDATE"
+_CLAIM = Sql(
+    "SELECT id, status_code, response "
+    "FROM idempotency_claim(:shop_id, :user_id, :key, :fingerprint, :ttl_s)"
 )
-_RECLAIM = Sql(
-    "UPDATE idempotency_keys SET fingerprint = :fingerprint, status_code = NULL, "
-    "response = NULL, created_at = now(), expires_at = now() + make_interval(secs => :ttl_s) "
-    "WHERE id = :id AND shop_id = :shop_id"
-)
-_REMEMBER = Sql(
-    "UPDATE idempotency_keys SET status_code = :status_code, response = :response "
-    "WHERE id = :id AND shop_id = :shop_id"
-)
+_REMEMBER = Sql("SELECT idempotency_store_reply(:shop_id, :id, :status_code, :response)")
 PURGE_GRACE = dt.timedelta(hours=1)
 _PURGE = text(
     "DELETE FROM idempotency_keys WHERE (shop_id, id) IN ("
@@ -87,6 +76,16 @@ BEFORE_A_SHOP: KeyOwner = _Anonymous()
 class IdempotencyKeyReused(AppError):
     status_code = 422
     code = "idempotency_key_reused"
+
+
+_REFUSALS: dict[str, type[AppError]] = {"DK422": IdempotencyKeyReused, "DK423": Conflict}
+"""The SQLSTATEs of app/idempotency/sql/idempotency_keys.sql and the errors they stand for."""
+
+
+def refusal(error: asyncpg.PostgresError) -> AppError | None:
+    """The API error for a key refused by the key's database functions (None: not theirs)."""
+    kind = _REFUSALS.get(error.sqlstate or "")
+    return None if kind is None else kind(str(error.args[0]) if error.args else kind.code)
 
 
 async def _key_header(
@@ -184,32 +183,26 @@ async def _begun(session: AsyncSession) -> asyncpg.Connection:
 
 
 async def claim_on(connection: asyncpg.Connection, owner: KeyOwner, key: str, print_: str) -> Claim:
-    """`claim` on a driver connection (the hot endpoints have no session)."""
-    shop_id, user_id = owner.shop_id, owner.user_id
-    inserted = await connection.fetchval(
-        _CLAIM.text,
-        *_CLAIM.args(
-            shop_id=shop_id, user_id=user_id, key=key, fingerprint=print_, key_ttl_s=TTL_S
-        ),
-    )
-    if inserted is not None:
-        return Claim(record_id=int(inserted))
-    row = await connection.fetchrow(
-        _FIND.text, *_FIND.args(shop_id=shop_id, user_id=user_id, key=key)
-    )
-    assert row is not None  # the insert met this row, and a key is never deleted unexpired
-    if row["expired"]:
-        await connection.execute(
-            _RECLAIM.text,
-            *_RECLAIM.args(shop_id=shop_id, id=row["id"], fingerprint=print_, ttl_s=TTL_S),
+    """`claim` on a driver connection (`idempotency_claim` in the database decides)."""
+    try:
+        row = await connection.fetchrow(
+            _CLAIM.text,
+            *_CLAIM.args(
+                shop_id=owner.shop_id,
+                user_id=owner.user_id,
+                key=key,
+                fingerprint=print_,
+                ttl_s=TTL_S,
+            ),
         )
-        return Claim(record_id=int(row["id"]))
-    if row["fingerprint"] != print_:
-        raise IdempotencyKeyReused(
-            "This Idempotency-Key was used with a different request body; use a new key"
-        )
+    except asyncpg.PostgresError as error:
+        refused = refusal(error)
+        if refused is None:
+            raise
+        raise refused from None
+    assert row is not None  # the function returns the key's row
     if row["status_code"] is None:
-        raise Conflict("A request with this Idempotency-Key is still being processed")
+        return Claim(record_id=int(row["id"]))
     return Claim(int(row["id"]), replay_status=row["status_code"], replay_body=row["response"])
 
 
@@ -220,7 +213,7 @@ async def remember(
     if claimed.record_id is None:
         return
     connection = await driver_connection(session)
-    await connection.execute(
+    await connection.fetchval(
         _REMEMBER.text,
         *_REMEMBER.args(
             shop_id=owner.shop_id, id=claimed.record_id, status_code=status_code, response=body

@@ -91,3 +91,9 @@ class TenantChildModel(TenantModel):
 
 def tenant_tables(metadata: MetaData) -> list[str]:
     return sorted(name for name, table in metadata.tables.items() if table.info.get("tenant"))
+
+
+SALE_REFERENCE: dict[str, Any] = {"deferrable": True, "initially": "IMMEDIATE"}
+"""How the rows a new sale writes before the sale itself (lines, stock movements, udhaar)
+refer to it: checked at commit within the sale's own call (app/sales/sql/sales_record.sql
+defers them, so it can number the bill last), at once everywhere else."""

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.payment_modes import BILL_MODES, MONEY_MODES, check_in
 from app.models.base import (
+    SALE_REFERENCE,
     CreatedAt,
     MoneyColumn,
     QuantityColumn,
@@ -35,9 +36,13 @@ RateColumn = Numeric(5, 2)
 CessRateColumn = Numeric(6, 2)
 
 
-def _fk(columns: list[str], table: str) -> ForeignKeyConstraint:
+def _fk(columns: list[str], table: str, *, deferrable: bool = False) -> ForeignKeyConstraint:
+    """`deferrable`: checked at once unless a transaction defers it (`SET CONSTRAINTS`)."""
     return ForeignKeyConstraint(
-        ["shop_id", *columns], [f"{table}.shop_id", f"{table}.id"], ondelete="RESTRICT"
+        ["shop_id", *columns],
+        [f"{table}.shop_id", f"{table}.id"],
+        ondelete="RESTRICT",
+        **(SALE_REFERENCE if deferrable else {}),
     )
 
 
@@ -113,7 +118,7 @@ class Sale(TaxHeadsColumns, TenantModel):
 class SaleLine(TaxHeadsColumns, TenantChildModel):
     __tablename__ = "sale_lines"
     __table_args__ = (
-        _fk(["sale_id"], "sales"),
+        _fk(["sale_id"], "sales", deferrable=True),
         _fk(["product_id"], "products"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("rate >= 0", name="rate_not_negative"),

@@ -16,7 +16,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import CreatedAt, MoneyColumn, QuantityColumn, TenantChildModel, TenantModel
+from app.models.base import (
+    SALE_REFERENCE,
+    CreatedAt,
+    MoneyColumn,
+    QuantityColumn,
+    TenantChildModel,
+    TenantModel,
+)
 
 UNITS = ("pcs", "kg", "g", "l", "ml", "pack", "box", "dozen", "m", "bottle", "bag")
 MOVEMENT_REASONS = ("opening", "adjustment", "sale", "purchase", "void", "return")
@@ -89,7 +96,10 @@ class StockMovement(TenantChildModel):
             ["shop_id", "product_id"], ["products.shop_id", "products.id"], ondelete="RESTRICT"
         ),
         ForeignKeyConstraint(
-            ["shop_id", "sale_id"], ["sales.shop_id", "sales.id"], ondelete="RESTRICT"
+            ["shop_id", "sale_id"],
+            ["sales.shop_id", "sales.id"],
+            ondelete="RESTRICT",
+            **SALE_REFERENCE,
         ),
         ForeignKeyConstraint(
             ["shop_id", "purchase_id"], ["purchases.shop_id", "purchases.id"], ondelete="RESTRICT"

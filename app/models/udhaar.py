@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKeyConstraint, Index, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.payment_modes import UDHAAR_PAYMENT_MODES, check_in
-from app.models.base import CreatedAt, MoneyColumn, TenantChildModel, TenantModel
+from app.models.base import SALE_REFERENCE, CreatedAt, MoneyColumn, TenantChildModel, TenantModel
 
 UDHAAR_KINDS = ("sale", "purchase")
 SETTLEMENT_KINDS = ("payment", "void", "return")
@@ -28,7 +28,10 @@ class UdhaarEntry(TenantModel):
             ["shop_id", "vendor_id"], ["vendors.shop_id", "vendors.id"], ondelete="RESTRICT"
         ),
         ForeignKeyConstraint(
-            ["shop_id", "sale_id"], ["sales.shop_id", "sales.id"], ondelete="RESTRICT"
+            ["shop_id", "sale_id"],
+            ["sales.shop_id", "sales.id"],
+            ondelete="RESTRICT",
+            **SALE_REFERENCE,
         ),
         ForeignKeyConstraint(
             ["shop_id", "purchase_id"], ["purchases.shop_id", "purchases.id"], ondelete="RESTRICT"

@@ -70,6 +70,11 @@ _STATEMENT_LINE: dict[Language, str] = {
 _NO_NAME: dict[Language, str] = {"en": "ji", "hi": "जी"}
 
 
+def no_name(language: str) -> str:
+    """What a message calls a party with no name, in `language`."""
+    return _NO_NAME["hi" if language == "hi" else "en"]
+
+
 @dataclass(frozen=True, slots=True)
 class BillItem:
     name: str
@@ -110,7 +115,7 @@ def render(
     lang: Language = "hi" if language == "hi" else "en"
     text = (overrides or {}).get(template, {}).get(lang) or DEFAULTS[template][lang]
     fields = {name: "" if value is None else str(value) for name, value in values.items()}
-    fields["party"] = fields.get("party") or _NO_NAME[lang]
+    fields["party"] = fields.get("party") or no_name(lang)
     if template in ("sale_bill", "purchase_bill"):
         owed = Decimal(str(values.get("balance") or 0))
         fields["due_line"] = _DUE_LINE[lang].format_map(fields) if owed > 0 else ""

@@ -1,16 +1,16 @@
 """Sale queries: bills, lines, returns, bill numbers. No business rules here.
 
-A new sale is three prebuilt round trips sent straight to asyncpg (`take_for_sale`,
-`write_sale`, then `number_and_commit`): the profile of issue 6 showed SQLAlchemy's statement
-building and a dozen round trips costing five times what PostgreSQL spent on the sale.
-Between them they write the tables of other domains (the idempotency key, the customer,
-stock, udhaar, the outbox) by composing those owners' CTE fragments (`app/<owner>/sql.py`,
-app.db.ownership); this module writes only the sale's own tables. Parameters are named and
-compiled to `$n` once, at import (app.db.sql); the last batch is committed by the
-transaction owner (`app.db.session.commit_with`).
+A new sale is two messages, each one statement in its own transaction
+(`app.db.session.in_shop`): `quote` reads what the bill is priced from, and `record` hands
+the priced bill, as one JSON text, to the database function that writes it all
+(app/sales/sql/sales_record.sql: the sale's own tables itself, the customer, stock, udhaar,
+outbox and idempotency key through their owners' functions). The profile of issue 6 showed
+SQLAlchemy's statement building and a dozen round trips costing five times what PostgreSQL
+spent on the sale; issue 20 took it from five round trips to two.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,408 +20,141 @@ from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bills.numbering import invoice_no
-from app.bills.tax import TaxHeads
 from app.core.pagination import Page
+from app.core.responses import dumps
+from app.core.security import Principal
 from app.db.paging import fetch_page
-from app.db.session import commit_with
+from app.db.session import in_shop
 from app.db.sql import Sql
-from app.idempotency import sql as idempotency_sql
 from app.models import Product, Sale, SaleLine, SaleReturn, SaleReturnLine
-from app.notifications import sql as notifications_sql
-from app.parties import sql as parties_sql
-from app.stock import sql as stock_sql
-from app.udhaar import sql as udhaar_sql
 
 BILL_NO_MARK = "\ue000"
 """Stands for the bill number in text rendered before the number exists (the bill SMS and
-the stored idempotent reply); `write_sale` replaces it as it assigns the number."""
+the stored idempotent reply); `sales_record` replaces it as it assigns the number."""
 SALE_ID_MARK_VALUE = "\ue001"
 SALE_ID_MARK = f'"{SALE_ID_MARK_VALUE}"'
 """Stands for the sale id (a JSON number) in the reply rendered before the sale exists: the
 reply is rendered with the string `SALE_ID_MARK_VALUE` as its id, then the quoted string is
 replaced by the number."""
+PARTY_MARK = "\ue002"
+"""Stands for the customer's name in the bill SMS, rendered before the customer row is
+found or created (`sales_record` puts in the name it has, or `no_name`)."""
 
-# One statement, in this order of effect: claim the caller's Idempotency-Key (if any; if
-# another request holds it, nothing else happens and `claimed` is false); lock the named
-# products in id order and take the stock (refusing to go below zero unless allowed); upsert
-# the customer by phone. Every product found comes back, with its quantity before and after
-# (`after` is NULL where the stock was short), so one round trip both resolves the bill's
-# lines and tells which product is short. The writes are the owners' fragments (app.db.sql).
-_TAKE_FOR_SALE = Sql(
-    f"""
-WITH {idempotency_sql.CLAIM}, go AS (
-    SELECT :key::text IS NULL OR EXISTS (SELECT FROM claim) AS ok
-), wanted AS (
-    SELECT * FROM unnest(:product_ids::bigint[], :name_keys::text[], :quantities::numeric[])
-        AS w(id, key, quantity)
-), found AS MATERIALIZED (
-    SELECT p.id, p.name, p.name_key, p.price_sale, p.price_purchase, p.quantity, p.hsn_code,
-           p.gst_rate, p.cess_rate, p.price_includes_tax
-    FROM products p
-    WHERE p.shop_id = :shop_id AND p.archived_at IS NULL
-      AND (p.id = ANY(:product_ids::bigint[]) OR p.name_key = ANY(:name_keys::text[]))
-      AND (SELECT ok FROM go)
-    ORDER BY p.id
-    FOR UPDATE
-), stock_take AS (
-    SELECT f.id, sum(w.quantity) AS quantity
-    FROM wanted w JOIN found f ON f.id = w.id OR (w.id IS NULL AND f.name_key = w.key)
-    GROUP BY f.id
-), {stock_sql.TAKE}, customer_wanted AS (
-    SELECT :customer_name::text AS name, :phone::text AS phone
-    WHERE :phone::text IS NOT NULL AND (SELECT ok FROM go)
-), {parties_sql.UPSERT_CUSTOMER}
-SELECT go.ok AS claimed, claim.id AS claim_id,
-       c.id AS customer_id, c.name AS customer_name, c.phone AS customer_phone,
-       c.opted_out AS customer_opted_out, products.*
-FROM go
-LEFT JOIN claim ON true
-LEFT JOIN customer c ON true
-CROSS JOIN (
-    SELECT array_agg(f.id ORDER BY f.id) AS ids,
-           array_agg(f.name ORDER BY f.id) AS names,
-           array_agg(f.name_key ORDER BY f.id) AS name_keys,
-           array_agg(f.price_sale ORDER BY f.id) AS prices,
-           array_agg(f.price_purchase ORDER BY f.id) AS costs,
-           array_agg(f.quantity ORDER BY f.id) AS before,
-           array_agg(t.quantity ORDER BY f.id) AS after,
-           array_agg(f.hsn_code ORDER BY f.id) AS hsn_codes,
-           array_agg(f.gst_rate ORDER BY f.id) AS gst_rates,
-           array_agg(f.cess_rate ORDER BY f.id) AS cess_rates,
-           array_agg(f.price_includes_tax ORDER BY f.id) AS inclusive
-    FROM found f LEFT JOIN taken t ON t.id = f.id
-) products
-"""  # noqa: S608 - owners' fragments
-)
+_QUOTE = Sql("SELECT app_notice(:notice || sales_quote(:shop_id, :wanted::jsonb))")
+_RECORD = Sql("SELECT app_notice(:notice || sales_record(:bill::jsonb))")
+_NOTICE = "dukaan.sale="
 
-# The bill itself, in one statement: the sale (numbered later, by `_NUMBER`), its lines, then
-# through the owners' fragments its movements, udhaar entry and message, and the stored
-# reply, all given the sale's id.
-_WRITE_SALE = Sql(
-    f"""
-WITH sale AS (
-    INSERT INTO sales (
-        shop_id, customer_id, sale_date, total_amount, total_cost, profit, total_quantity,
-        amount_paid, payment_mode, created_by, discount_total, document_type, round_off,
-        taxable_value, cgst, sgst, igst, cess, buyer_gstin, buyer_name, buyer_address,
-        place_of_supply
-    )
-    VALUES (
-        :shop_id, :customer_id::bigint, :sale_date::date, :total, :total_cost, :profit,
-        :total_quantity, :paid, :payment_mode::text, :created_by, :discount_total,
-        :document_type::text, :round_off, :taxable_value, :cgst, :sgst, :igst, :cess,
-        :buyer_gstin::text, :buyer_name::text, :buyer_address::text, :place_of_supply::text
-    )
-    RETURNING id
-), lines AS (
-    INSERT INTO sale_lines (
-        shop_id, sale_id, product_id, quantity, rate, cost_price, line_total, profit, discount,
-        hsn_code, gst_rate, cess_rate, taxable_value, cgst, sgst, igst, cess
-    )
-    SELECT :shop_id, sale.id, l.product_id, l.quantity, l.rate, l.cost, l.total, l.profit,
-           l.discount, l.hsn_code, l.gst_rate, l.cess_rate, l.taxable_value, l.cgst, l.sgst,
-           l.igst, l.cess
-    FROM sale, unnest(
-        :product_ids::bigint[], :quantities::numeric[], :rates::numeric[], :costs::numeric[],
-        :totals::numeric[], :profits::numeric[], :discounts::numeric[], :hsn_codes::text[],
-        :gst_rates::numeric[], :cess_rates::numeric[], :taxable_values::numeric[],
-        :cgsts::numeric[], :sgsts::numeric[], :igsts::numeric[], :cesses::numeric[]
-    ) AS l(product_id, quantity, rate, cost, total, profit, discount, hsn_code, gst_rate,
-           cess_rate, taxable_value, cgst, sgst, igst, cess)
-), stock_moved AS (
-    SELECT m.product_id, m.change, 'sale'::text AS reason, sale.id AS sale_id, m.balance_after,
-           m.cost AS cost_after, :sale_date::date AS movement_date
-    FROM sale, unnest(
-        :product_ids::bigint[], :changes::numeric[], :balances_after::numeric[],
-        :costs::numeric[]
-    ) AS m(product_id, change, balance_after, cost)
-), {stock_sql.RECORD_MOVEMENTS}, credit_opened AS (
-    SELECT 'sale'::text AS kind, :customer_id::bigint AS customer_id, sale.id AS sale_id,
-           :credit::numeric AS amount, :sale_date::date AS entry_date,
-           :due_date::date AS due_date
-    FROM sale WHERE :credit::numeric IS NOT NULL
-), {udhaar_sql.OPEN_CREDIT}, message_queued AS (
-    SELECT :customer_id::bigint AS customer_id, :channel::text AS channel, :to::text AS "to",
-           'sale_bill'::text AS template, :language::text AS language, :body::text AS body,
-           'sale:' || sale.id AS reference
-    FROM sale WHERE :body::text IS NOT NULL
-), {notifications_sql.QUEUE}, reply_stored AS (
-    SELECT :claim_id::bigint AS id, 201 AS status_code,
-           replace(:reply::text, :sale_id_mark::text, sale.id::text) AS response
-    FROM sale
-), {idempotency_sql.STORE_REPLY}
-SELECT id FROM sale
-"""  # noqa: S608 - owners' fragments
-)
-
-# The bill's number, sent by the transaction owner with the COMMIT in one round trip
-# (`app.db.session.commit_with`). The counter upsert takes the shop's bill-number row lock:
-# sent in one message with the COMMIT, the lock is held for these statements and the
-# commit's flush only, never while the API waits for a reply or for its turn on the event
-# loop. A simple-query batch takes no parameters: the values are written in as literals
-# (`Sql.inline`: integers and quoted text). The number comes back as a NOTICE (`app_notice`).
-_NUMBER = Sql(
-    f"""
-WITH counter AS (
-    INSERT INTO bill_counters (shop_id, kind, fiscal_year, last_no)
-    VALUES (:shop_id, 'sale', :fiscal_year, 1)
-    ON CONFLICT (shop_id, kind, fiscal_year) DO UPDATE SET last_no = bill_counters.last_no + 1
-    RETURNING last_no
-), sale AS (
-    UPDATE sales SET bill_no = :prefix || :fiscal_year || '/' || lpad(counter.last_no::text, 6, '0')
-    FROM counter WHERE sales.shop_id = :shop_id AND sales.id = :sale_id
-    RETURNING sales.bill_no
-), message_filling AS (
-    SELECT 'sale:' || :sale_id AS reference, :mark AS mark, sale.bill_no AS value FROM sale
-), {notifications_sql.FILL_IN}, reply_filling AS (
-    SELECT :claim_id::bigint AS id, :mark AS mark, sale.bill_no AS value FROM sale
-), {idempotency_sql.FILL_IN_REPLY}
-SELECT app_notice(:notice || sale.bill_no) FROM sale
-"""  # noqa: S608 - owners' fragments
-)
-_NOTICE = "dukaan.bill_no="
+SHORT_STOCK = "DK409"
+"""SQLSTATE of `stock_take_for_sale` when a product is short; DETAIL names it (JSON)."""
+CHANGED = "DK412"
+"""SQLSTATE of `sales_record` when a product changed after the bill was priced."""
 
 
 @dataclass(frozen=True, slots=True)
 class FoundProduct:
+    """A product as `sales_quote` read it (not locked: `sales_record` checks it again)."""
+
     id: int
     name: str
     name_key: str
     price_sale: Decimal
     price_purchase: Decimal
     quantity: Decimal
-    after: Decimal | None
-    """The quantity after the sale took its share; None when it was short."""
     hsn_code: str | None
     gst_rate: Decimal
     cess_rate: Decimal
     price_includes_tax: bool
 
+    def priced_from(self) -> dict[str, Any]:
+        """What the bill's price rests on, for `sales_record` to check under lock."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "price_sale": self.price_sale,
+            "price_purchase": self.price_purchase,
+            "hsn_code": self.hsn_code,
+            "gst_rate": self.gst_rate,
+            "cess_rate": self.cess_rate,
+            "price_includes_tax": self.price_includes_tax,
+        }
+
 
 @dataclass(frozen=True, slots=True)
-class SaleCustomer:
-    id: int
-    name: str
-    phone: str
-    opted_out: bool
+class Quote:
+    """The shop's settings row and the bill's products; or the key's stored reply."""
 
-
-@dataclass(frozen=True, slots=True)
-class Taken:
-    claimed: bool
-    """False when another request holds the Idempotency-Key: nothing was done."""
-    claim_id: int | None
-    customer: SaleCustomer | None
+    shop: dict[str, Any] | None
     products: list[FoundProduct]
+    replay: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class BillLines:
-    """The columns of the sale's lines and of their stock movements, in bill order."""
-
-    product_ids: list[int]
-    quantities: list[Decimal]
-    rates: list[Decimal]
-    discounts: list[Decimal]
-    costs: list[Decimal]
-    totals: list[Decimal]
-    profits: list[Decimal]
-    changes: list[Decimal]
-    balances_after: list[Decimal]
-    hsn_codes: list[str | None]
-    gst_rates: list[Decimal]
-    cess_rates: list[Decimal]
-    heads: list[TaxHeads]
-
-
-@dataclass(frozen=True, slots=True)
-class SaleDocument:
-    """The GST side of the bill: its document, buyer, place of supply, heads and round-off."""
-
-    document_type: str
-    heads: TaxHeads
-    round_off: Decimal
-    buyer_gstin: str | None
-    buyer_name: str | None
-    buyer_address: str | None
-    place_of_supply: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxText:
-    channel: str
-    to: str
-    language: str
+class Recorded:
+    status: int
     body: str
+    replayed: bool
 
 
-async def take_for_sale(
+async def quote(
     connection: asyncpg.Connection,
-    shop_id: int,
+    principal: Principal,
     *,
-    user_id: int,
+    product_ids: list[int],
+    name_keys: list[str],
     key: str | None,
     fingerprint: str,
-    key_ttl_s: int,
-    product_ids: list[int | None],
-    name_keys: list[str | None],
-    quantities: list[Decimal],
-    allow_negative: bool,
-    phone: str | None,
-    customer_name: str,
-) -> Taken:
-    row = await connection.fetchrow(
-        _TAKE_FOR_SALE.text,
-        *_TAKE_FOR_SALE.args(
-            shop_id=shop_id,
-            user_id=user_id,
-            key=key,
-            fingerprint=fingerprint,
-            key_ttl_s=key_ttl_s,
-            product_ids=product_ids,
-            name_keys=name_keys,
-            quantities=quantities,
-            allow_negative=allow_negative,
-            phone=phone,
-            customer_name=customer_name,
-        ),
-    )
-    assert row is not None  # the statement always yields its one row
-    ids = row["ids"] or []
-    products = (
+) -> Quote:
+    """What the bill is priced from, read in one message (`sales_quote`)."""
+    wanted = dumps(
+        {
+            "ids": product_ids,
+            "keys": name_keys,
+            "user_id": principal.user_id,
+            "key": key,
+            "fingerprint": fingerprint,
+        }
+    ).decode()
+    statement = _QUOTE.inline(notice=_NOTICE, shop_id=int(principal.shop_id), wanted=wanted)
+    (heard,) = await in_shop(connection, principal, statement, hear=_NOTICE)
+    found = json.loads(heard, parse_float=Decimal)
+    if "replay" in found:
+        return Quote(None, [], (int(found["replay"]), found["body"]))
+    return Quote(
+        found["shop"],
         [
-            FoundProduct(*fields)
-            for fields in zip(
-                ids,
-                row["names"],
-                row["name_keys"],
-                row["prices"],
-                row["costs"],
-                row["before"],
-                row["after"],
-                row["hsn_codes"],
-                row["gst_rates"],
-                row["cess_rates"],
-                row["inclusive"],
-                strict=True,
+            FoundProduct(
+                id=p["id"],
+                name=p["name"],
+                name_key=p["name_key"],
+                price_sale=Decimal(p["price_sale"]),
+                price_purchase=Decimal(p["price_purchase"]),
+                quantity=Decimal(p["quantity"]),
+                hsn_code=p["hsn_code"],
+                gst_rate=Decimal(p["gst_rate"]),
+                cess_rate=Decimal(p["cess_rate"]),
+                price_includes_tax=p["price_includes_tax"],
             )
-        ]
-        if ids
-        else []
+            for p in found["products"]
+        ],
     )
-    customer = (
-        SaleCustomer(
-            row["customer_id"],
-            row["customer_name"],
-            row["customer_phone"],
-            row["customer_opted_out"],
-        )
-        if row["customer_id"] is not None
-        else None
-    )
-    return Taken(row["claimed"], row["claim_id"], customer, products)
 
 
-async def write_sale(
-    connection: asyncpg.Connection,
-    shop_id: int,
-    *,
-    sale_date: dt.date,
-    customer_id: int | None,
-    total: Decimal,
-    total_cost: Decimal,
-    profit: Decimal,
-    total_quantity: Decimal,
-    discount_total: Decimal,
-    paid: Decimal,
-    payment_mode: str,
-    created_by: int,
-    lines: BillLines,
-    document: SaleDocument,
-    credit: Decimal | None,
-    due_date: dt.date | None,
-    message: OutboxText | None,
-    claim_id: int | None,
-    reply: str,
-) -> int:
-    """Write the bill (not yet numbered) and everything that goes with it; returns its id."""
-    sale_id = await connection.fetchval(
-        _WRITE_SALE.text,
-        *_WRITE_SALE.args(
-            shop_id=shop_id,
-            sale_date=sale_date,
-            customer_id=customer_id,
-            total=total,
-            total_cost=total_cost,
-            profit=profit,
-            total_quantity=total_quantity,
-            discount_total=discount_total,
-            paid=paid,
-            payment_mode=payment_mode,
-            created_by=created_by,
-            product_ids=lines.product_ids,
-            quantities=lines.quantities,
-            rates=lines.rates,
-            costs=lines.costs,
-            totals=lines.totals,
-            profits=lines.profits,
-            discounts=lines.discounts,
-            changes=lines.changes,
-            balances_after=lines.balances_after,
-            hsn_codes=lines.hsn_codes,
-            gst_rates=lines.gst_rates,
-            cess_rates=lines.cess_rates,
-            taxable_values=[h.taxable for h in lines.heads],
-            cgsts=[h.cgst for h in lines.heads],
-            sgsts=[h.sgst for h in lines.heads],
-            igsts=[h.igst for h in lines.heads],
-            cesses=[h.cess for h in lines.heads],
-            document_type=document.document_type,
-            round_off=document.round_off,
-            taxable_value=document.heads.taxable,
-            cgst=document.heads.cgst,
-            sgst=document.heads.sgst,
-            igst=document.heads.igst,
-            cess=document.heads.cess,
-            buyer_gstin=document.buyer_gstin,
-            buyer_name=document.buyer_name,
-            buyer_address=document.buyer_address,
-            place_of_supply=document.place_of_supply,
-            credit=credit,
-            due_date=due_date,
-            channel=message.channel if message else None,
-            to=message.to if message else None,
-            language=message.language if message else None,
-            body=message.body if message else None,
-            claim_id=claim_id,
-            reply=reply,
-            sale_id_mark=SALE_ID_MARK,
-        ),
-    )
-    return int(sale_id)
+async def record(
+    connection: asyncpg.Connection, principal: Principal, bill: dict[str, Any]
+) -> Recorded:
+    """Write the priced bill in one message (`sales_record`); the reply it made or replayed.
 
-
-async def number_and_commit(
-    connection: asyncpg.Connection,
-    shop_id: int,
-    sale_id: int,
-    fiscal_year: str,
-    claim_id: int | None,
-    prefix: str,
-) -> str:
-    """Number the bill and have the transaction owner commit the sale with it (see
-    `_NUMBER`); returns the number."""
-    batch = _NUMBER.inline(
-        shop_id=int(shop_id),
-        sale_id=int(sale_id),
-        fiscal_year=fiscal_year,
-        prefix=prefix,
-        claim_id=None if claim_id is None else int(claim_id),
-        mark=BILL_NO_MARK,
-        notice=_NOTICE,
-    )
-    (bill_no,) = await commit_with(connection, batch, hear=_NOTICE)
-    return bill_no
+    Raises the database's error for a short product (`SHORT_STOCK`), a product changed since
+    the quote (`CHANGED`) or a refused Idempotency-Key, for the service to render."""
+    marks = {
+        "bill_no_mark": BILL_NO_MARK,
+        "sale_id_mark": SALE_ID_MARK,
+        "party_mark": PARTY_MARK,
+    }
+    statement = _RECORD.inline(notice=_NOTICE, bill=dumps(bill | marks).decode())
+    (heard,) = await in_shop(connection, principal, statement, hear=_NOTICE)
+    done = json.loads(heard)
+    return Recorded(int(done["status"]), done["body"], bool(done["replayed"]))
 
 
 # One bill, its customer and its lines (as arrays, in line order) in one round trip.

@@ -4,7 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.auth.dependencies import OwnerDep, PrincipalDep, ShopConnectionDep, ShopSessionDep
+from app.auth.dependencies import (
+    OwnerDep,
+    PrincipalDep,
+    ShopCallerDep,
+    ShopConnectionDep,
+    ShopSessionDep,
+)
 from app.auth.visibility import for_role
 from app.core.inputs import IsoDate
 from app.core.openapi import AUTHED, BODY, error_responses, link, linked
@@ -45,7 +51,7 @@ _CREATED = linked(
 async def create_sale(
     data: SaleCreate,
     request: Request,
-    connection: ShopConnectionDep,
+    connection: ShopCallerDep,
     principal: PrincipalDep,
     idempotency_key: IdempotencyKeyDep,
 ) -> Response:

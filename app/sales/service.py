@@ -1,8 +1,9 @@
 """Sale rules: one transaction writes the customer, bill, lines, stock, udhaar and the SMS.
 
-Order matters for throughput: stock is taken (row locks in product order) first, and the
-per-shop bill number is assigned by the last statement, so the shop-wide counter lock is
-held for the shortest time.
+A new sale is two messages to the database (`app.sales.repository`): the quote (the shop's
+settings and the bill's products, or the stored reply of a retried request), then, once the
+rules here have priced and checked the bill, one call that writes it whole and numbers it
+last, so the shop-wide counter lock is held for the shortest time.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
+from app.auth.service import ShopSettings
 from app.auth.visibility import for_role
 from app.bills.dates import bill_date, credit_due_date, fiscal_year
 from app.bills.documents import (
@@ -22,10 +24,10 @@ from app.bills.documents import (
     supply_for,
 )
 from app.bills.gst_rates import buyer_details_threshold, rate_problem
-from app.bills.pricing import price_bill, price_line
+from app.bills.pricing import BillAmounts, price_bill, price_line
 from app.bills.settlement import settle
 from app.bills.tax import LineTax
-from app.core.errors import InvalidInput, NotFound
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.gstin import STATE_NAMES
 from app.core.pagination import Page
 from app.core.phone import phone_in_region
@@ -35,8 +37,7 @@ from app.idempotency import service as idempotency
 from app.idempotency.service import Reply
 from app.models import Sale
 from app.notifications import service as notifications
-from app.notifications.service import Recipient
-from app.notifications.templates import BillItem
+from app.notifications.templates import BillItem, no_name
 from app.parties import service as parties
 from app.products import service as products
 from app.sales import repository
@@ -49,10 +50,12 @@ from app.sales.schemas import (
     SaleSummary,
 )
 from app.stock import service as stock
-from app.stock.service import StockLine
 
 WALK_IN = "Walk-in"
 ZERO = Decimal("0.00")
+PRICING_ATTEMPTS = 3
+"""How often a bill is priced again when a product's price, cost or tax changed between the
+quote and the write (a purchase landing at that moment); then the caller is asked to retry."""
 
 
 def party_phone(raw: str | None, region: str) -> str | None:
@@ -71,15 +74,80 @@ async def record_sale(
     fingerprint: str,
     bill_link: bool = False,
 ) -> Reply:
-    """The sale in three round trips (see `app.sales.repository`); the reply as JSON text.
+    """The sale in two messages (see `app.sales.repository`); the reply as JSON text.
 
-    The first claims the Idempotency-Key, takes the stock and upserts the customer; the
-    rules are then checked here (any failure rolls all of it back); the second writes the
-    bill, its lines, movements, udhaar, message and stored reply; the third numbers the
-    bill and commits, so the shop's counter lock lives only inside that one message.
+    The quote reads the shop and the bill's products (or finds the key's stored reply);
+    the rules here resolve, price and check the bill (a failure writes nothing); then one
+    call claims the key, locks the products, checks they are as priced, takes the stock and
+    writes and numbers the bill. A product changed in between is priced again.
     """
-    shop_id = principal.shop_id
-    shop = await auth_service.shop_settings_on(connection, shop_id)
+    refs = data.products
+    ids = sorted({line.product_id for line in refs if line.product_id is not None})
+    keys = sorted(
+        {
+            products.name_key(line.product_name)
+            for line in refs
+            if line.product_id is None and line.product_name
+        }
+    )
+    for _ in range(PRICING_ATTEMPTS):
+        try:
+            quote = await repository.quote(
+                connection,
+                principal,
+                product_ids=ids,
+                name_keys=keys,
+                key=idempotency_key,
+                fingerprint=fingerprint,
+            )
+        except asyncpg.PostgresError as error:
+            raise _refusal(error) from None
+        if quote.replay is not None:
+            status, body = quote.replay
+            return Reply(status, body, replayed=True)
+        if quote.shop is None:
+            raise NotFound("This shop no longer exists")
+        bill = _priced_bill(
+            auth_service.settings_of_row(quote.shop),
+            principal,
+            data,
+            quote.products,
+            bill_link=bill_link,
+        )
+        key = {"key": idempotency_key, "fingerprint": fingerprint, "key_ttl_s": idempotency.TTL_S}
+        try:
+            done = await repository.record(connection, principal, bill | key)
+        except asyncpg.PostgresError as error:
+            if error.sqlstate == repository.CHANGED:
+                continue
+            raise _refusal(error) from None
+        return Reply(done.status, done.body, replayed=done.replayed)
+    raise Conflict("The bill's products changed while it was being recorded; send it again")
+
+
+def _refusal(error: asyncpg.PostgresError) -> Exception:
+    """The API error for the database's refusal of a sale (the error itself if it is none:
+    an ended login session, `SESSION_ENDED`, is rendered by the web layer)."""
+    if error.sqlstate == repository.SHORT_STOCK:
+        short = json.loads(getattr(error, "detail", None) or "{}", parse_float=Decimal)
+        return stock.shortage(
+            short["product_id"],
+            short["name"],
+            Decimal(short["available"]),
+            Decimal(short["requested"]),
+        )
+    return idempotency.refusal(error) or error
+
+
+def _priced_bill(
+    shop: ShopSettings,
+    principal: Principal,
+    data: SaleCreate,
+    found: list[repository.FoundProduct],
+    *,
+    bill_link: bool,
+) -> dict[str, object]:
+    """The bill as `sales_record` takes it: resolved, priced and checked by the rules."""
     sale_date = bill_date(data.transaction_date, shop.today(), "transaction_date")
     phone = party_phone(data.phone_no, shop.region)
     supply = supply_for(
@@ -91,52 +159,12 @@ async def record_sale(
     )
     buyer_name = data.buyer_name or parties.clean_name(data.customer_name) or None
 
-    async def take(key: str | None) -> repository.Taken:
-        return await repository.take_for_sale(
-            connection,
-            shop_id,
-            user_id=principal.user_id,
-            key=key,
-            fingerprint=fingerprint,
-            key_ttl_s=idempotency.TTL_S,
-            product_ids=[line.product_id for line in data.products],
-            name_keys=[
-                products.name_key(line.product_name)
-                if line.product_id is None and line.product_name
-                else None
-                for line in data.products
-            ],
-            quantities=[line.quantity for line in data.products],
-            allow_negative=shop.allow_negative_stock,
-            phone=phone,
-            customer_name=parties.clean_name(data.customer_name),
-        )
-
-    taken = await take(idempotency_key)
-    claim_id = taken.claim_id
-    if not taken.claimed:
-        # Another request used the key: replay its reply (or reclaim an expired key).
-        assert idempotency_key is not None  # only a key can be held by another request
-        claimed = await idempotency.claim_on(connection, principal, idempotency_key, fingerprint)
-        if claimed.is_replay:
-            return claimed.replay()
-        taken, claim_id = await take(None), claimed.record_id
-
-    catalogue = products.BillCatalogue(
-        {p.id: p for p in taken.products}, {p.name_key: p for p in taken.products}
-    )
+    catalogue = products.BillCatalogue({p.id: p for p in found}, {p.name_key: p for p in found})
     resolved = [catalogue.require(line, index) for index, line in enumerate(data.products)]
-    stock_lines = [
-        StockLine(product_id=p.id, change=-line.quantity, reason="sale")
-        for line, p in zip(data.products, resolved, strict=True)
-    ]
-    short = [p for p in resolved if p.after is None]
-    if short:
-        product = min(short, key=lambda p: p.id)  # the first short product, as locked
-        requested = sum((-s.change for s in stock_lines if s.product_id == product.id), Decimal(0))
-        raise stock.shortage(product.id, product.name, product.quantity, requested)
+    if not shop.allow_negative_stock:
+        _refuse_short(data, resolved)
 
-    # The cost is read from the locked row: the moving average at the moment of the sale.
+    # The cost is the moving average as quoted; `sales_record` checks it under lock.
     bill = price_bill(
         [
             price_line(
@@ -173,82 +201,117 @@ async def record_sale(
             "A sale on udhaar needs the customer's phone number", loc=("body", "phone_no")
         )
     due_date = credit_due_date(on_credit > 0, data.payment_due_date, sale_date)
+    heads = bill.heads
+    return {
+        "shop_id": principal.shop_id,
+        "user_id": principal.user_id,
+        "allow_negative": shop.allow_negative_stock,
+        "phone": phone,
+        "customer_name": parties.clean_name(data.customer_name),
+        "fiscal_year": fiscal_year(sale_date),
+        "prefix": shop.invoice_prefix,
+        "products": [p.priced_from() for p in {p.id: p for p in resolved}.values()],
+        "lines": _lines(bill, resolved, supply),
+        "sale": {
+            "sale_date": sale_date,
+            "total": total,
+            "total_cost": bill.cost,
+            "profit": bill.profit,
+            "total_quantity": bill.quantity,
+            "discount_total": bill.discount,
+            "paid": paid,
+            "payment_mode": data.payment_mode or ("cash" if paid > 0 else "credit"),
+            "document_type": supply.document_type,
+            "round_off": bill.round_off,
+            "taxable_value": heads.taxable,
+            "cgst": heads.cgst,
+            "sgst": heads.sgst,
+            "igst": heads.igst,
+            "cess": heads.cess,
+            "buyer_gstin": data.buyer_gstin,
+            "buyer_name": buyer_name,
+            "buyer_address": data.buyer_address,
+            "place_of_supply": supply.place_of_supply,
+        },
+        "credit": on_credit if on_credit > 0 else None,
+        "due_date": due_date,
+        "message": _bill_message(
+            shop, bill, resolved, paid=paid, due_date=due_date, supply=supply, bill_link=bill_link
+        )
+        if phone is not None
+        else None,
+        "no_name": no_name(shop.language),
+        "reply": _reply_template(principal, total, bill.profit),
+    }
 
-    customer = taken.customer
-    message = None
-    if customer is not None:
-        recipient = Recipient(
-            "customer", customer.id, customer.name, customer.phone, customer.opted_out
-        )
-        text = notifications.sale_bill_text(
-            shop,
-            recipient,
-            bill_no=repository.BILL_NO_MARK,
-            items=[
-                BillItem(p.name, amounts.quantity, amounts.total, amounts.discount)
-                for p, amounts in zip(resolved, bill.lines, strict=True)
-            ],
-            total=total,
-            paid=paid,
-            due_date=due_date,
-            tax=bill.heads if supply.taxed else None,
-            bill_link=bill_link,
-        )
-        if text is not None:
-            message = repository.OutboxText(
-                shop.message_channel, customer.phone, shop.language, text
-            )
-    reply = _reply_template(principal, total, bill.profit)
-    sale_id = await repository.write_sale(
-        connection,
-        shop_id,
-        sale_date=sale_date,
-        customer_id=customer.id if customer else None,
-        total=total,
-        total_cost=bill.cost,
-        profit=bill.profit,
-        total_quantity=bill.quantity,
-        discount_total=bill.discount,
+
+def _refuse_short(data: SaleCreate, resolved: list[repository.FoundProduct]) -> None:
+    """The 409 for a bill asking more than the quote showed in stock, before any write
+    (`sales_record` checks again under lock)."""
+    asked: dict[int, Decimal] = {}
+    for line, p in zip(data.products, resolved, strict=True):
+        asked[p.id] = asked.get(p.id, Decimal(0)) + line.quantity
+    by_id = {p.id: p for p in resolved}
+    short = [i for i in sorted(asked) if by_id[i].quantity - asked[i] < 0]
+    if short:
+        product = by_id[short[0]]  # the first short product by id, as the lock order finds it
+        raise stock.shortage(product.id, product.name, product.quantity, asked[product.id])
+
+
+def _lines(
+    bill: BillAmounts, resolved: list[repository.FoundProduct], supply: Supply
+) -> list[dict[str, object]]:
+    return [
+        {
+            "product_id": p.id,
+            "quantity": a.quantity,
+            "rate": a.rate,
+            "cost": a.unit_cost,
+            "total": a.total,
+            "profit": a.profit,
+            "discount": a.discount,
+            "hsn_code": p.hsn_code if supply.document_type != "bill" else None,
+            "gst_rate": p.gst_rate if supply.taxed else ZERO,
+            "cess_rate": p.cess_rate if supply.taxed else ZERO,
+            "taxable_value": a.heads.taxable,
+            "cgst": a.heads.cgst,
+            "sgst": a.heads.sgst,
+            "igst": a.heads.igst,
+            "cess": a.heads.cess,
+        }
+        for p, a in zip(resolved, bill.lines, strict=True)
+    ]
+
+
+def _bill_message(
+    shop: ShopSettings,
+    bill: BillAmounts,
+    resolved: list[repository.FoundProduct],
+    *,
+    paid: Decimal,
+    due_date: dt.date | None,
+    supply: Supply,
+    bill_link: bool,
+) -> dict[str, str] | None:
+    """The bill SMS with marks for the bill number and the customer's name, which the
+    database fills in (it also leaves it unsent to a customer who opted out)."""
+    text = notifications.sale_bill_text(
+        shop,
+        notifications.Recipient("customer", 0, repository.PARTY_MARK, "", opted_out=False),
+        bill_no=repository.BILL_NO_MARK,
+        items=[
+            BillItem(p.name, amounts.quantity, amounts.total, amounts.discount)
+            for p, amounts in zip(resolved, bill.lines, strict=True)
+        ],
+        total=bill.total,
         paid=paid,
-        payment_mode=data.payment_mode or ("cash" if paid > 0 else "credit"),
-        created_by=principal.user_id,
-        lines=repository.BillLines(
-            product_ids=[p.id for p in resolved],
-            quantities=[a.quantity for a in bill.lines],
-            rates=[a.rate for a in bill.lines],
-            costs=[a.unit_cost for a in bill.lines],
-            totals=[a.total for a in bill.lines],
-            profits=[a.profit for a in bill.lines],
-            discounts=[a.discount for a in bill.lines],
-            changes=[s.change for s in stock_lines],
-            balances_after=stock.balances_after(
-                stock_lines, {p.id: p.after for p in resolved if p.after is not None}
-            ),
-            hsn_codes=[p.hsn_code if supply.document_type != "bill" else None for p in resolved],
-            gst_rates=[p.gst_rate if supply.taxed else ZERO for p in resolved],
-            cess_rates=[p.cess_rate if supply.taxed else ZERO for p in resolved],
-            heads=[a.heads for a in bill.lines],
-        ),
-        document=repository.SaleDocument(
-            document_type=supply.document_type,
-            heads=bill.heads,
-            round_off=bill.round_off,
-            buyer_gstin=data.buyer_gstin,
-            buyer_name=buyer_name,
-            buyer_address=data.buyer_address,
-            place_of_supply=supply.place_of_supply,
-        ),
-        credit=on_credit if on_credit > 0 else None,
         due_date=due_date,
-        message=message,
-        claim_id=claim_id,
-        reply=reply,
+        tax=bill.heads if supply.taxed else None,
+        bill_link=bill_link,
     )
-    bill_no = await repository.number_and_commit(
-        connection, shop_id, sale_id, fiscal_year(sale_date), claim_id, shop.invoice_prefix
-    )
-    body = reply.replace(repository.SALE_ID_MARK, str(sale_id))
-    return Reply(201, body.replace(repository.BILL_NO_MARK, bill_no))
+    if text is None:
+        return None
+    return {"channel": shop.message_channel, "language": shop.language, "body": text}
 
 
 def _line_tax(

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from app.auth.dependencies import (
     get_account_session,
     get_principal,
+    get_shop_caller,
     get_shop_connection,
     get_shop_session,
 )
@@ -257,7 +258,7 @@ def _calls(dependant: Dependant) -> set[object]:
 def test_every_endpoint_that_takes_a_token_checks_its_session(app):
     """Make it impossible to forget: an endpoint reading the principal must also take a
     session dependency that checks the login session (with the shop switch, or alone)."""
-    checking = {get_shop_session, get_shop_connection, get_account_session}
+    checking = {get_shop_session, get_shop_connection, get_shop_caller, get_account_session}
     unchecked = [
         f"{sorted(route.methods)} {route.path}"
         for route in app.routes

@@ -1,11 +1,11 @@
 """Each table is written only by its owning domain (app.db.ownership), in SQL and in the ORM.
 
 Every SQL statement in `app/` is parsed with pglast (PostgreSQL's own parser): string constants
-in the source (module constants, `text()` calls, CTE fragments), the statements modules build
-at import (`Sql` objects composed of fragments, `text()` clauses), and the `.sql` sources of
-database functions (their PL/pgSQL bodies included). Every INSERT, UPDATE, DELETE and MERGE
-target must be owned by the package of the module that holds the statement; a composed
-fragment counts for the module that defines it. ORM writes (`insert(Model)`, `update(Model)`,
+in the source (module constants, `text()` calls), the statements modules build at import
+(`Sql` objects, `text()` clauses), and the `.sql` sources of database functions (their
+PL/pgSQL bodies included). Every INSERT, UPDATE, DELETE and MERGE target must be owned by the
+package of the module (or the `sql/` folder) that holds the statement: a function writing
+several domains' tables calls their owners' functions. ORM writes (`insert(Model)`, `update(Model)`,
 `delete(Model)`, `session.add(Model(...))`, `add_all`) are checked the same way, statically.
 """
 
@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import TextClause
 
 import app
 from app.db import ownership
-from app.db.sql import Cte, Sql
+from app.db.sql import Sql
 from app.models import Base
 
 APP = Path(app.__file__).parent
@@ -65,36 +65,24 @@ def _deparse(node: Any) -> str:
     return str(RawStream()(node))
 
 
-def _fragment_bodies(fragments: list[Cte]) -> set[str]:
-    bodies = set()
-    for fragment in fragments:
-        (statement,) = pglast.parse_sql(_parseable(fragment.body))
-        bodies.add(_deparse(statement.stmt))
-    return bodies
-
-
-def _targets(node: Any, skip: set[str]) -> Iterator[tuple[str, frozenset[str] | None]]:
-    """(table, columns set by an UPDATE) of every write in `node`, minus composed fragments."""
-    if isinstance(node, pg.CommonTableExpr) and _deparse(node.ctequery) in skip:
-        return
+def _targets(node: Any) -> Iterator[tuple[str, frozenset[str] | None]]:
+    """(table, columns set by an UPDATE) of every write in `node`."""
     if isinstance(node, pg.InsertStmt | pg.DeleteStmt | pg.MergeStmt):
         yield node.relation.relname, None
     elif isinstance(node, pg.UpdateStmt):
         columns = frozenset(target.name for target in node.targetList or ())
         yield node.relation.relname, columns
     elif isinstance(node, pg.CreateFunctionStmt):
-        yield from _function_targets(node, skip)
+        yield from _function_targets(node)
     if isinstance(node, pg.Node):
         for name in node.__slots__:
-            yield from _targets(getattr(node, name), skip)
+            yield from _targets(getattr(node, name))
     elif isinstance(node, list | tuple):
         for item in node:
-            yield from _targets(item, skip)
+            yield from _targets(item)
 
 
-def _function_targets(
-    node: pg.CreateFunctionStmt, skip: set[str]
-) -> Iterator[tuple[str, frozenset[str] | None]]:
+def _function_targets(node: pg.CreateFunctionStmt) -> Iterator[tuple[str, frozenset[str] | None]]:
     options = {o.defname: o.arg for o in node.options or ()}
     language = options.get("language")
     body = options.get("as")
@@ -105,10 +93,10 @@ def _function_targets(
         tree = json.loads(pglast.parser.parse_plpgsql_json(_deparse(node)))
         for query in _plpgsql_queries(tree):
             for statement in pglast.parse_sql(query):
-                yield from _targets(statement.stmt, skip)
+                yield from _targets(statement.stmt)
     else:
         for statement in pglast.parse_sql(source):
-            yield from _targets(statement.stmt, skip)
+            yield from _targets(statement.stmt)
 
 
 def _plpgsql_queries(tree: Any) -> Iterator[str]:
@@ -125,11 +113,11 @@ def _plpgsql_queries(tree: Any) -> Iterator[str]:
             yield from _plpgsql_queries(item)
 
 
-def sql_writes(sql: str, where: str, package: str, skip: set[str]) -> list[Write]:
+def sql_writes(sql: str, where: str, package: str) -> list[Write]:
     """The writes of a SQL text (one or several statements); it must parse."""
     writes = []
     for statement in pglast.parse_sql(_parseable(sql)):
-        for table, columns in _targets(statement.stmt, skip):
+        for table, columns in _targets(statement.stmt):
             writes.append(Write(where, package, table, columns))
     return writes
 
@@ -219,33 +207,29 @@ def orm_writes(tree: ast.AST, where: str, package: str) -> Iterator[Write]:
 
 
 def all_writes() -> list[Write]:
-    fragments: list[Cte] = []
     built: list[tuple[str, str]] = []
     for module_name in _modules():
         module = importlib.import_module(module_name)
         for attribute, value in vars(module).items():
-            if isinstance(value, Cte):
-                fragments.append(value)
-            elif isinstance(value, Sql) and _WRITES.search(value.source):
+            if isinstance(value, Sql) and _WRITES.search(value.source):
                 built.append((f"{module_name}.{attribute}", value.source))
             elif isinstance(value, TextClause) and _WRITES.search(value.text):
                 built.append((f"{module_name}.{attribute}", value.text))
-    skip = _fragment_bodies(fragments)
 
     writes: list[Write] = []
     for where, sql in built:
-        writes += sql_writes(sql, where, package_of(where), skip)
+        writes += sql_writes(sql, where, package_of(where))
     for path in sorted(APP.rglob("*.py")):
         module_name = ".".join(path.relative_to(APP.parent).with_suffix("").parts)
         tree = ast.parse(path.read_text(), str(path))
         where = str(path.relative_to(APP.parent))
         for line, sql in _constants_with_writes(tree):
-            writes += sql_writes(sql, f"{where}:{line}", package_of(module_name), set())
+            writes += sql_writes(sql, f"{where}:{line}", package_of(module_name))
         writes += orm_writes(tree, where, package_of(module_name))
     for path in sorted(APP.rglob("*.sql")):
         module_name = ".".join(path.relative_to(APP.parent).parent.parts)
         writes += sql_writes(
-            path.read_text(), str(path.relative_to(APP.parent)), package_of(module_name), set()
+            path.read_text(), str(path.relative_to(APP.parent)), package_of(module_name)
         )
     return writes
 
@@ -287,7 +271,7 @@ def test_the_checker_catches_a_sale_writing_other_domains_tables() -> None:
     writes = [
         w
         for line, sql in _constants_with_writes(tree)
-        for w in sql_writes(sql, f"bad:{line}", "app.sales", set())
+        for w in sql_writes(sql, f"bad:{line}", "app.sales")
     ] + list(orm_writes(tree, "bad", "app.sales"))
     refused = sorted({(w.table, w.columns) for w in writes if not w.allowed()}, key=str)
     assert refused == [
@@ -296,15 +280,6 @@ def test_the_checker_catches_a_sale_writing_other_domains_tables() -> None:
         ("products", frozenset({"name", "quantity"})),
         ("stock_movements", None),
     ]
-
-
-def test_the_checker_lets_an_owner_fragment_be_composed_elsewhere() -> None:
-    from app.stock import sql as stock_sql
-
-    composed = f"WITH stock_take AS (SELECT 1 AS id, 2 AS quantity), {stock_sql.TAKE} SELECT 1"
-    skip = _fragment_bodies([stock_sql.TAKE])
-    assert sql_writes(composed, "composed", "app.sales", skip) == []
-    assert [w.table for w in sql_writes(composed, "composed", "app.sales", set())] == ["products"]
 
 
 def test_the_checker_reads_writes_inside_plpgsql_functions() -> None:
@@ -316,13 +291,13 @@ def test_the_checker_reads_writes_inside_plpgsql_functions() -> None:
     END
     $fn$
     """
-    assert [w.table for w in sql_writes(source, "f", "app.sales", set())] == ["daily_sales"]
+    assert [w.table for w in sql_writes(source, "f", "app.sales")] == ["daily_sales"]
 
 
 @pytest.mark.parametrize("sql", ["UPDATE idempotency_keys SET x = 1 WHERE"])
 def test_a_write_that_does_not_parse_fails_loudly(sql: str) -> None:
     with pytest.raises(pglast.parser.ParseError):
-        sql_writes(sql, "broken", "app.sales", set())
+        sql_writes(sql, "broken", "app.sales")
 
 
 # One transaction owner (docs/architecture.md rule 1): only app.db.session begins and ends them.

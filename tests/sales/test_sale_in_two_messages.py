@@ -1,0 +1,171 @@
+"""A new sale is read (the quote) and then written whole by one database call (issue 20).
+
+Between the two, a product may change or sell out: the write checks what the bill was priced
+from and the stock again, under the products' locks. These tests hold a product's row lock
+from another connection so the sale's write waits on it, change the product meanwhile, and
+check what the API answers.
+"""
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+from sqlalchemy import text
+
+from tests.bills import exact, sale, scalar
+from tests.conftest import _plain, create_product, unique_phone
+
+
+async def _waiting_on_a_lock(url: str, timeout_s: float = 10.0) -> None:
+    """Return once a `sales_record` call waits on a row lock."""
+    watcher = await asyncpg.connect(url)
+    try:
+        for _ in range(int(timeout_s / 0.02)):
+            waiting = await watcher.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND query LIKE '%sales_record%'"
+            )
+            if waiting:
+                return
+            await asyncio.sleep(0.02)
+    finally:
+        await watcher.close()
+    raise AssertionError("the sale's write never waited on the product's lock")
+
+
+async def _while_locked(url: str, product_id: int, change: str, post: Any) -> Any:
+    """Lock the product, start the sale, change the product once the sale waits, commit;
+    the sale's response."""
+    holder = await asyncpg.connect(url)
+    try:
+        async with holder.transaction():
+            await holder.execute("SELECT 1 FROM products WHERE id = $1 FOR UPDATE", product_id)
+            posted = asyncio.ensure_future(post())
+            await _waiting_on_a_lock(url)
+            await holder.execute(f"UPDATE products SET {change} WHERE id = $1", product_id)
+        return await asyncio.wait_for(posted, 30)
+    finally:
+        await holder.close()
+
+
+async def test_a_price_changed_while_the_bill_is_written_is_priced_again(
+    client, shop, database_url
+):
+    product = await create_product(client, shop, price_sale="12.00", quantity=10)
+    pid = product["product_id"]
+
+    response = await _while_locked(
+        _plain(database_url),
+        pid,
+        "price_sale = 15.00, price_purchase = 11.00",
+        lambda: sale(client, shop, [{"product_id": pid, "quantity": 2}]),
+    )
+
+    assert response.status_code == 201, response.text
+    body = exact(response)
+    assert body["total_amount"] == Decimal("30.00")  # the new price, not the quoted 12.00
+    assert body["profit"] == Decimal("8.00")  # at the cost in force when it was written
+    detail = exact(await client.get(f"/api/sales/{body['sale_id']}", headers=shop.headers))
+    assert detail["products"][0]["cost_price"] == Decimal("11.00")
+
+
+async def test_stock_gone_while_the_bill_is_written_is_a_409_naming_the_product(
+    client, shop, app, database_url
+):
+    product = await create_product(client, shop, product_name="Toor Dal 1kg", quantity=5)
+    pid = product["product_id"]
+
+    response = await _while_locked(
+        _plain(database_url),
+        pid,
+        "quantity = 2",
+        lambda: sale(client, shop, [{"product_id": pid, "quantity": 5}]),
+    )
+
+    assert response.status_code == 409, response.text
+    body = exact(response)
+    assert body["code"] == "insufficient_stock"
+    assert (body["product_id"], body["available"], body["requested"]) == (
+        pid,
+        Decimal("2.000"),
+        Decimal("5.000"),
+    )
+    assert "Toor Dal 1kg" in body["detail"]
+    assert await scalar(app, "SELECT count(*) FROM sales WHERE shop_id = :s", s=shop.shop_id) == 0
+    assert await scalar(app, "SELECT quantity FROM products WHERE id = :p", p=pid) == 2
+
+
+async def test_a_retried_sale_replays_after_its_stock_ran_out(client, shop):
+    product = await create_product(client, shop, quantity=3)
+    body = {
+        "customer_name": "Ramesh",
+        "phone_no": unique_phone(),
+        "bill_paid": True,
+        "products": [{"product_id": product["product_id"], "quantity": 3}],
+    }
+    headers = shop.headers | {"Idempotency-Key": "sale-all-of-it"}
+    first = await client.post("/api/sales/", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+
+    again = await client.post("/api/sales/", json=body, headers=headers)
+
+    assert again.status_code == 201  # a new sale would be a 409: no stock is left
+    assert again.content == first.content
+    assert again.headers["idempotent-replayed"] == "true"
+
+
+async def test_a_known_customer_is_not_rewritten_by_each_bill(client, shop, app):
+    product = await create_product(client, shop, quantity=10)
+    phone = unique_phone()
+    lines = [{"product_id": product["product_id"], "quantity": 1}]
+    assert (await sale(client, shop, lines, phone_no=phone)).status_code == 201
+    version = await scalar(
+        app, "SELECT xmin::text FROM customers WHERE shop_id = :s", s=shop.shop_id
+    )
+
+    assert (await sale(client, shop, lines, phone_no=phone)).status_code == 201
+
+    assert (
+        await scalar(app, "SELECT xmin::text FROM customers WHERE shop_id = :s", s=shop.shop_id)
+        == version
+    )
+
+
+async def test_the_bill_sms_names_the_customer_as_stored(client, shop, app):
+    product = await create_product(client, shop, quantity=10)
+    lines = [{"product_id": product["product_id"], "quantity": 1}]
+    nameless, named = unique_phone(), unique_phone()
+    assert (await sale(client, shop, lines, phone_no=nameless, customer_name="")).status_code == 201
+    assert (
+        await sale(client, shop, lines, phone_no=named, customer_name="Sunita")
+    ).status_code == 201
+    # A known customer keeps the name the shop has for them, whatever a later bill says.
+    third = await sale(client, shop, lines, phone_no=named, customer_name="Someone Else")
+    assert third.status_code == 201
+
+    bodies = [
+        await scalar(
+            app,
+            "SELECT body FROM notifications WHERE shop_id = :s AND reference = :r",
+            s=shop.shop_id,
+            r=f"sale:{sale_id}",
+        )
+        for sale_id in await _sale_ids(app, shop.shop_id)
+    ]
+    assert [body.split(",")[0] for body in bodies] == [
+        "Namaste ji",
+        "Namaste Sunita",
+        "Namaste Sunita",
+    ]
+    bill_no = exact(third)["bill_no"]
+    assert bill_no in bodies[2]
+    assert "\ue000" not in "".join(bodies) and "\ue002" not in "".join(bodies)
+
+
+async def _sale_ids(app: Any, shop_id: int) -> list[int]:
+    async with app.state.sessionmaker() as session:
+        rows = await session.execute(
+            text("SELECT id FROM sales WHERE shop_id = :s ORDER BY id"), {"s": shop_id}
+        )
+        return [row[0] for row in rows]
