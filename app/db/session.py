@@ -12,7 +12,7 @@ a pooled connection never carries a shop into the next request.
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
@@ -65,8 +65,7 @@ def session_check_values(principal: Principal) -> dict[str, int | str]:
 
 
 _ENTER_SHOP = Sql(f"SELECT {SHOP_SWITCH}")
-_IN_SHOP = Sql(f"SELECT {SHOP_SWITCH}, {SESSION_CHECK}")
-_BEGIN_IN_SHOP = Sql(f"BEGIN; {_IN_SHOP.source}")
+_BEGIN_IN_SHOP = Sql(f"BEGIN; SELECT {SHOP_SWITCH}, {SESSION_CHECK}")
 
 
 def async_url(url: str) -> URL:
@@ -128,28 +127,6 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
     return driver
 
 
-async def execute_hearing(connection: asyncpg.Connection, batch: str, prefix: str) -> list[str]:
-    """Run a simple-query batch; return what its NOTICEs starting with `prefix` said.
-
-    A simple query (several statements, no parameters, one round trip) returns no rows to
-    asyncpg, so a batch that must hand values back raises them as NOTICEs (`app_notice`). The
-    driver calls log listeners in arrival order, before the batch's own reply wakes us.
-    """
-    heard: list[str] = []
-
-    def listen(_: object, message: asyncpg.PostgresLogMessage) -> None:
-        text = str(message.message)
-        if text.startswith(prefix):
-            heard.append(text.removeprefix(prefix))
-
-    connection.add_log_listener(listen)
-    try:
-        await connection.execute(batch)
-    finally:
-        connection.remove_log_listener(listen)
-    return heard
-
-
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's one transaction: committed as the endpoint returns, rolled back on error."""
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
@@ -187,8 +164,8 @@ async def shop_transaction(
 
 @contextlib.asynccontextmanager
 async def shop_caller(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
-    """A pooled driver connection outside any transaction, for a hot path that sends each of
-    its steps as one message with its own transaction (`in_shop`). A connection left broken
+    """A pooled driver connection outside any transaction, for a hot path whose steps are
+    statements of their own (`call_in_shop`). A connection left broken
     by a failed or cancelled message is dropped from the pool, not reused."""
     async with engine.connect() as pooled:
         driver: asyncpg.Connection = (await pooled.get_raw_connection()).driver_connection
@@ -199,23 +176,18 @@ async def shop_caller(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
             raise
 
 
-async def in_shop(
-    connection: asyncpg.Connection, principal: Principal, statements: str, *, hear: str
-) -> list[str]:
-    """Run `statements` as one transaction of one message, confined to the caller's shop.
+async def call_in_shop(connection: asyncpg.Connection, statement: Sql, **values: Any) -> Any:
+    """Run one statement that is its own transaction; its one value.
 
-    The message is a simple query holding the shop switch (rule 3), the check of the
-    caller's login session (`SESSION_ENDED`) and `statements` (no parameters: values
-    written in, see `app.db.sql.Sql.inline`). PostgreSQL runs a message of several
-    statements and no BEGIN as one implicit transaction: committed when its last statement
-    ends, rolled back whole when one fails (rule 1), and never left open while the API waits;
-    the transaction-local shop switch ends with it. Returns what its NOTICEs starting with
-    `hear` said (`execute_hearing`).
+    For a hot path whose steps are database functions that enter the caller's shop
+    themselves (`app_enter_shop`, the same switch as `SHOP_SWITCH`: rule 3) as their first
+    statement: the statement is sent outside any transaction, so PostgreSQL commits it as it
+    ends, or rolls it back whole if it fails (rule 1), with no round trip for BEGIN or
+    COMMIT, and never leaves a transaction open while the API works. The settings end with it.
     """
-    switch = _IN_SHOP.inline(
-        shop_key=str(int(principal.shop_id)), **session_check_values(principal)
-    )
-    return await execute_hearing(connection, f"{switch};\n{statements}", hear)
+    if connection.is_in_transaction():
+        raise RuntimeError("call_in_shop() runs a statement as its own transaction")
+    return await connection.fetchval(statement.text, *statement.bind(values))
 
 
 async def _roll_back(pooled: AsyncConnection, driver: asyncpg.Connection) -> None:

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 SOURCES: tuple[str, ...] = (
     "app/db/sql_sources/app_notice.sql",
+    "app/db/sql_sources/app_enter_shop.sql",
     "app/products/sql/search_products.sql",
     "app/reports/sql/daily_sales.sql",
     "app/auth/sql/auth_session_check.sql",

@@ -8,7 +8,7 @@ before a shop exists (registration), which is why `shop_id` has no foreign key t
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import CreatedAt, TenantModel
@@ -20,7 +20,6 @@ class IdempotencyRecord(TenantModel):
         UniqueConstraint(
             "shop_id", "user_id", "key", name="uq_idempotency_keys_shop_id_user_id_key"
         ),
-        Index("ix_idempotency_keys_created_at", "created_at"),
     )
 
     shop_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

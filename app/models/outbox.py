@@ -45,7 +45,12 @@ class Notification(TenantModel):
             postgresql_where=text("status IN ('queued', 'sending')"),
         ),
         Index("ix_notifications_shop_id_reference", "shop_id", "reference"),
-        Index("ix_notifications_provider_id", "provider_id"),
+        # Only sent messages have the provider's id, which status callbacks look up.
+        Index(
+            "ix_notifications_provider_id",
+            "provider_id",
+            postgresql_where=text("provider_id IS NOT NULL"),
+        ),
     )
 
     customer_id: Mapped[int | None]

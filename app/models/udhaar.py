@@ -8,7 +8,7 @@ was allocated to, so a statement shows a receipt of 700 once even when it cleare
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKeyConstraint, Index, String
+from sqlalchemy import CheckConstraint, Date, ForeignKeyConstraint, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.payment_modes import UDHAAR_PAYMENT_MODES, check_in
@@ -46,10 +46,32 @@ class UdhaarEntry(TenantModel):
         ),
         CheckConstraint("status IN ('open', 'settled')", name="status"),
         Index("ix_udhaar_entries_shop_id_kind_status_due", "shop_id", "kind", "status", "due_date"),
-        Index("ix_udhaar_entries_shop_id_sale_id", "shop_id", "sale_id"),
-        Index("ix_udhaar_entries_shop_id_customer_id", "shop_id", "customer_id"),
-        Index("ix_udhaar_entries_shop_id_vendor_id", "shop_id", "vendor_id"),
-        Index("ix_udhaar_entries_shop_id_purchase_id", "shop_id", "purchase_id"),
+        # An entry is a sale's (customer, sale) or a purchase's (vendor, purchase): each
+        # index holds only the rows that have its value.
+        Index(
+            "ix_udhaar_entries_shop_id_sale_id",
+            "shop_id",
+            "sale_id",
+            postgresql_where=text("sale_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_udhaar_entries_shop_id_customer_id",
+            "shop_id",
+            "customer_id",
+            postgresql_where=text("customer_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_udhaar_entries_shop_id_vendor_id",
+            "shop_id",
+            "vendor_id",
+            postgresql_where=text("vendor_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_udhaar_entries_shop_id_purchase_id",
+            "shop_id",
+            "purchase_id",
+            postgresql_where=text("purchase_id IS NOT NULL"),
+        ),
     )
 
     kind: Mapped[str] = mapped_column(String(10))

@@ -1,8 +1,8 @@
 """Sale queries: bills, lines, returns, bill numbers. No business rules here.
 
-A new sale is two messages, each one statement in its own transaction
-(`app.db.session.in_shop`): `quote` reads what the bill is priced from, and `record` hands
-the priced bill, as one JSON text, to the database function that writes it all
+A new sale is two statements, each its own transaction (`app.db.session.call_in_shop`):
+`quote` reads what the bill is priced from, and `record` hands the priced bill, as one JSON
+argument, to the database function that writes it all
 (app/sales/sql/sales_record.sql: the sale's own tables itself, the customer, stock, udhaar,
 outbox and idempotency key through their owners' functions). The profile of issue 6 showed
 SQLAlchemy's statement building and a dozen round trips costing five times what PostgreSQL
@@ -24,7 +24,7 @@ from app.core.pagination import Page
 from app.core.responses import dumps
 from app.core.security import Principal
 from app.db.paging import fetch_page
-from app.db.session import in_shop
+from app.db.session import call_in_shop
 from app.db.sql import Sql
 from app.models import Product, Sale, SaleLine, SaleReturn, SaleReturnLine
 
@@ -40,9 +40,8 @@ PARTY_MARK = "\ue002"
 """Stands for the customer's name in the bill SMS, rendered before the customer row is
 found or created (`sales_record` puts in the name it has, or `no_name`)."""
 
-_QUOTE = Sql("SELECT app_notice(:notice || sales_quote(:shop_id, :wanted::jsonb))")
-_RECORD = Sql("SELECT app_notice(:notice || sales_record(:bill::jsonb))")
-_NOTICE = "dukaan.sale="
+_QUOTE = Sql("SELECT sales_quote(:shop_id, :wanted::jsonb)")
+_RECORD = Sql("SELECT sales_record(:bill::jsonb)")
 
 SHORT_STOCK = "DK409"
 """SQLSTATE of `stock_take_for_sale` when a product is short; DETAIL names it (JSON)."""
@@ -104,19 +103,23 @@ async def quote(
     key: str | None,
     fingerprint: str,
 ) -> Quote:
-    """What the bill is priced from, read in one message (`sales_quote`)."""
+    """What the bill is priced from, read in one statement (`sales_quote`), which first checks
+    the caller's login session."""
     wanted = dumps(
         {
             "ids": product_ids,
             "keys": name_keys,
+            "session_id": principal.session_id,
             "user_id": principal.user_id,
+            "role": principal.role,
             "key": key,
             "fingerprint": fingerprint,
         }
     ).decode()
-    statement = _QUOTE.inline(notice=_NOTICE, shop_id=int(principal.shop_id), wanted=wanted)
-    (heard,) = await in_shop(connection, principal, statement, hear=_NOTICE)
-    found = json.loads(heard, parse_float=Decimal)
+    found = json.loads(
+        await call_in_shop(connection, _QUOTE, shop_id=principal.shop_id, wanted=wanted),
+        parse_float=Decimal,
+    )
     if "replay" in found:
         return Quote(None, [], (int(found["replay"]), found["body"]))
     return Quote(
@@ -139,10 +142,8 @@ async def quote(
     )
 
 
-async def record(
-    connection: asyncpg.Connection, principal: Principal, bill: dict[str, Any]
-) -> Recorded:
-    """Write the priced bill in one message (`sales_record`); the reply it made or replayed.
+async def record(connection: asyncpg.Connection, bill: dict[str, Any]) -> Recorded:
+    """Write the priced bill in one statement (`sales_record`); the reply it made or replayed.
 
     Raises the database's error for a short product (`SHORT_STOCK`), a product changed since
     the quote (`CHANGED`) or a refused Idempotency-Key, for the service to render."""
@@ -151,9 +152,7 @@ async def record(
         "sale_id_mark": SALE_ID_MARK,
         "party_mark": PARTY_MARK,
     }
-    statement = _RECORD.inline(notice=_NOTICE, bill=dumps(bill | marks).decode())
-    (heard,) = await in_shop(connection, principal, statement, hear=_NOTICE)
-    done = json.loads(heard)
+    done = json.loads(await call_in_shop(connection, _RECORD, bill=dumps(bill | marks).decode()))
     return Recorded(int(done["status"]), done["body"], bool(done["replayed"]))
 
 

@@ -116,7 +116,7 @@ async def record_sale(
         )
         key = {"key": idempotency_key, "fingerprint": fingerprint, "key_ttl_s": idempotency.TTL_S}
         try:
-            done = await repository.record(connection, principal, bill | key)
+            done = await repository.record(connection, bill | key)
         except asyncpg.PostgresError as error:
             if error.sqlstate == repository.CHANGED:
                 continue

@@ -1,6 +1,7 @@
 """Re-apply the database functions and triggers whose source changed.
 
 - `app/db/sql_sources/app_notice.sql`
+- `app/db/sql_sources/app_enter_shop.sql`
 - `app/idempotency/sql/idempotency_keys.sql`
 - `app/parties/sql/upsert_customer.sql`
 - `app/stock/sql/take_for_sale.sql`
@@ -13,7 +14,7 @@ had before lives in the history of their source file.
 
 Revision ID: 0029_sale_functions
 Revises: 0028_sale_numbered_last
-Create Date: 2026-12-05 10:40
+Create Date: 2026-12-05 10:49
 """
 
 from collections.abc import Sequence
@@ -29,7 +30,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     apply_sql_source(
         "app/db/sql_sources/app_notice.sql",
-        "514736567ea6c2fb717e3bc4b73161b33bfa14744c5d50f4bb330c032bc29f0e",
+        "cfbc40267698b2ad9a2a6667ebd227ff404a343018a7797d8942607adfda9dcc",
+    )
+    apply_sql_source(
+        "app/db/sql_sources/app_enter_shop.sql",
+        "3352e68e1aa3a7fe86a09047769f19541eadd840255251b52ec86bfa03aca079",
     )
     apply_sql_source(
         "app/idempotency/sql/idempotency_keys.sql",
@@ -53,7 +58,7 @@ def upgrade() -> None:
     )
     apply_sql_source(
         "app/sales/sql/sales_record.sql",
-        "29339fc920a5670a621b249395d1d96d7064ed02fee900c2e5f7f89e1cdf8ba8",
+        "68757418ef33d5930859c95593772c6fa993918d4d6fed775fc167b642024fcb",
     )
 
 

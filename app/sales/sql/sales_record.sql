@@ -2,19 +2,26 @@
 -- API prices it (app.bills), and `sales_record` writes it whole. Owned by app.sales; the
 -- writes to other domains' tables go through their owners' functions (idempotency_claim,
 -- parties_upsert_customer, stock_take_for_sale, udhaar_open_sale_credit,
--- notifications_queue, idempotency_store_reply). Each call is one statement of a one-message
--- transaction (app.db.session.in_shop), so the shop's bill-number lock lives only inside it.
--- Applied by migrations through app.db.sources.apply_sql_source.
+-- notifications_queue, idempotency_store_reply). Each call is a statement of its own, in
+-- its own transaction (app.db.session.call_in_shop), that first enters the caller's shop
+-- (app_enter_shop), so the shop's bill-number lock lives only inside it. Applied by
+-- migrations through app.db.sources.apply_sql_source.
 
 -- What a bill is priced from, as JSON text: the shop's settings row, the products the bill
 -- names (by id or name key; not archived), and the caller's stored reply when the
--- Idempotency-Key was already used for this body (then nothing else is needed).
--- `p_wanted`: {"ids": [...], "keys": [...], "user_id", "key", "fingerprint"}.
+-- Idempotency-Key was already used for this body (then nothing else is needed). First
+-- the caller's login session is checked (auth_session_check: SQLSTATE DK401 when ended).
+-- `p_wanted`: {"ids": [...], "keys": [...], "session_id", "user_id", "role", "key",
+-- "fingerprint"}.
 CREATE OR REPLACE FUNCTION sales_quote(p_shop bigint, p_wanted jsonb) RETURNS text
-LANGUAGE plpgsql STABLE AS $fn$
+LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
     k idempotency_keys;
 BEGIN
+    PERFORM app_enter_shop(p_shop);
+    PERFORM auth_session_check(
+        (p_wanted->>'session_id')::bigint, (p_wanted->>'user_id')::bigint, p_shop,
+        p_wanted->>'role');
     IF p_wanted->>'key' IS NOT NULL THEN
         k := idempotency_stored_reply(
             p_shop, (p_wanted->>'user_id')::bigint, p_wanted->>'key', p_wanted->>'fingerprint');
@@ -41,7 +48,8 @@ END
 $fn$;
 
 -- Writes the priced bill and returns {"status", "body"} as JSON text: the 201 reply, or
--- the stored reply of the caller's Idempotency-Key ("replayed": true).
+-- the stored reply of the caller's Idempotency-Key ("replayed": true). The caller's login
+-- session was checked by the quote, a moment before, in the same request.
 --
 -- In order: claim the key; lock the bill's products in id order and check that what the
 -- bill was priced from still holds (SQLSTATE DK412 if a price, cost, tax or name changed
@@ -73,6 +81,7 @@ DECLARE
     c customers;
     s jsonb := p->'sale';
 BEGIN
+    PERFORM app_enter_shop(v_shop);
     IF p->>'key' IS NOT NULL THEN
         k := idempotency_claim(
             v_shop, (p->>'user_id')::bigint, p->>'key', p->>'fingerprint',
