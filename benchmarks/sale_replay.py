@@ -10,23 +10,22 @@ and the transaction's.
    one credit 3-line sale posted through the API. Every id those sales touch (shop, user,
    login session, products, customer, bill, idempotency claim) is made distinctive first by
    moving the tables' sequences far ahead, so each value in the log names one thing only.
-   The sale is that backend's messages from the first holding the shop switch and the
-   login check (`SELECT set_config(...), auth_session_check(...); SELECT ...sales_quote(...)`)
-   to the one calling `sales_record`; the driver's one-off statements on a new connection
-   (type introspection, the JIT check) are left out.
-2. Script. Each message becomes one pgbench command in simple mode (`-M simple`), a compound
-   command (`\\;`) sent as one message, so each is one implicit transaction, as the app sends
-   it. The values that name things become pgbench variables (`\\set` per transaction: a random
-   bench shop, its login session, 3 distinct products of its catalogue, a customer phone from
-   a pool of 500, a unique idempotency key), in the SQL and inside the JSON arguments; what the
-   bill was priced from (its `products`) is read from the replayed products in the same
-   statement, since `sales_record` checks it; every other value (prices, totals, the SMS
-   text) stays the logged one. The NOTICE a message hands back to the app is dropped
-   (`length(...)` instead of `app_notice(...)`). Rows are really written, with the same shape:
-   3 lines, 1 in 4 on credit (the two scripts weighted 3:1).
-3. Run. `pgbench -n -M simple -c 32 -j 2 -T N` over every bench shop, then `-c 8` on one
-   shop, against the app's database, as the app role (the script's shop switch sets the role
-   and `app.shop_id` transaction-locally, as the app does; row-level security applies).
+   The sale is that backend's statements from its `sales_quote` call to its `sales_record`
+   call (each a statement of its own, so its own transaction, as the app sends them); the
+   driver's one-off statements on a new connection (type introspection, the JIT check) are
+   left out.
+2. Script. Each statement becomes a pgbench command in prepared mode (`-M prepared`, as
+   asyncpg prepares the app's statements). The values that name things become pgbench
+   variables (`\\set` per transaction: a random bench shop, its login session, 3 distinct
+   products of its catalogue, a customer phone from a pool of 500, a unique idempotency key),
+   inside the JSON arguments too (the JSON is rebuilt around them with `||`); what the bill
+   was priced from (its `products`) is read from the replayed products in the same statement,
+   since `sales_record` checks it; every other value (prices, totals, the SMS text) stays the
+   logged one. Rows are really written, with the same shape: 3 lines, 1 in 4 on credit (the
+   two scripts weighted 3:1).
+3. Run. `pgbench -n -M prepared -c 32 -j 2 -T N` over every bench shop, then `-c 8` on one
+   shop, against the app's database (the functions' shop switch sets the app role
+   and `app.shop_id` transaction-locally, as for the app; row-level security applies).
 
 Replayed bills are not successful API responses (their lines are the captured bill's lines
 on other products): `make bench` runs this after its invariant check. Their bill numbers stay
@@ -87,9 +86,8 @@ _EXECUTED = re.compile(
     r"duration: [0-9.]+ ms\s+(?P<kind>execute [^:]*|statement): (?P<sql>.*)", re.DOTALL
 )
 _PLACEHOLDER = re.compile(r"\$(\d+)")
-_LAST_MESSAGE = re.compile(r"\bsales_record\(|\b(COMMIT|ROLLBACK)\b")
-"""A sale's last message: the call that writes it (or a COMMIT, for a path still using one)."""
-_JSON_LITERAL = re.compile(r"'((?:[^']|'')*)'::jsonb")
+_FIRST_CALL = re.compile(r"\bsales_quote\(")
+_LAST_CALL = re.compile(r"\bsales_record\(")
 _PRICED_FROM = (
     "(SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'price_sale', "
     "price_sale, 'price_purchase', price_purchase, 'hsn_code', hsn_code, 'gst_rate', gst_rate, "
@@ -121,7 +119,7 @@ class Captured:
     scalars: dict[str, str]
     """Literal value -> the pgbench expression that replaces it."""
     json_strings: dict[str, str]
-    """A string inside the JSON arguments -> the text (with pgbench variables) replacing it."""
+    """A string inside the JSON arguments -> the SQL text expression replacing it."""
     product_ids: list[int]
 
 
@@ -184,24 +182,22 @@ def _entries(log: str) -> list[tuple[int, Statement]]:
     return found
 
 
-def _transaction(
-    entries: list[tuple[int, Statement]], marker: str, start: int
-) -> tuple[list[Statement], int]:
-    """The statements of the first transaction from `start` whose first statement contains
-    `marker`, and the index after its last."""
+def _sale(entries: list[tuple[int, Statement]], start: int) -> tuple[list[Statement], int]:
+    """The statements of the first sale from `start` (its `sales_quote` call to its
+    `sales_record` call, on one backend), and the index after its last."""
     for index in range(start, len(entries)):
         pid, statement = entries[index]
-        if statement.simple and marker in statement.sql:
+        if _FIRST_CALL.search(statement.sql):
             taken = []
             for end in range(index, len(entries)):
                 other_pid, other = entries[end]
                 if other_pid != pid:
                     continue
                 taken.append(other)
-                if other.simple and _LAST_MESSAGE.search(other.sql):
+                if _LAST_CALL.search(other.sql):
                     return taken, end + 1
             raise CaptureError("the captured sale has no sales_record call in the log")
-    raise CaptureError(f"no statement with {marker!r} in the log")
+    raise CaptureError("no sales_quote call in the log")
 
 
 async def capture(base: str, url: str) -> list[Captured]:
@@ -258,7 +254,6 @@ async def capture(base: str, url: str) -> list[Captured]:
             "SELECT pg_read_file($1, $2, $3)", log_path, offset, max(0, end - offset)
         )
         entries = _entries(log or "")
-        marker = f"auth_session_check({session['id']}, {shop.user_id}, {shop.shop_id},"
         captured = []
         start = 0
         for sale in sales:
@@ -272,7 +267,7 @@ async def capture(base: str, url: str) -> list[Captured]:
             )
             if row is None:
                 raise CaptureError("the captured sale's rows were not found")
-            statements, start = _transaction(entries, marker, start)
+            statements, start = _sale(entries, start)
             captured.append(
                 Captured(
                     kind=sale["kind"],
@@ -289,8 +284,8 @@ async def capture(base: str, url: str) -> list[Captured]:
                         sale["key"]: "('replay-' || :client_id::text || '-' || :nonce::text)",
                     },
                     json_strings={
-                        row["phone"]: "+91:phone",
-                        sale["key"]: "replay-:client_id-:nonce",
+                        row["phone"]: "('+91' || :phone::text)",
+                        sale["key"]: "('replay-' || :client_id::text || '-' || :nonce::text)",
                     },
                 )
             )
@@ -321,29 +316,47 @@ def _split(sql: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def _json_for_script(sql: str, sale: Captured) -> str:
-    """A statement's JSON arguments made ready for pgbench's variables: written with a space
-    after each `:` and `,` (so `"user_id": :user_id` is read as a variable, not a cast), the
-    phone and the Idempotency-Key as per-transaction values, and the bill's `products` (what
-    it was priced from) read from the replayed products themselves."""
+def _json_argument(raw: str, names: dict[str, str], strings: dict[str, str]) -> str:
+    """A logged JSON argument as a jsonb expression over pgbench's variables.
 
-    def one(match: re.Match[str]) -> str:
-        value = json.loads(match[1].replace("''", "'"), parse_float=Decimal)
-        replayed = "products" in value and "lines" in value
-        if replayed:
-            value["products"] = "\ue010"
-        text = simplejson.dumps(
-            value, use_decimal=True, ensure_ascii=False, separators=(", ", ": ")
-        )
-        for raw, expression in sale.json_strings.items():
-            text = text.replace(f'"{raw}"', f'"{expression}"')
-        literal = "'" + text.replace("'", "''") + "'::jsonb"
-        if replayed:
-            literal = literal.replace('"\ue010"', '"products"')
-            return f"jsonb_set({literal}, '{{products}}', {_PRICED_FROM})"
-        return literal
+    `names`: an id in the JSON (a JSON number) -> the variable replacing it; `strings`: a
+    JSON string -> an SQL text expression replacing it. The JSON is split around them and
+    joined with `||` (in prepared mode a variable is a parameter, so it cannot sit inside a
+    literal). The bill's `products` (what it was priced from, which `sales_record` checks)
+    are read from the replayed products themselves."""
+    value = json.loads(raw, parse_float=Decimal)
+    swapped: list[str] = []
 
-    return _JSON_LITERAL.sub(one, sql)
+    def swap(item: Any) -> Any:
+        if isinstance(item, dict):
+            return {key: swap(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [swap(inner) for inner in item]
+        expression = None
+        if isinstance(item, int) and not isinstance(item, bool) and str(item) in names:
+            expression = f"({names[str(item)]})::text"
+        elif isinstance(item, str) and item in strings:
+            expression = f"to_jsonb({strings[item]})::text"
+        if expression is None:
+            return item
+        swapped.append(expression)
+        return f"\ue0f0{len(swapped) - 1}\ue0f1"
+
+    priced = isinstance(value, dict) and "products" in value and "lines" in value
+    if priced:
+        value["products"] = []
+    text = simplejson.dumps(swap(value), use_decimal=True, ensure_ascii=False)
+    parts = re.split(r'"\ue0f0(\d+)\ue0f1"', text)
+    pieces = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            pieces.append(swapped[int(part)])
+        elif part:
+            pieces.append(_literal("'" + part.replace("'", "''") + "'", "text"))
+    expression = f"({' || '.join(pieces)})::jsonb"
+    if priced:
+        return f"jsonb_set({expression}, '{{products}}', {_PRICED_FROM})"
+    return expression
 
 
 def _literal(quoted: str, type_name: str) -> str:
@@ -409,10 +422,8 @@ async def script(connection: asyncpg.Connection, sale: Captured, shops: list[Ben
     for statement in sale.statements:
         if statement.simple:
             # One message, as the app sends it: a compound command (simple protocol).
-            parts = [
-                substitute_simple(_json_for_script(part, sale)) for part in _split(statement.sql)
-            ]
-            commands = [" \\;\n".join(part.replace("app_notice(", "length(") for part in parts)]
+            parts = [substitute_simple(part) for part in _split(statement.sql)]
+            commands = [" \\;\n".join(parts)]
         else:
             types = await _parameter_types(connection, statement.sql)
 
@@ -427,6 +438,8 @@ async def script(connection: asyncpg.Connection, sale: Captured, shops: list[Ben
                 if value is None:
                     return f"NULL::{type_name}"
                 raw = value[1:-1].replace("''", "'")
+                if type_name == "jsonb":
+                    return _json_argument(raw, products | sale.scalars, sale.json_strings)
                 if raw.startswith("{") and raw.endswith("}"):
                     items = raw[1:-1].split(",")
                     if items and all(item in products for item in items):
@@ -482,7 +495,7 @@ async def bench_shops(connection: asyncpg.Connection, shop_ids: list[int]) -> li
 
 def run_pgbench(url: str, scripts: dict[str, Path], clients: int, seconds: int) -> dict[str, Any]:
     binary = database.pgbench_binary()
-    command = [binary, "-n", "-M", "simple"]
+    command = [binary, "-n", "-M", "prepared"]
     for kind, path in scripts.items():
         command += ["-f", f"{path}@{WEIGHTS[kind]}"]
     command += ["-c", str(clients), "-j", "2", "-T", str(seconds)]

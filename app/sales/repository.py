@@ -47,6 +47,11 @@ SHORT_STOCK = "DK409"
 """SQLSTATE of `stock_take_for_sale` when a product is short; DETAIL names it (JSON)."""
 CHANGED = "DK412"
 """SQLSTATE of `sales_record` when a product changed after the bill was priced."""
+KEY_TAKEN = "DK428"
+"""SQLSTATE of `sales_record` when a concurrent request with the Idempotency-Key finished
+first (its reply is then there to replay)."""
+AGAIN = (CHANGED, KEY_TAKEN)
+"""The refusals after which the sale is quoted again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,7 @@ async def quote(
             "role": principal.role,
             "key": key,
             "fingerprint": fingerprint,
+            "bill_no_mark": BILL_NO_MARK,
         }
     ).decode()
     found = json.loads(

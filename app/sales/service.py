@@ -54,8 +54,10 @@ from app.stock import service as stock
 WALK_IN = "Walk-in"
 ZERO = Decimal("0.00")
 PRICING_ATTEMPTS = 3
-"""How often a bill is priced again when a product's price, cost or tax changed between the
-quote and the write (a purchase landing at that moment); then the caller is asked to retry."""
+"""How often a bill is quoted again when a product's price, cost or tax changed between the
+quote and the write (a purchase landing at that moment), or a concurrent request with its
+Idempotency-Key finished first (the next quote replays its reply); then the caller is asked
+to retry."""
 
 
 def party_phone(raw: str | None, region: str) -> str | None:
@@ -74,12 +76,13 @@ async def record_sale(
     fingerprint: str,
     bill_link: bool = False,
 ) -> Reply:
-    """The sale in two messages (see `app.sales.repository`); the reply as JSON text.
+    """The sale in two statements (see `app.sales.repository`); the reply as JSON text.
 
     The quote reads the shop and the bill's products (or finds the key's stored reply);
     the rules here resolve, price and check the bill (a failure writes nothing); then one
-    call claims the key, locks the products, checks they are as priced, takes the stock and
-    writes and numbers the bill. A product changed in between is priced again.
+    call locks the products, checks they are as priced, takes the stock, writes the bill and
+    keeps the key with its reply, and numbers the bill. A product changed in between is
+    priced again; a concurrent request with the key that finished first is replayed.
     """
     refs = data.products
     ids = sorted({line.product_id for line in refs if line.product_id is not None})
@@ -118,7 +121,7 @@ async def record_sale(
         try:
             done = await repository.record(connection, bill | key)
         except asyncpg.PostgresError as error:
-            if error.sqlstate == repository.CHANGED:
+            if error.sqlstate in repository.AGAIN:
                 continue
             raise _refusal(error) from None
         return Reply(done.status, done.body, replayed=done.replayed)

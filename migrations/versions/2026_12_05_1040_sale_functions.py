@@ -14,7 +14,7 @@ had before lives in the history of their source file.
 
 Revision ID: 0029_sale_functions
 Revises: 0028_sale_numbered_last
-Create Date: 2026-12-05 10:49
+Create Date: 2026-12-05 11:01
 """
 
 from collections.abc import Sequence
@@ -38,7 +38,7 @@ def upgrade() -> None:
     )
     apply_sql_source(
         "app/idempotency/sql/idempotency_keys.sql",
-        "38da277d811a3965beb10ccdec7a36bdc6b78048935b7fcace287510a3bda102",
+        "79110e963dbea24e2e5a2320673c20e9579b181eb3228b8023c259095be40e0a",
     )
     apply_sql_source(
         "app/parties/sql/upsert_customer.sql",
@@ -58,7 +58,7 @@ def upgrade() -> None:
     )
     apply_sql_source(
         "app/sales/sql/sales_record.sql",
-        "68757418ef33d5930859c95593772c6fa993918d4d6fed775fc167b642024fcb",
+        "7210df3102a55bbe2d93ed4676d0156736fc40c5f7be4ba55880f4bd94fa210c",
     )
 
 

@@ -4,7 +4,8 @@
 -- a key live in one place. Applied by migrations through app.db.sources.apply_sql_source.
 --
 -- SQLSTATEs raised (rendered by app.idempotency.service): DK422, the key was used with another
--- request body; DK423, the request holding the key has not finished.
+-- request body; DK423, the request holding the key has not finished; DK428, a concurrent
+-- request with the key finished first (idempotency_claim_with_reply; its caller replays).
 
 -- The caller's key, claimed for this request, or the stored reply to replay (a row whose
 -- status_code is set). A key held by a concurrent request waits here until that request ends:
@@ -75,6 +76,35 @@ BEGIN
     IF k.fingerprint <> p_fingerprint THEN
         RAISE EXCEPTION 'This Idempotency-Key was used with a different request body; use a new key'
             USING ERRCODE = 'DK422';
+    END IF;
+END
+$fn$;
+
+-- Claims the caller's key with its reply in one write, for a request that does its work
+-- first and keeps the key last (a new sale: app/sales/sql/sales_record.sql). A live key is
+-- refused with SQLSTATE DK428, which rolls the request's work back: a concurrent request
+-- with the key finished first, and the caller looks again for its reply to replay (or for a
+-- body that differs, DK422). An expired key is taken over.
+CREATE OR REPLACE FUNCTION idempotency_claim_with_reply(
+    p_shop bigint, p_user bigint, p_key text, p_fingerprint text, p_ttl_s integer,
+    p_status integer, p_response text
+) RETURNS void
+LANGUAGE plpgsql VOLATILE AS $fn$
+BEGIN
+    INSERT INTO idempotency_keys AS k (
+        shop_id, user_id, key, fingerprint, status_code, response, expires_at
+    )
+    VALUES (
+        p_shop, p_user, p_key, p_fingerprint, p_status, p_response,
+        now() + make_interval(secs => p_ttl_s)
+    )
+    ON CONFLICT (shop_id, user_id, key) DO UPDATE
+        SET fingerprint = excluded.fingerprint, status_code = excluded.status_code,
+            response = excluded.response, created_at = now(), expires_at = excluded.expires_at
+        WHERE k.expires_at < now();
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'Another request with this Idempotency-Key finished first'
+            USING ERRCODE = 'DK428';
     END IF;
 END
 $fn$;

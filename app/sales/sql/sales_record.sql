@@ -12,7 +12,7 @@
 -- Idempotency-Key was already used for this body (then nothing else is needed). First
 -- the caller's login session is checked (auth_session_check: SQLSTATE DK401 when ended).
 -- `p_wanted`: {"ids": [...], "keys": [...], "session_id", "user_id", "role", "key",
--- "fingerprint"}.
+-- "fingerprint", "bill_no_mark"}.
 CREATE OR REPLACE FUNCTION sales_quote(p_shop bigint, p_wanted jsonb) RETURNS text
 LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
@@ -26,6 +26,13 @@ BEGIN
         k := idempotency_stored_reply(
             p_shop, (p_wanted->>'user_id')::bigint, p_wanted->>'key', p_wanted->>'fingerprint');
         IF k.status_code IS NOT NULL THEN
+            -- A sale's reply was stored before its number existed: the number is the bill's.
+            IF position(p_wanted->>'bill_no_mark' IN k.response) > 0 THEN
+                k.response := replace(k.response, p_wanted->>'bill_no_mark', (
+                    SELECT x.bill_no FROM sales x
+                    WHERE x.shop_id = p_shop
+                      AND x.id = (k.response::jsonb->>'sale_id')::bigint));
+            END IF;
             RETURN jsonb_build_object('replay', k.status_code, 'body', k.response)::text;
         END IF;
     END IF;
@@ -47,15 +54,16 @@ BEGIN
 END
 $fn$;
 
--- Writes the priced bill and returns {"status", "body"} as JSON text: the 201 reply, or
--- the stored reply of the caller's Idempotency-Key ("replayed": true). The caller's login
--- session was checked by the quote, a moment before, in the same request.
+-- Writes the priced bill and returns {"status", "body"} as JSON text: the 201 reply. The
+-- caller's login session was checked by the quote, a moment before, in the same request.
 --
--- In order: claim the key; lock the bill's products in id order and check that what the
--- bill was priced from still holds (SQLSTATE DK412 if a price, cost, tax or name changed
--- since `sales_quote`: the API prices the bill again); take the stock (DK409 when short);
--- the customer; the lines, their movements and udhaar, all under the sale's id drawn ahead;
--- then, last, the shop's bill number and the numbered sale, its message and stored reply.
+-- In order: lock the bill's products in id order and check that what the bill was priced
+-- from still holds (SQLSTATE DK412 if a price, cost, tax or name changed since
+-- `sales_quote`, or a product was archived: the API prices the bill again); take the stock
+-- (DK409 when short); the customer; the lines, their movements and udhaar, all under the
+-- sale's id drawn ahead; the Idempotency-Key with its reply (DK428 when a concurrent request
+-- with the key finished first: the API looks again and replays its reply); then, last, the
+-- shop's bill number and the numbered sale and its message.
 -- The lines' foreign keys to the sale are checked at commit (DEFERRABLE), so the counter's
 -- row lock is taken as late as possible and held only to the commit that ends the message.
 --
@@ -71,46 +79,36 @@ LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
     v_shop bigint := (p->>'shop_id')::bigint;
     v_date date := (p->'sale'->>'sale_date')::date;
-    v_claim bigint;
     v_sale bigint;
     v_no bigint;
     v_bill_no text;
     v_reply text;
-    v_changed bigint;
-    k idempotency_keys;
+    v_same bigint;
     c customers;
     s jsonb := p->'sale';
 BEGIN
     PERFORM app_enter_shop(v_shop);
-    IF p->>'key' IS NOT NULL THEN
-        k := idempotency_claim(
-            v_shop, (p->>'user_id')::bigint, p->>'key', p->>'fingerprint',
-            (p->>'key_ttl_s')::integer);
-        IF k.status_code IS NOT NULL THEN
-            RETURN jsonb_build_object('status', k.status_code, 'body', k.response,
-                                      'replayed', true)::text;
-        END IF;
-        v_claim := k.id;
-    END IF;
 
-    PERFORM FROM products
-    WHERE shop_id = v_shop
-      AND id IN (SELECT (x->>'id')::bigint FROM jsonb_array_elements(p->'products') x)
-    ORDER BY id
-    FOR UPDATE;
-    SELECT q.id INTO v_changed
-    FROM jsonb_to_recordset(p->'products') AS q(
+    -- The bill's products, locked in id order, as they were priced.
+    SELECT count(*) FILTER (WHERE
+               (x.name, x.price_sale, x.price_purchase, x.hsn_code, x.gst_rate, x.cess_rate,
+                x.price_includes_tax)
+               IS NOT DISTINCT FROM (q.name, q.price_sale, q.price_purchase, q.hsn_code,
+                                     q.gst_rate, q.cess_rate, q.price_includes_tax))
+    INTO v_same
+    FROM (
+        SELECT x.* FROM products x
+        WHERE x.shop_id = v_shop AND x.archived_at IS NULL
+          AND x.id IN (SELECT (e->>'id')::bigint FROM jsonb_array_elements(p->'products') e)
+        ORDER BY x.id
+        FOR UPDATE
+    ) x
+    JOIN jsonb_to_recordset(p->'products') AS q(
         id bigint, name text, price_sale numeric, price_purchase numeric, hsn_code text,
-        gst_rate numeric, cess_rate numeric, price_includes_tax boolean)
-    LEFT JOIN products x ON x.shop_id = v_shop AND x.id = q.id AND x.archived_at IS NULL
-    WHERE x.id IS NULL
-       OR (x.name, x.price_sale, x.price_purchase, x.hsn_code, x.gst_rate, x.cess_rate,
-           x.price_includes_tax)
-          IS DISTINCT FROM (q.name, q.price_sale, q.price_purchase, q.hsn_code, q.gst_rate,
-                            q.cess_rate, q.price_includes_tax)
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'product % changed while the bill was priced', v_changed
+        gst_rate numeric, cess_rate numeric, price_includes_tax boolean) ON q.id = x.id;
+    IF v_same < jsonb_array_length(p->'products') THEN
+        RAISE EXCEPTION '% of the bill''s % products changed while it was priced',
+            jsonb_array_length(p->'products') - v_same, jsonb_array_length(p->'products')
             USING ERRCODE = 'DK412';
     END IF;
 
@@ -144,6 +142,15 @@ BEGIN
     IF p->>'credit' IS NOT NULL THEN
         PERFORM udhaar_open_sale_credit(
             v_shop, c.id, v_sale, (p->>'credit')::numeric, v_date, (p->>'due_date')::date);
+    END IF;
+
+    -- The key and its reply (the number is filled in when it is replayed, see sales_quote):
+    -- a concurrent request that used the key and finished first makes this one roll back.
+    IF p->>'key' IS NOT NULL THEN
+        PERFORM idempotency_claim_with_reply(
+            v_shop, (p->>'user_id')::bigint, p->>'key', p->>'fingerprint',
+            (p->>'key_ttl_s')::integer, 201,
+            replace(p->>'reply', p->>'sale_id_mark', v_sale::text));
     END IF;
 
     -- The number, last: from here to the commit this shop's other bills wait.
@@ -180,9 +187,6 @@ BEGIN
 
     v_reply := replace(replace(p->>'reply', p->>'sale_id_mark', v_sale::text),
                        p->>'bill_no_mark', v_bill_no);
-    IF v_claim IS NOT NULL THEN
-        PERFORM idempotency_store_reply(v_shop, v_claim, 201, v_reply);
-    END IF;
     RETURN jsonb_build_object('status', 201, 'body', v_reply, 'replayed', false)::text;
 END
 $fn$;
