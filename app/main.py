@@ -36,6 +36,7 @@ from app.parties.router import router as parties_router
 from app.products.router import router as products_router
 from app.purchases.router import router as purchases_router
 from app.reports.router import router as reports_router
+from app.sales.quotes import QuoteCache
 from app.sales.router import router as sales_router
 from app.system.router import router as system_router
 from app.udhaar import reminders as udhaar_reminders
@@ -115,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     serve_docs_offline(app)
     # A party's balance is udhaar's; the parties domain, below udhaar, is handed the reader.
     app.state.party_balances = udhaar_service.balances
+    # What this worker read of shops and products, for pricing bills (checked on every use).
+    app.state.sale_quotes = QuoteCache()
     handlers.install(app)
     if settings.server.cors_origins:
         app.add_middleware(

@@ -2,8 +2,8 @@
 
 Each day: the morning's restocking purchases (some on the vendor's udhaar), the vendor bills
 that fall due and the day's expenses, in one transaction confined to the shop; then the
-day's bills, each its own transaction on the driver connection as `POST /api/sales/` has
-it (`db.session.shop_transaction`, `sales.service.record_sale`); then the regulars who come
+day's bills, each written as `POST /api/sales/` writes it (`db.session.shop_caller`,
+`sales.service.record_sale`, with the history's own `QuoteCache`); then the regulars who come
 to pay their udhaar. Every choice is drawn from the seeded `random.Random` it is given.
 
 The goods on the shelf and what each party owes are tracked here as well, so no bill asks for
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.auth import service as auth
 from app.core.security import Principal
-from app.db.session import shop_transaction
+from app.db.session import shop_caller
 from app.demo.catalogue import AISLES, FESTIVALS, FIXED_FESTIVALS, VENDORS_ON_CREDIT, Item
 from app.expenses import service as expenses
 from app.expenses.schemas import ExpenseCreate
@@ -35,6 +35,7 @@ from app.purchases import service as purchases
 from app.purchases.schemas import PurchaseCreate, PurchaseLineIn
 from app.sales import returns
 from app.sales import service as sales
+from app.sales.quotes import QuoteCache
 from app.sales.schemas import ReturnIn, ReturnLineIn, SaleCreate, SaleLineIn
 from app.udhaar import accounts
 from app.udhaar.schemas import PaymentIn
@@ -148,6 +149,7 @@ class History:
         self.rng = rng
         self.bills_per_day = bills_per_day
         self.tally = tally
+        self.quotes = QuoteCache()
 
     def _in_shop(self) -> contextlib.AbstractAsyncContextManager[AsyncSession]:
         return as_owner(self.maker, self.owner)
@@ -345,13 +347,14 @@ class History:
             }
             | fields
         )
-        async with shop_transaction(self.engine, self.owner) as connection:
+        async with shop_caller(self.engine) as connection:
             reply = await sales.record_sale(
                 connection,
                 self.owner,
                 data,
                 idempotency_key=None,
                 fingerprint=fingerprint_post("/api/sales/", data),
+                quotes=self.quotes,
             )
         body = json.loads(reply.body, parse_float=Decimal)
         for product, quantity in lines:

@@ -88,6 +88,8 @@ class Quote:
     """The shop's settings row and the bill's products; or the key's stored reply."""
 
     shop: dict[str, Any] | None
+    shop_version: str
+    """The shop row's version (`sales_record` checks the bill was priced with it)."""
     products: list[FoundProduct]
     replay: tuple[int, str] | None = None
 
@@ -127,9 +129,10 @@ async def quote(
         parse_float=Decimal,
     )
     if "replay" in found:
-        return Quote(None, [], (int(found["replay"]), found["body"]))
+        return Quote(None, "", [], (int(found["replay"]), found["body"]))
     return Quote(
         found["shop"],
+        found["shop_version"] or "",
         [
             FoundProduct(
                 id=p["id"],

@@ -66,6 +66,7 @@ async def create_sale(
         data,
         idempotency_key=idempotency_key,
         fingerprint=fingerprint_post("/api/sales/", data),
+        quotes=request.app.state.sale_quotes,
         bill_link=bool(request.app.state.settings.messaging.public_base_url),
     )
     return reply.response()

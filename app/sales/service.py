@@ -27,7 +27,7 @@ from app.bills.gst_rates import buyer_details_threshold, rate_problem
 from app.bills.pricing import BillAmounts, price_bill, price_line
 from app.bills.settlement import settle
 from app.bills.tax import LineTax
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import AppError, Conflict, InvalidInput, NotFound
 from app.core.gstin import STATE_NAMES
 from app.core.pagination import Page
 from app.core.phone import phone_in_region
@@ -41,6 +41,7 @@ from app.notifications.templates import BillItem, no_name
 from app.parties import service as parties
 from app.products import service as products
 from app.sales import repository
+from app.sales.quotes import QuoteCache, ShopQuote
 from app.sales.schemas import (
     CustomerBrief,
     SaleCreate,
@@ -74,15 +75,18 @@ async def record_sale(
     *,
     idempotency_key: str | None,
     fingerprint: str,
+    quotes: QuoteCache,
     bill_link: bool = False,
 ) -> Reply:
-    """The sale in two statements (see `app.sales.repository`); the reply as JSON text.
+    """The sale in one call, or two (see `app.sales.repository`); the reply as JSON text.
 
-    The quote reads the shop and the bill's products (or finds the key's stored reply);
-    the rules here resolve, price and check the bill (a failure writes nothing); then one
-    call locks the products, checks they are as priced, takes the stock, writes the bill and
-    keeps the key with its reply, and numbers the bill. A product changed in between is
-    priced again; a concurrent request with the key that finished first is replayed.
+    The bill is priced from what this worker remembers of the shop and its products
+    (`app.sales.quotes`), or else from a fresh quote (which also finds the key's stored
+    reply). The rules here resolve, price and check the bill (a failure writes nothing);
+    then one call checks the login session, locks the products, checks the shop and the
+    products are as priced, takes the stock, writes the bill, keeps the key with its reply,
+    and numbers the bill. A shop or product changed since it was priced is quoted and priced
+    again; a concurrent request with the key that finished first is replayed.
     """
     refs = data.products
     ids = sorted({line.product_id for line in refs if line.product_id is not None})
@@ -93,35 +97,56 @@ async def record_sale(
             if line.product_id is None and line.product_name
         }
     )
+    shop_id = principal.shop_id
+    known = quotes.recall(shop_id, ids, keys)
     for _ in range(PRICING_ATTEMPTS):
+        if known is None:
+            try:
+                quote = await repository.quote(
+                    connection,
+                    principal,
+                    product_ids=ids,
+                    name_keys=keys,
+                    key=idempotency_key,
+                    fingerprint=fingerprint,
+                )
+            except asyncpg.PostgresError as error:
+                raise _refusal(error) from None
+            if quote.replay is not None:
+                status, body = quote.replay
+                return Reply(status, body, replayed=True)
+            if quote.shop is None:
+                raise NotFound("This shop no longer exists")
+            shop = ShopQuote(auth_service.settings_of_row(quote.shop), quote.shop_version)
+            quotes.remember(shop_id, shop, quote.products)
+            fresh, found = True, quote.products
+        else:
+            fresh, shop, found = False, known.shop, known.products
         try:
-            quote = await repository.quote(
-                connection,
-                principal,
-                product_ids=ids,
-                name_keys=keys,
-                key=idempotency_key,
-                fingerprint=fingerprint,
+            bill = _priced_bill(
+                shop.settings, principal, data, found, bill_link=bill_link, fresh=fresh
             )
-        except asyncpg.PostgresError as error:
-            raise _refusal(error) from None
-        if quote.replay is not None:
-            status, body = quote.replay
-            return Reply(status, body, replayed=True)
-        if quote.shop is None:
-            raise NotFound("This shop no longer exists")
-        bill = _priced_bill(
-            auth_service.settings_of_row(quote.shop),
-            principal,
-            data,
-            quote.products,
-            bill_link=bill_link,
-        )
-        key = {"key": idempotency_key, "fingerprint": fingerprint, "key_ttl_s": idempotency.TTL_S}
+        except AppError:
+            if fresh:
+                raise
+            known = None  # refused on remembered figures: check against a fresh quote
+            continue
+        call = {
+            "shop_version": shop.version,
+            "session_id": principal.session_id,
+            "role": principal.role,
+            "key": idempotency_key,
+            "fingerprint": fingerprint,
+            "key_ttl_s": idempotency.TTL_S,
+        }
         try:
-            done = await repository.record(connection, bill | key)
+            done = await repository.record(connection, bill | call)
         except asyncpg.PostgresError as error:
-            if error.sqlstate in repository.AGAIN:
+            again = repository.AGAIN if fresh else (*repository.AGAIN, repository.SHORT_STOCK)
+            if error.sqlstate in again:
+                # Quoted afresh: a retried request whose stock has gone since finds its
+                # stored reply there (the key is kept only after the stock is taken).
+                known = None
                 continue
             raise _refusal(error) from None
         return Reply(done.status, done.body, replayed=done.replayed)
@@ -149,8 +174,12 @@ def _priced_bill(
     found: list[repository.FoundProduct],
     *,
     bill_link: bool,
+    fresh: bool,
 ) -> dict[str, object]:
-    """The bill as `sales_record` takes it: resolved, priced and checked by the rules."""
+    """The bill as `sales_record` takes it: resolved, priced and checked by the rules.
+
+    `fresh`: the products were just quoted, so their stock can refuse a short bill here,
+    before any write; remembered figures leave that to `sales_record`, under lock."""
     sale_date = bill_date(data.transaction_date, shop.today(), "transaction_date")
     phone = party_phone(data.phone_no, shop.region)
     supply = supply_for(
@@ -164,7 +193,7 @@ def _priced_bill(
 
     catalogue = products.BillCatalogue({p.id: p for p in found}, {p.name_key: p for p in found})
     resolved = [catalogue.require(line, index) for index, line in enumerate(data.products)]
-    if not shop.allow_negative_stock:
+    if fresh and not shop.allow_negative_stock:
         _refuse_short(data, resolved)
 
     # The cost is the moving average as quoted; `sales_record` checks it under lock.

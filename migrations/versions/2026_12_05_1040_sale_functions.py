@@ -14,7 +14,7 @@ had before lives in the history of their source file.
 
 Revision ID: 0029_sale_functions
 Revises: 0028_sale_numbered_last
-Create Date: 2026-12-05 11:01
+Create Date: 2026-12-05 11:10
 """
 
 from collections.abc import Sequence
@@ -58,7 +58,7 @@ def upgrade() -> None:
     )
     apply_sql_source(
         "app/sales/sql/sales_record.sql",
-        "7210df3102a55bbe2d93ed4676d0156736fc40c5f7be4ba55880f4bd94fa210c",
+        "7ffabea2513d50acb75eaa2e91aa74156d3ee0c4a66486029c90558e7936f5c8",
     )
 
 

@@ -7,8 +7,9 @@
 -- (app_enter_shop), so the shop's bill-number lock lives only inside it. Applied by
 -- migrations through app.db.sources.apply_sql_source.
 
--- What a bill is priced from, as JSON text: the shop's settings row, the products the bill
--- names (by id or name key; not archived), and the caller's stored reply when the
+-- What a bill is priced from, as JSON text: the shop's settings row and its version (the
+-- row's xmin, which any change of the row changes), the products the bill names (by id or
+-- name key; not archived), or the caller's stored reply when the
 -- Idempotency-Key was already used for this body (then nothing else is needed). First
 -- the caller's login session is checked (auth_session_check: SQLSTATE DK401 when ended).
 -- `p_wanted`: {"ids": [...], "keys": [...], "session_id", "user_id", "role", "key",
@@ -38,6 +39,7 @@ BEGIN
     END IF;
     RETURN jsonb_build_object(
         'shop', (SELECT to_jsonb(s) FROM shops s WHERE s.id = p_shop),
+        'shop_version', (SELECT s.xmin::text FROM shops s WHERE s.id = p_shop),
         'products', (
             SELECT coalesce(jsonb_agg(jsonb_build_object(
                        'id', p.id, 'name', p.name, 'name_key', p.name_key,
@@ -54,12 +56,14 @@ BEGIN
 END
 $fn$;
 
--- Writes the priced bill and returns {"status", "body"} as JSON text: the 201 reply. The
--- caller's login session was checked by the quote, a moment before, in the same request.
+-- Writes the priced bill and returns {"status", "body"} as JSON text: the 201 reply. First
+-- the caller's login session is checked (DK401), since a worker may price a bill from an
+-- earlier quote (app.sales.quotes) and call this alone.
 --
--- In order: lock the bill's products in id order and check that what the bill was priced
--- from still holds (SQLSTATE DK412 if a price, cost, tax or name changed since
--- `sales_quote`, or a product was archived: the API prices the bill again); take the stock
+-- In order: check the shop's settings row is the version the bill was priced with, lock the
+-- bill's products in id order and check that they are as priced (SQLSTATE DK412 if the shop
+-- changed, or a product's price, cost, tax or name, or it was archived: the API quotes and
+-- prices the bill again); take the stock
 -- (DK409 when short); the customer; the lines, their movements and udhaar, all under the
 -- sale's id drawn ahead; the Idempotency-Key with its reply (DK428 when a concurrent request
 -- with the key finished first: the API looks again and replays its reply); then, last, the
@@ -67,7 +71,8 @@ $fn$;
 -- The lines' foreign keys to the sale are checked at commit (DEFERRABLE), so the counter's
 -- row lock is taken as late as possible and held only to the commit that ends the message.
 --
--- `p`: shop_id, user_id, key, fingerprint, key_ttl_s, allow_negative, phone, customer_name,
+-- `p`: shop_id, shop_version, session_id, user_id, role, key, fingerprint, key_ttl_s,
+-- allow_negative, phone, customer_name,
 -- fiscal_year, prefix, products (what the bill was priced from, as `sales_quote` gave
 -- them), lines (bill order: product_id, quantity, rate, cost, total, profit, discount,
 -- hsn_code, gst_rate, cess_rate, taxable_value, cgst, sgst, igst, cess), sale (the sales
@@ -88,6 +93,14 @@ DECLARE
     s jsonb := p->'sale';
 BEGIN
     PERFORM app_enter_shop(v_shop);
+    PERFORM auth_session_check(
+        (p->>'session_id')::bigint, (p->>'user_id')::bigint, v_shop, p->>'role');
+    IF NOT EXISTS (
+        SELECT FROM shops x WHERE x.id = v_shop AND x.xmin::text = p->>'shop_version'
+    ) THEN
+        RAISE EXCEPTION 'the shop''s settings changed while the bill was priced'
+            USING ERRCODE = 'DK412';
+    END IF;
 
     -- The bill's products, locked in id order, as they were priced.
     SELECT count(*) FILTER (WHERE

@@ -1,9 +1,10 @@
-"""A new sale is read (the quote) and then written whole by one database call (issue 20).
+"""A new sale is priced from a quote and written whole by one database call (issue 20).
 
 Between the two, a product may change or sell out: the write checks what the bill was priced
-from and the stock again, under the products' locks. These tests hold a product's row lock
-from another connection so the sale's write waits on it, change the product meanwhile, and
-check what the API answers.
+from and the stock again, under the products' locks. The first tests hold a product's row
+lock from another connection so the sale's write waits on it, change the product meanwhile,
+and check what the API answers; the last ones change what a worker remembers from earlier
+quotes (`app.sales.quotes`).
 """
 
 import asyncio
@@ -169,3 +170,51 @@ async def _sale_ids(app: Any, shop_id: int) -> list[int]:
             text("SELECT id FROM sales WHERE shop_id = :s ORDER BY id"), {"s": shop_id}
         )
         return [row[0] for row in rows]
+
+
+# A worker prices a bill from what it read for earlier bills (app.sales.quotes) and sends it
+# in one call; the database checks it was right. These change what the worker remembers.
+
+
+async def test_a_price_changed_since_the_last_bill_is_the_price_charged(client, shop):
+    product = await create_product(client, shop, price_sale="12.00", price_purchase="10.00")
+    line = [{"product_id": product["product_id"], "quantity": 2}]
+    assert exact(await sale(client, shop, line))["total_amount"] == Decimal("24.00")
+    changed = await client.put(
+        f"/api/products/{product['product_id']}",
+        json={"price_sale": "13.50"},
+        headers=shop.headers,
+    )
+    assert changed.status_code == 200, changed.text
+
+    assert exact(await sale(client, shop, line))["total_amount"] == Decimal("27.00")
+
+
+async def test_a_shop_setting_changed_since_the_last_bill_applies_to_the_next(client, shop):
+    product = await create_product(client, shop, price_sale="10.40")
+    line = [{"product_id": product["product_id"], "quantity": 1}]
+    first = exact(await sale(client, shop, line))
+    assert first["bill_no"].startswith("20") and first["total_amount"] == Decimal("10.40")
+    changed = await client.patch(
+        "/api/auth/shop",
+        json={"invoice_prefix": "KS", "round_to_rupee": True},
+        headers=shop.headers,
+    )
+    assert changed.status_code == 200, changed.text
+
+    second = exact(await sale(client, shop, line))
+
+    assert second["bill_no"].startswith("KS2")
+    assert second["total_amount"] == Decimal("10.00")
+
+
+async def test_an_ended_login_is_refused_even_for_a_bill_priced_from_memory(client, shop, app):
+    product = await create_product(client, shop, quantity=10)
+    line = [{"product_id": product["product_id"], "quantity": 1}]
+    assert (await sale(client, shop, line)).status_code == 201
+    assert (await client.post("/api/auth/logout", headers=shop.headers)).status_code == 200
+
+    refused = await sale(client, shop, line)
+
+    assert refused.status_code == 401
+    assert await scalar(app, "SELECT count(*) FROM sales WHERE shop_id = :s", s=shop.shop_id) == 1

@@ -1,0 +1,93 @@
+"""What an API worker remembers of the quotes it read, so most sales take one round trip.
+
+A sale is priced from its shop's settings and its products' prices, costs and taxes: the
+quote (`sales_quote`). `sales_record` checks under the products' locks that the shop's row
+and each product are still exactly as the bill was priced, and refuses otherwise (DK412),
+writing nothing. So a worker may price a bill from what an earlier quote told it and send it
+straight to `sales_record`: when that was right (the shop and the products unchanged), the
+sale is one round trip; when it was stale, the refusal costs one more and the bill is quoted
+and priced afresh. The stock is never taken from here: `sales_record` takes it under lock.
+
+Nothing here is needed by another worker or trusted without that check
+(docs/architecture.md, "Scale"); a worker that restarts only quotes again. Bounded, least
+recently used first out.
+"""
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from app.auth.service import ShopSettings
+from app.sales.repository import FoundProduct
+
+SHOPS = 2_000
+PRODUCTS = 50_000
+"""How many shops' settings and products one worker remembers (a few MB at most)."""
+
+V = TypeVar("V")
+
+
+class _Recent(Generic[V]):
+    """A dict that keeps its `limit` most recently used entries."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
+
+    def get(self, key: Hashable) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._limit:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass(frozen=True, slots=True)
+class ShopQuote:
+    settings: ShopSettings
+    version: str
+    """The shop row's version as the quote read it (`sales_record` compares it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    shop: ShopQuote
+    products: list[FoundProduct]
+    """Every product the bill names, by id or name key (duplicates as named)."""
+
+
+class QuoteCache:
+    """The quotes one worker read: shops' settings, and products by id and by name key."""
+
+    def __init__(self, *, shops: int = SHOPS, products: int = PRODUCTS) -> None:
+        self._shops: _Recent[ShopQuote] = _Recent(shops)
+        self._products: _Recent[FoundProduct] = _Recent(products)
+
+    def recall(self, shop_id: int, ids: list[int], keys: list[str]) -> Remembered | None:
+        """The shop and every product named (`ids`, `keys`), or None if any is unknown."""
+        shop = self._shops.get(shop_id)
+        if shop is None:
+            return None
+        found: list[FoundProduct] = []
+        for ref in [*((shop_id, "id", i) for i in ids), *((shop_id, "key", k) for k in keys)]:
+            product = self._products.get(ref)
+            if product is None:
+                return None
+            found.append(product)
+        return Remembered(shop, found)
+
+    def remember(self, shop_id: int, shop: ShopQuote, products: list[FoundProduct]) -> None:
+        """What a fresh quote read, replacing what was remembered of the same things."""
+        self._shops.put(shop_id, shop)
+        for product in products:
+            self._products.put((shop_id, "id", product.id), product)
+            self._products.put((shop_id, "key", product.name_key), product)
