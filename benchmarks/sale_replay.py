@@ -10,10 +10,10 @@ and the transaction's.
    one credit 3-line sale posted through the API. Every id those sales touch (shop, user,
    login session, products, customer, bill, idempotency claim) is made distinctive first by
    moving the tables' sequences far ahead, so each value in the log names one thing only.
-   The sale is that backend's statements from its `sales_quote` call to its `sales_record`
-   call (each a statement of its own, so its own transaction, as the app sends them); the
-   driver's one-off statements on a new connection (type introspection, the JIT check) are
-   left out.
+   The sale is its `sales_record` call, a statement of its own (its own transaction), as the
+   app sends it once a worker has read the shop and the bill's products; the `sales_quote`
+   call a worker sends first for what it has not read yet (or after a change) is left out,
+   as are the driver's one-off statements on a new connection.
 2. Script. Each statement becomes a pgbench command in prepared mode (`-M prepared`, as
    asyncpg prepares the app's statements). The values that name things become pgbench
    variables (`\\set` per transaction: a random bench shop, its login session, 3 distinct
@@ -86,7 +86,6 @@ _EXECUTED = re.compile(
     r"duration: [0-9.]+ ms\s+(?P<kind>execute [^:]*|statement): (?P<sql>.*)", re.DOTALL
 )
 _PLACEHOLDER = re.compile(r"\$(\d+)")
-_FIRST_CALL = re.compile(r"\bsales_quote\(")
 _LAST_CALL = re.compile(r"\bsales_record\(")
 _PRICED_FROM = (
     "(SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name', name, 'price_sale', "
@@ -96,6 +95,8 @@ _PRICED_FROM = (
 )
 """What the replayed bill was priced from: the replayed products as they are (the captured
 bill's were other products), read in the statement as the quote read them."""
+_SHOP_VERSION = "to_jsonb((SELECT xmin::text FROM shops WHERE id = :shop))"
+"""The version of the replayed shop's row, which the bill was priced with."""
 _PGBENCH_VARIABLE = re.compile(r":[A-Za-z0-9_]")
 
 
@@ -183,21 +184,14 @@ def _entries(log: str) -> list[tuple[int, Statement]]:
 
 
 def _sale(entries: list[tuple[int, Statement]], start: int) -> tuple[list[Statement], int]:
-    """The statements of the first sale from `start` (its `sales_quote` call to its
-    `sales_record` call, on one backend), and the index after its last."""
+    """The call that wrote the first sale from `start` (`sales_record`), and the index after
+    it. A `sales_quote` before it on that backend (a worker that had not read the bill's
+    products yet) is left out: the replay is the steady state, one call per sale."""
     for index in range(start, len(entries)):
-        pid, statement = entries[index]
-        if _FIRST_CALL.search(statement.sql):
-            taken = []
-            for end in range(index, len(entries)):
-                other_pid, other = entries[end]
-                if other_pid != pid:
-                    continue
-                taken.append(other)
-                if _LAST_CALL.search(other.sql):
-                    return taken, end + 1
-            raise CaptureError("the captured sale has no sales_record call in the log")
-    raise CaptureError("no sales_quote call in the log")
+        _, statement = entries[index]
+        if _LAST_CALL.search(statement.sql):
+            return [statement], index + 1
+    raise CaptureError("no sales_record call in the log")
 
 
 async def capture(base: str, url: str) -> list[Captured]:
@@ -323,7 +317,7 @@ def _json_argument(raw: str, names: dict[str, str], strings: dict[str, str]) -> 
     JSON string -> an SQL text expression replacing it. The JSON is split around them and
     joined with `||` (in prepared mode a variable is a parameter, so it cannot sit inside a
     literal). The bill's `products` (what it was priced from, which `sales_record` checks)
-    are read from the replayed products themselves."""
+    are read from the replayed products themselves, and its `shop_version` from the shop."""
     value = json.loads(raw, parse_float=Decimal)
     swapped: list[str] = []
 
@@ -355,7 +349,8 @@ def _json_argument(raw: str, names: dict[str, str], strings: dict[str, str]) -> 
             pieces.append(_literal("'" + part.replace("'", "''") + "'", "text"))
     expression = f"({' || '.join(pieces)})::jsonb"
     if priced:
-        return f"jsonb_set({expression}, '{{products}}', {_PRICED_FROM})"
+        expression = f"jsonb_set({expression}, '{{products}}', {_PRICED_FROM})"
+        return f"jsonb_set({expression}, '{{shop_version}}', {_SHOP_VERSION})"
     return expression
 
 
