@@ -22,8 +22,10 @@ from app.auth.service import ShopSettings
 from app.sales.repository import FoundProduct
 
 SHOPS = 2_000
-PRODUCTS = 50_000
-"""How many shops' settings and products one worker remembers (a few MB at most)."""
+PRODUCTS = 5_000
+"""How many shops' settings and products one worker remembers: about 1 KB a product, so
+5-7 MB at most (a worker's RSS target is 200 MB). A shop's everyday goods are a few hundred
+to a couple of thousand products."""
 
 V = TypeVar("V")
 
@@ -71,15 +73,18 @@ class QuoteCache:
     def __init__(self, *, shops: int = SHOPS, products: int = PRODUCTS) -> None:
         self._shops: _Recent[ShopQuote] = _Recent(shops)
         self._products: _Recent[FoundProduct] = _Recent(products)
+        self._named: _Recent[int] = _Recent(products)
+        """(shop, name key) -> the product's id."""
 
     def recall(self, shop_id: int, ids: list[int], keys: list[str]) -> Remembered | None:
         """The shop and every product named (`ids`, `keys`), or None if any is unknown."""
         shop = self._shops.get(shop_id)
         if shop is None:
             return None
+        named = [self._named.get((shop_id, key)) for key in keys]
         found: list[FoundProduct] = []
-        for ref in [*((shop_id, "id", i) for i in ids), *((shop_id, "key", k) for k in keys)]:
-            product = self._products.get(ref)
+        for product_id in [*ids, *named]:
+            product = None if product_id is None else self._products.get((shop_id, product_id))
             if product is None:
                 return None
             found.append(product)
@@ -89,5 +94,5 @@ class QuoteCache:
         """What a fresh quote read, replacing what was remembered of the same things."""
         self._shops.put(shop_id, shop)
         for product in products:
-            self._products.put((shop_id, "id", product.id), product)
-            self._products.put((shop_id, "key", product.name_key), product)
+            self._products.put((shop_id, product.id), product)
+            self._named.put((shop_id, product.name_key), product.id)
