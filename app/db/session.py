@@ -165,8 +165,8 @@ async def shop_transaction(
 @contextlib.asynccontextmanager
 async def shop_caller(engine: AsyncEngine) -> AsyncIterator[asyncpg.Connection]:
     """A pooled driver connection outside any transaction, for a hot path whose steps are
-    statements of their own (`call_in_shop`). A connection left broken
-    by a failed or cancelled message is dropped from the pool, not reused."""
+    statements of their own (`call_in_shop`). A connection left broken by a failed or
+    cancelled statement is dropped from the pool, not reused."""
     async with engine.connect() as pooled:
         driver: asyncpg.Connection = (await pooled.get_raw_connection()).driver_connection
         try:

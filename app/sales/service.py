@@ -1,9 +1,10 @@
 """Sale rules: one transaction writes the customer, bill, lines, stock, udhaar and the SMS.
 
-A new sale is two messages to the database (`app.sales.repository`): the quote (the shop's
-settings and the bill's products, or the stored reply of a retried request), then, once the
-rules here have priced and checked the bill, one call that writes it whole and numbers it
-last, so the shop-wide counter lock is held for the shortest time.
+A new sale is one call to the database, or two (`app.sales.repository`): the quote (the
+shop's settings and the bill's products, or the stored reply of a retried request), which a
+worker skips when it remembers them (`app.sales.quotes`); then, once the rules here have
+priced and checked the bill, one call that checks it was priced from what is there, writes
+it whole and numbers it last, so the shop-wide counter lock is held for the shortest time.
 """
 
 import datetime as dt

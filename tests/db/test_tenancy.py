@@ -110,3 +110,29 @@ async def test_the_shop_setting_does_not_leak_into_the_next_transaction(client, 
             setting = await session.scalar(text("SELECT current_setting('app.shop_id', true)"))
     assert role != "dukaan_app"
     assert setting in (None, "")
+
+
+async def test_a_function_that_enters_the_shop_sees_only_it_and_only_for_its_statement(
+    client, app, shop, other_shop
+):
+    """`app_enter_shop` (the sale's calls switch to the shop themselves, see
+    `app.db.session.call_in_shop`): the app role and the shop, for that statement alone."""
+    await create_product(client, shop, product_name="Mine")
+    await create_product(client, other_shop, product_name="Theirs")
+    async with app.state.sessionmaker() as session:
+        await session.execute(
+            text(
+                "CREATE FUNCTION pg_temp.names_seen(p_shop bigint) RETURNS text "
+                "LANGUAGE plpgsql AS $$ BEGIN PERFORM app_enter_shop(p_shop); "
+                "RETURN current_user || ':' || (SELECT string_agg(name, ',') FROM products); "
+                "END $$"
+            )
+        )
+        await session.commit()
+        seen = await session.scalar(text("SELECT pg_temp.names_seen(:s)"), {"s": shop.shop_id})
+        await session.commit()
+        role = await session.scalar(text("SELECT current_user"))
+        setting = await session.scalar(text("SELECT current_setting('app.shop_id', true)"))
+    assert seen == "dukaan_app:Mine"
+    assert role != "dukaan_app"
+    assert setting in (None, "")
