@@ -5,7 +5,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -89,14 +88,6 @@ async def check_session(session: AsyncSession, principal: Principal) -> None:
     await connection.exec_driver_sql(
         _CHECK_SESSION.text, _CHECK_SESSION.bind(session_check_values(principal))
     )
-
-
-_SHOP = Sql("SELECT * FROM shops WHERE id = :shop_id")
-
-
-async def shop_row(connection: asyncpg.Connection, shop_id: int) -> dict[str, Any] | None:
-    row = await connection.fetchrow(_SHOP.text, *_SHOP.args(shop_id=shop_id))
-    return None if row is None else dict(row)
 
 
 async def shop(session: AsyncSession, shop_id: int) -> Shop | None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit
@@ -377,14 +376,6 @@ def settings_of_row(row: Mapping[str, Any]) -> ShopSettings:
 async def check_session(session: AsyncSession, principal: Principal) -> None:
     """Refuse a token whose session has ended, on a session without a shop switch."""
     await repository.check_session(session, principal)
-
-
-async def shop_settings_on(connection: asyncpg.Connection, shop_id: int) -> ShopSettings:
-    """The shop's settings, read on a driver connection (the hot endpoints have no session)."""
-    row = await repository.shop_row(connection, shop_id)
-    if row is None:
-        raise NotFound("This shop no longer exists")
-    return settings_of_row(row)
 
 
 async def shop_settings(session: AsyncSession, shop_id: int) -> ShopSettings:

@@ -132,7 +132,7 @@ async def quote(
         return Quote(None, "", [], (int(found["replay"]), found["body"]))
     return Quote(
         found["shop"],
-        found["shop_version"] or "",
+        found["shop"]["version"] if found["shop"] else "",
         [
             FoundProduct(
                 id=p["id"],

@@ -14,7 +14,7 @@ had before lives in the history of their source file.
 
 Revision ID: 0029_sale_functions
 Revises: 0028_sale_numbered_last
-Create Date: 2026-12-05 11:10
+Create Date: 2026-12-05 12:24
 """
 
 from collections.abc import Sequence
@@ -58,7 +58,7 @@ def upgrade() -> None:
     )
     apply_sql_source(
         "app/sales/sql/sales_record.sql",
-        "7ffabea2513d50acb75eaa2e91aa74156d3ee0c4a66486029c90558e7936f5c8",
+        "17ae5b01e3eea6242ff3954d2c5074d495d1fd9ce28e71f36cda17112edcbbcf",
     )
 
 

@@ -7,7 +7,7 @@
 -- (app_enter_shop), so the shop's bill-number lock lives only inside it. Applied by
 -- migrations through app.db.sources.apply_sql_source.
 
--- What a bill is priced from, as JSON text: the shop's settings row and its version (the
+-- What a bill is priced from, as JSON text: the shop's settings row with its `version` (the
 -- row's xmin, which any change of the row changes), the products the bill names (by id or
 -- name key; not archived), or the caller's stored reply when the
 -- Idempotency-Key was already used for this body (then nothing else is needed). First
@@ -38,8 +38,8 @@ BEGIN
         END IF;
     END IF;
     RETURN jsonb_build_object(
-        'shop', (SELECT to_jsonb(s) FROM shops s WHERE s.id = p_shop),
-        'shop_version', (SELECT s.xmin::text FROM shops s WHERE s.id = p_shop),
+        'shop', (SELECT to_jsonb(s) || jsonb_build_object('version', s.xmin::text)
+                 FROM shops s WHERE s.id = p_shop),
         'products', (
             SELECT coalesce(jsonb_agg(jsonb_build_object(
                        'id', p.id, 'name', p.name, 'name_key', p.name_key,
