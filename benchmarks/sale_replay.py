@@ -62,8 +62,8 @@ from typing import Any
 
 import asyncpg
 import httpx
-import simplejson
 
+from app.core import jsoncodec
 from benchmarks import database, reports, seed
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -339,7 +339,7 @@ def _json_argument(raw: str, names: dict[str, str], strings: dict[str, str]) -> 
     priced = isinstance(value, dict) and "products" in value and "lines" in value
     if priced:
         value["products"] = []
-    text = simplejson.dumps(swap(value), use_decimal=True, ensure_ascii=False)
+    text = jsoncodec.dumps(swap(value)).decode()
     parts = re.split(r'"\ue0f0(\d+)\ue0f1"', text)
     pieces = []
     for index, part in enumerate(parts):

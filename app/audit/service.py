@@ -9,16 +9,15 @@ Money inside `before`/`after` stays exact: `Decimal` values are written as JSON 
 their decimal text and read back as `Decimal`.
 """
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import asyncpg
-import simplejson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import repository
 from app.audit.schemas import AuditFilters, AuditRow
+from app.core import jsoncodec
 from app.core.inputs import check_date_range
 from app.core.logging import request_id_var
 from app.core.pagination import Page
@@ -33,22 +32,16 @@ STOCK_ADJUSTED = "stock_adjusted"
 SHOP_SETTINGS_CHANGED = "shop_settings_changed"
 
 
-def _json_default(value: object) -> object:
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} cannot be written to the audit log")
-
-
 def _to_json(values: Mapping[str, Any] | None) -> str | None:
     if values is None:
         return None
-    return simplejson.dumps(dict(values), use_decimal=True, default=_json_default, allow_nan=False)
+    return jsoncodec.dumps(dict(values)).decode()
 
 
 def _from_json(text: str | None) -> dict[str, Any] | None:
     if text is None:
         return None
-    parsed: dict[str, Any] = simplejson.loads(text, use_decimal=True)
+    parsed: dict[str, Any] = jsoncodec.loads(text)
     return parsed
 
 

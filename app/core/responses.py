@@ -5,40 +5,18 @@ money, so routers return `respond(...)`, which writes each `Decimal` as its deci
 (`10.10`) with no binary float in between. The route's `response_model` still documents the shape.
 """
 
-import datetime as dt
-import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import simplejson
 from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
-
-def _fallback(value: object) -> object:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="python", by_alias=True)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def dumps(content: object) -> bytes:
-    return simplejson.dumps(
-        content,
-        use_decimal=True,
-        default=_fallback,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        allow_nan=False,
-    ).encode("utf-8")
+from app.core import jsoncodec
 
 
 class DecimalJSONResponse(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return dumps(content)
+        return jsoncodec.dumps(content)
 
 
 def respond(

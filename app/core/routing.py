@@ -6,26 +6,20 @@ and a body that does not say it is JSON is a 415.
 """
 
 import email.message
-import json
 from collections.abc import Callable, Coroutine
-from decimal import Decimal
 from typing import Any
 
 from fastapi import Request, Response, params
 from fastapi.routing import APIRoute
 
+from app.core import jsoncodec
 from app.core.errors import UnsupportedMedia
-
-
-def _refuse_constant(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a valid JSON number", name, 0)
 
 
 class DecimalRequest(Request):
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            body = await self.body()
-            self._json = json.loads(body, parse_float=Decimal, parse_constant=_refuse_constant)
+            self._json = jsoncodec.loads(await self.body())
         return self._json
 
 

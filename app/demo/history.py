@@ -14,7 +14,6 @@ date them), so they close the run.
 
 import contextlib
 import datetime as dt
-import json
 import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.auth import service as auth
+from app.core import jsoncodec
 from app.core.security import Principal
 from app.db.session import shop_caller
 from app.demo.catalogue import AISLES, FESTIVALS, FIXED_FESTIVALS, VENDORS_ON_CREDIT, Item
@@ -356,7 +356,7 @@ class History:
                 fingerprint=fingerprint_post("/api/sales/", data),
                 quotes=self.quotes,
             )
-        body = json.loads(reply.body, parse_float=Decimal)
+        body = jsoncodec.loads(reply.body)
         for product, quantity in lines:
             self.world.stock[product.product_id] -= quantity
         self.tally.sales += 1

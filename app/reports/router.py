@@ -6,17 +6,17 @@ Two URL families, one module: `router` bundles both so `app.main` includes a sin
 
 from typing import Annotated, Any
 
-import simplejson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from app.auth import service as auth_service
 from app.auth.dependencies import OwnerDep, ShopSessionDep
+from app.core import jsoncodec
 from app.core.export import EXPORT_RESPONSES, ColumnKind, FormatQuery, report_response
 from app.core.export.response import XLSX_MEDIA_TYPE
 from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
-from app.core.responses import DecimalJSONResponse, dumps, respond
+from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
 from app.reports import gstr1_csv, gstr1_xlsx, service
 from app.reports.gst_schemas import PERIOD_PATTERN, Gstr1, Gstr1Format, GstSummary
@@ -219,8 +219,8 @@ async def sales_analysis(
     if output == "json":
         return respond(report)
     # The reply embeds PostgreSQL's JSON as it is; a file needs the model, so decode it once
-    # (Decimals stay exact: simplejson reads numbers as Decimal).
-    model = SalesReport.model_validate(simplejson.loads(dumps(report), use_decimal=True))
+    # (Decimals stay exact: numbers are read as Decimal).
+    model = SalesReport.model_validate(jsoncodec.loads(jsoncodec.dumps(report)))
     shop = await auth_service.shop_settings(session, principal.shop_id)
     return await report_response(model, output, shop=shop, name="sales", title="Sales analysis")
 

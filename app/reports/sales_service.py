@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
-from simplejson import RawJSON
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service as auth_service
 from app.core.inputs import check_date_range
+from app.core.jsoncodec import Raw
 from app.reports import sales_repository, sales_rollups
 from app.reports.sales_periods import plan_range
 from app.reports.sales_schemas import SalesBy
@@ -45,7 +45,7 @@ async def sales_report(
 
     A plain mapping rather than the model: by product, a month of a large catalogue is
     thousands of rows, which PostgreSQL writes as JSON (`sales_repository.Analysis`) and
-    the reply embeds as it is (`RawJSON`); decoding and validating them again would cost
+    the reply embeds as it is (`Raw`); decoding and validating them again would cost
     more than the query. Tests check the reply against the schema.
     """
     today = (await auth_service.shop_settings(session, shop_id)).today()
@@ -69,9 +69,9 @@ async def sales_report(
         "date_from": first,
         "date_to": last,
         "by": by,
-        "rows": RawJSON(analysis.rows),
-        "totals": RawJSON(analysis.totals),
-        "top": RawJSON(analysis.top),
-        "slowest": RawJSON(analysis.slowest),
+        "rows": Raw(analysis.rows),
+        "totals": Raw(analysis.totals),
+        "top": Raw(analysis.top),
+        "slowest": Raw(analysis.slowest),
         "stopped_buying": [asdict(customer) for customer in stopped],
     }

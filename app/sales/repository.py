@@ -10,7 +10,6 @@ spent on the sale; issue 20 took it from five round trips to two.
 """
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,8 +19,8 @@ from sqlalchemy import Row, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bills.numbering import invoice_no
+from app.core import jsoncodec
 from app.core.pagination import Page
-from app.core.responses import dumps
 from app.core.security import Principal
 from app.db.paging import fetch_page
 from app.db.session import call_in_shop
@@ -112,7 +111,7 @@ async def quote(
 ) -> Quote:
     """What the bill is priced from, read in one statement (`sales_quote`), which first checks
     the caller's login session."""
-    wanted = dumps(
+    wanted = jsoncodec.dumps(
         {
             "ids": product_ids,
             "keys": name_keys,
@@ -124,9 +123,8 @@ async def quote(
             "bill_no_mark": BILL_NO_MARK,
         }
     ).decode()
-    found = json.loads(
-        await call_in_shop(connection, _QUOTE, shop_id=principal.shop_id, wanted=wanted),
-        parse_float=Decimal,
+    found = jsoncodec.loads(
+        await call_in_shop(connection, _QUOTE, shop_id=principal.shop_id, wanted=wanted)
     )
     if "replay" in found:
         return Quote(None, "", [], (int(found["replay"]), found["body"]))
@@ -161,7 +159,9 @@ async def record(connection: asyncpg.Connection, bill: dict[str, Any]) -> Record
         "sale_id_mark": SALE_ID_MARK,
         "party_mark": PARTY_MARK,
     }
-    done = json.loads(await call_in_shop(connection, _RECORD, bill=dumps(bill | marks).decode()))
+    done = jsoncodec.loads(
+        await call_in_shop(connection, _RECORD, bill=jsoncodec.dumps(bill | marks).decode())
+    )
     return Recorded(int(done["status"]), done["body"], bool(done["replayed"]))
 
 

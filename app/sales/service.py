@@ -8,7 +8,6 @@ it whole and numbers it last, so the shop-wide counter lock is held for the shor
 """
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import asyncpg
@@ -28,11 +27,11 @@ from app.bills.gst_rates import buyer_details_threshold, rate_problem
 from app.bills.pricing import BillAmounts, price_bill, price_line
 from app.bills.settlement import settle
 from app.bills.tax import LineTax
+from app.core import jsoncodec
 from app.core.errors import AppError, Conflict, InvalidInput, NotFound
 from app.core.gstin import STATE_NAMES
 from app.core.pagination import Page
 from app.core.phone import phone_in_region
-from app.core.responses import dumps
 from app.core.security import Principal
 from app.idempotency import service as idempotency
 from app.idempotency.service import Reply
@@ -158,7 +157,7 @@ def _refusal(error: asyncpg.PostgresError) -> Exception:
     """The API error for the database's refusal of a sale (the error itself if it is none:
     an ended login session, `SESSION_ENDED`, is rendered by the web layer)."""
     if error.sqlstate == repository.SHORT_STOCK:
-        short = json.loads(getattr(error, "detail", None) or "{}", parse_float=Decimal)
+        short = jsoncodec.loads(getattr(error, "detail", None) or "{}")
         return stock.shortage(
             short["product_id"],
             short["name"],
@@ -372,7 +371,7 @@ def _reply_template(principal: Principal, total: Decimal, profit: Decimal) -> st
         SaleCreated(sale_id=0, bill_no=repository.BILL_NO_MARK, total_amount=total, profit=profit),
     )
     content = created.model_dump(mode="python") | {"sale_id": repository.SALE_ID_MARK_VALUE}
-    return dumps(content).decode()
+    return jsoncodec.dumps(content).decode()
 
 
 def _summary(sale: Sale) -> SaleSummary:
@@ -488,5 +487,5 @@ async def sale_detail(connection: asyncpg.Connection, shop_id: int, sale_id: int
         place_of_supply=place,
         place_of_supply_name=STATE_NAMES.get(place) if place else None,
         declaration=COMPOSITION_DECLARATION if row["document_type"] == "bill_of_supply" else None,
-        credit_notes=json.loads(row["credit_notes"], parse_float=Decimal),
+        credit_notes=jsoncodec.loads(row["credit_notes"]),
     )
