@@ -8,8 +8,9 @@ question that then fails (a 403, a query cut by the timeout) still counts agains
 """
 
 import datetime as dt
+import functools
 import logging
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,12 +28,22 @@ from app.extraction import service as extraction
 from app.integrations.gemini.client import GeminiError
 from app.integrations.gemini.intent import GeminiIntentReader, response_schema
 
+if TYPE_CHECKING:
+    from google.genai import types
+
 _log = logging.getLogger("dukaan.ask")
 Engine = Literal["offline", "gemini"]
 
-_SCHEMA = response_schema(
-    [m.value for m in Metric], [d.value for d in Dimension], [s.value for s in Sort]
-)
+
+@functools.cache
+def _schema() -> "types.Schema":
+    """The intent's response schema, made at the first question sent to Gemini (the SDK is
+    not loaded before)."""
+    return response_schema(
+        [m.value for m in Metric], [d.value for d in Dimension], [s.value for s in Sort]
+    )
+
+
 _OWNERS_ONLY = {Metric.PROFIT, Metric.PURCHASES, Metric.PAYABLE}
 """As in the rest of the API: profit and purchases are the owner's."""
 _NOT_UNDERSTOOD: dict[Language, str] = {
@@ -46,7 +57,7 @@ async def _gemini_intent(
 ) -> Intent | None:
     """Gemini's reading of the question, checked; None on any failure or refusal."""
     try:
-        raw = await GeminiIntentReader(settings, _SCHEMA).read(question, today.isoformat())
+        raw = await GeminiIntentReader(settings, _schema()).read(question, today.isoformat())
     except GeminiError as exc:
         _log.info("gemini gave no intent, answering offline", extra={"reason": exc.reason})
         return None

@@ -22,9 +22,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 """Bytes a workbook may unpack to: far above any shop's catalogue, far below a bomb."""
 MAX_CELL_CHARACTERS = 10_000
@@ -81,6 +78,16 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _column_letter(index: int) -> str:
+    """A spreadsheet's name of the column at 0-based `index`: A, B, ..., Z, AA, AB, ..."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _headings(values: list[str], row_number: int) -> list[str]:
     """The header row's headings; the same heading twice is refused (which one would count?)."""
     seen: dict[str, int] = {}
@@ -92,7 +99,7 @@ def _headings(values: list[str], row_number: int) -> list[str]:
             if key in seen:
                 raise FileProblem(
                     f"Row {row_number}: the heading '{heading}' appears twice (columns "
-                    f"{get_column_letter(seen[key] + 1)} and {get_column_letter(index + 1)})"
+                    f"{_column_letter(seen[key])} and {_column_letter(index)})"
                 )
             seen[key] = index
         headings.append(heading)
@@ -276,6 +283,10 @@ def _xlsx_records(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, list[s
 @contextmanager
 def _open_xlsx(path: Path, limit: int) -> Iterator[Sheet]:
     _check_zip(path, limit)
+    # openpyxl (about 24 MB) is loaded by the first workbook read, not by every API worker
+    # (the upload's header check reads CSV without it).
+    from openpyxl import load_workbook
+
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook

@@ -18,7 +18,7 @@ from app.core.openapi import AUTHED, error_responses
 from app.core.pagination import IdPath, PageDep, page_headers
 from app.core.responses import DecimalJSONResponse, respond
 from app.core.routing import DecimalRoute
-from app.reports import gstr1_csv, gstr1_xlsx, service
+from app.reports import gstr1_csv, service
 from app.reports.gst_schemas import PERIOD_PATTERN, Gstr1, Gstr1Format, GstSummary
 from app.reports.sales_schemas import SalesBy, SalesReport
 from app.reports.sales_service import sales_report
@@ -300,6 +300,8 @@ async def gstr1(
     if output == "json":
         return respond(report)
     if output == "xlsx":
+        from app.reports import gstr1_xlsx  # openpyxl: loaded by the first workbook (24 MB)
+
         body, media_type, suffix = gstr1_xlsx.workbook(report, names), XLSX_MEDIA_TYPE, "xlsx"
     else:
         body, media_type, suffix = gstr1_csv.zipped(report, names), "application/zip", "zip"

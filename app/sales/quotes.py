@@ -22,10 +22,11 @@ from app.auth.service import ShopSettings
 from app.sales.repository import FoundProduct
 
 SHOPS = 2_000
-PRODUCTS = 5_000
-"""How many shops' settings and products one worker remembers: about 1 KB a product, so
-5-7 MB at most (a worker's RSS target is 200 MB). A shop's everyday goods are a few hundred
-to a couple of thousand products."""
+PRODUCTS = 20_000
+"""How many shops' settings and products one worker remembers: about 1.3 KB a product, so
+26 MB at most (a worker's RSS target is 200 MB; it starts at about 131 MB since openpyxl and
+the Gemini SDK load only when used). A shop's everyday goods are a few hundred to a couple of
+thousand products: ten to a hundred shops' worth."""
 
 V = TypeVar("V")
 

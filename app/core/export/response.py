@@ -23,7 +23,6 @@ from starlette.responses import Response
 
 from app.core.export.csv_file import render_csv
 from app.core.export.layout import ColumnKind, Heading, date_text, layout
-from app.core.export.xlsx_file import render_xlsx
 from app.core.responses import respond
 
 ExportFormat = Literal["json", "csv", "xlsx"]
@@ -120,7 +119,12 @@ def _render(
     tz: dt.tzinfo | None,
 ) -> bytes:
     sheet = layout(report, kinds=kinds, tz=tz)
-    return render_csv(sheet, heading) if output == "csv" else render_xlsx(sheet, heading)
+    if output == "csv":
+        return render_csv(sheet, heading)
+    # openpyxl (about 24 MB) is loaded by a worker's first workbook, not by every API worker.
+    from app.core.export.xlsx_file import render_xlsx
+
+    return render_xlsx(sheet, heading)
 
 
 async def report_response(

@@ -9,14 +9,17 @@ import asyncio
 import json
 import logging
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from google import genai
-from google.genai import types
-from google.genai.client import AsyncClient
 from pydantic import ValidationError
 
 from app.config import ExtractionSettings
 from app.integrations.gemini.schema import INSTRUCTION, GeminiBill, response_schema
+
+if TYPE_CHECKING:  # the SDK (about 15 MB) is loaded by the first call to Gemini, not by
+    # every API worker
+    from google.genai import types
+    from google.genai.client import AsyncClient
 
 _log = logging.getLogger("dukaan.gemini")
 
@@ -32,14 +35,18 @@ class GeminiError(Exception):
         self.reason = reason
 
 
-def async_client(settings: ExtractionSettings, api_key: str) -> AsyncClient:
+def async_client(settings: ExtractionSettings, api_key: str) -> "AsyncClient":
     """A new SDK client for one call (the caller closes it): the Gemini API, not Vertex,
     with our timeouts and retries."""
+    from google import genai
+
     return genai.Client(api_key=api_key, vertexai=False, http_options=_http_options(settings)).aio
 
 
-def _http_options(settings: ExtractionSettings) -> types.HttpOptions:
+def _http_options(settings: ExtractionSettings) -> "types.HttpOptions":
     """Per-attempt timeout and retries; `base_url` lets tests aim the real SDK at a fake."""
+    from google.genai import types
+
     return types.HttpOptions(
         base_url=settings.gemini_base_url,
         timeout=max(1, round(settings.gemini_timeout_s * 1000)),
@@ -76,7 +83,9 @@ class GeminiBillReader:
         self._settings = settings
         self._api_key = settings.gemini_api_key.get_secret_value()
 
-    def _config(self) -> types.GenerateContentConfig:
+    def _config(self) -> "types.GenerateContentConfig":
+        from google.genai import types
+
         return types.GenerateContentConfig(
             system_instruction=INSTRUCTION,
             response_mime_type="application/json",
@@ -87,6 +96,8 @@ class GeminiBillReader:
         )
 
     async def read_bill(self, image: bytes, mime_type: str) -> GeminiBill:
+        from google.genai import types
+
         settings = self._settings
         client = async_client(settings, self._api_key)
         try:

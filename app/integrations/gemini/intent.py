@@ -6,12 +6,13 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any
-
-from google.genai import types
+from typing import TYPE_CHECKING, Any
 
 from app.config import ExtractionSettings
 from app.integrations.gemini.client import GeminiError, async_client, failure_reason
+
+if TYPE_CHECKING:  # the SDK (about 15 MB) is loaded by the first call to Gemini
+    from google.genai import types
 
 _log = logging.getLogger("dukaan.gemini")
 
@@ -29,14 +30,16 @@ INSTRUCTION = (
 )
 
 
-def _nullable(schema: types.Schema) -> types.Schema:
+def _nullable(schema: "types.Schema") -> "types.Schema":
     schema.nullable = True
     return schema
 
 
 def response_schema(
     metrics: Sequence[str], dimensions: Sequence[str], sorts: Sequence[str]
-) -> types.Schema:
+) -> "types.Schema":
+    from google.genai import types
+
     text = types.Type.STRING
     return types.Schema(
         type=types.Type.OBJECT,
@@ -63,7 +66,7 @@ def response_schema(
 class GeminiIntentReader:
     """One question per call; a new SDK client per call, closed after it."""
 
-    def __init__(self, settings: ExtractionSettings, schema: types.Schema) -> None:
+    def __init__(self, settings: ExtractionSettings, schema: "types.Schema") -> None:
         if settings.gemini_api_key is None:
             raise ValueError("GEMINI_API_KEY is not set")
         self._settings = settings
@@ -72,6 +75,8 @@ class GeminiIntentReader:
 
     async def read(self, question: str, today: str) -> dict[str, Any]:
         """The model's intent as a JSON object (unchecked); `GeminiError` on any failure."""
+        from google.genai import types
+
         settings = self._settings
         client = async_client(settings, self._api_key)
         try:

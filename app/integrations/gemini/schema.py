@@ -8,10 +8,12 @@ answer unusable (`extra="forbid"`), so nothing outside this shape ever reaches t
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from google.genai import types
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+if TYPE_CHECKING:  # the SDK (about 15 MB) is loaded by the first call to Gemini
+    from google.genai import types
 
 _Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 _Amount = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), allow_inf_nan=False)]
@@ -40,15 +42,19 @@ class GeminiBill(BaseModel):
     lines: list[GeminiLine] = Field(max_length=MAX_LINES)
 
 
-def _number(description: str) -> types.Schema:
+def _number(description: str) -> "types.Schema":
+    from google.genai import types
+
     return types.Schema(type=types.Type.NUMBER, description=description, minimum=0)
 
 
-def _optional(schema: types.Schema) -> types.Schema:
+def _optional(schema: "types.Schema") -> "types.Schema":
     return schema.model_copy(update={"nullable": True})
 
 
-def _line_schema() -> types.Schema:
+def _line_schema() -> "types.Schema":
+    from google.genai import types
+
     return types.Schema(
         type=types.Type.OBJECT,
         properties={
@@ -73,8 +79,10 @@ def _line_schema() -> types.Schema:
     )
 
 
-def response_schema() -> types.Schema:
+def response_schema() -> "types.Schema":
     """The structured-output schema sent with every request (OpenAPI subset, as Gemini wants)."""
+    from google.genai import types
+
     return types.Schema(
         type=types.Type.OBJECT,
         properties={
