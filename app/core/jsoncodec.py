@@ -56,10 +56,4 @@ def _write_other(value: object) -> object:
 
 def dumps(content: object) -> bytes:
     """UTF-8 JSON, compact, non-ASCII as it is, `Decimal` as its decimal text."""
-    try:
-        return orjson.dumps(content, default=_write_other, option=_OPTIONS)
-    except orjson.JSONEncodeError as error:
-        cause = error.__cause__
-        if isinstance(cause, ValueError | TypeError):
-            raise cause from None
-        raise ValueError(str(error)) from None
+    return orjson.dumps(content, default=_write_other, option=_OPTIONS)

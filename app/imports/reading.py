@@ -78,16 +78,6 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _column_letter(index: int) -> str:
-    """A spreadsheet's name of the column at 0-based `index`: A, B, ..., Z, AA, AB, ..."""
-    letters = ""
-    number = index + 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def _headings(values: list[str], row_number: int) -> list[str]:
     """The header row's headings; the same heading twice is refused (which one would count?)."""
     seen: dict[str, int] = {}
@@ -97,9 +87,12 @@ def _headings(values: list[str], row_number: int) -> list[str]:
         if heading:
             key = heading.casefold()
             if key in seen:
+                # Imported here: openpyxl loads with the first workbook, not every API worker.
+                from openpyxl.utils import get_column_letter
+
                 raise FileProblem(
                     f"Row {row_number}: the heading '{heading}' appears twice (columns "
-                    f"{_column_letter(seen[key])} and {_column_letter(index)})"
+                    f"{get_column_letter(seen[key] + 1)} and {get_column_letter(index + 1)})"
                 )
             seen[key] = index
         headings.append(heading)
