@@ -65,6 +65,26 @@ async def _sell(base: str, headers: dict[str, str], product_id: int, accepted: l
                 accepted.append(response.json()["sale_id"])
 
 
+async def _wait_for_dead_backends(connection: asyncpg.Connection) -> None:
+    """Wait until the killed process's server backends have ended.
+
+    A backend running a sale's one statement when its client dies still commits it (it only
+    learns of the closed socket when it writes the reply), so reading the books before it
+    ends can count the sale in one table and not yet in the next.
+    """
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        others = await connection.fetchval(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND backend_type = 'client backend'"
+            " AND pid <> pg_backend_pid()"
+        )
+        if others == 0:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the killed process's backends did not end")
+
+
 async def test_a_killed_api_process_leaves_only_whole_bills(database_url):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -91,6 +111,10 @@ async def test_a_killed_api_process_leaves_only_whole_bills(database_url):
 
     connection = await asyncpg.connect(database_url)
     try:
+        await _wait_for_dead_backends(connection)
+        # One snapshot for every count below, in case a backend is still finishing.
+        snapshot = connection.transaction(isolation="repeatable_read", readonly=True)
+        await snapshot.start()
         sales = await connection.fetch("SELECT id, bill_no, total_amount FROM sales")
         ids = {row["id"] for row in sales}
         assert set(accepted) <= ids
@@ -108,6 +132,7 @@ async def test_a_killed_api_process_leaves_only_whole_bills(database_url):
             "SELECT quantity FROM products WHERE id = $1", product["product_id"]
         )
         assert stock == 10**6 - len(sales)
+        await snapshot.rollback()
     finally:
         await connection.close()
 
