@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -208,6 +209,17 @@ async def connection_error(request: Request, exc: Exception) -> DecimalJSONRespo
     return await unexpected_error(request, exc)
 
 
+async def pool_exhausted(request: Request, exc: Exception) -> DecimalJSONResponse:
+    """Every pooled connection of this worker stayed busy for `DB_CONNECT_TIMEOUT_S`: the
+    request did nothing and can be sent again (a 503, as for a database that is away)."""
+    _log.error("connection pool exhausted", extra={"path": request.url.path, "error": repr(exc)})
+    return _render(
+        DatabaseUnavailable(
+            "Every database connection is in use (the service is overloaded); try again shortly"
+        )
+    )
+
+
 def _raised_in_driver(exc: BaseException) -> bool:
     return any(
         "/asyncpg/" in frame.f_code.co_filename or "/sqlalchemy/pool/" in frame.f_code.co_filename
@@ -231,5 +243,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(asyncpg.InternalClientError, driver_error)
     app.add_exception_handler(OSError, connection_error)  # ConnectionError is an OSError
     app.add_exception_handler(TimeoutError, connection_error)
+    app.add_exception_handler(PoolTimeout, pool_exhausted)
     # Anything else is caught by RequestIdMiddleware (outermost), which logs it with the
     # request id and answers a generic 500.
