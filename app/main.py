@@ -42,7 +42,7 @@ from app.system.router import router as system_router
 from app.udhaar import reminders as udhaar_reminders
 from app.udhaar import service as udhaar_service
 from app.udhaar.router import router as udhaar_router
-from app.web import handlers
+from app.web import handlers, heap
 from app.web.docs import serve_docs_offline
 from app.web.middleware import (
     BodyLimitMiddleware,
@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.secret_key = load_or_create_secret(settings.auth.secret_key, settings.db.data_dir)
+        if settings.server.env != "test":  # each test's app would pay a full collection
+            heap.settle()
         _log.info("started", extra={"env": settings.server.env})
         try:
             # DISPATCHER=inline sends the outbox and runs import/export jobs from this
