@@ -9,12 +9,16 @@ A request that waits longer than `DB_CONNECT_TIMEOUT_S` gets a 503 with `Retry-A
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx
+from fastapi import FastAPI
 
+from app.config import Settings
 from app.main import create_app
-from tests.conftest import create_product, make_settings, register_shop, unique_phone
+from tests.bills import sale
+from tests.conftest import create_product, make_settings, register_shop
 
 _APP_BACKENDS = (
     "SELECT pid FROM pg_stat_activity"
@@ -22,10 +26,22 @@ _APP_BACKENDS = (
 )
 
 
+@contextlib.asynccontextmanager
+async def _served(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The app with these settings, started, and a client of it."""
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://shop.test", timeout=30
+        ) as client,
+    ):
+        yield app, client
+
+
 async def test_requests_beyond_the_pool_wait_for_its_connections(database_url, tmp_path):
     settings = make_settings(database_url, tmp_path)
     settings.db.pool_size = 2
-    app = create_app(settings)
     observer = await asyncpg.connect(database_url)
     seen: set[int] = set()
     watching = True
@@ -36,26 +52,13 @@ async def test_requests_beyond_the_pool_wait_for_its_connections(database_url, t
             await asyncio.sleep(0.005)
 
     try:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://shop.test", timeout=30
-            ) as client,
-        ):
+        async with _served(settings) as (_, client):
             shop = await register_shop(client)
             product = await create_product(client, shop, quantity=10_000)
 
             async def sell() -> None:
-                response = await client.post(
-                    "/api/sales/",
-                    json={
-                        "phone_no": unique_phone(),
-                        "bill_paid": False,
-                        "amount_paid": "1.00",
-                        "products": [{"product_id": product["product_id"], "quantity": 1}],
-                    },
-                    headers=shop.headers,
-                )
+                line = {"product_id": product["product_id"], "quantity": 1}
+                response = await sale(client, shop, [line], bill_paid=False, amount_paid="1.00")
                 assert response.status_code == 201, response.text
 
             await asyncio.gather(*(sell() for _ in range(8)))
@@ -78,13 +81,7 @@ async def test_a_request_that_waits_too_long_for_a_connection_is_a_503(database_
     settings = make_settings(database_url, tmp_path)
     settings.db.pool_size = 1
     settings.db.connect_timeout_s = 0.5
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://shop.test", timeout=30
-        ) as client,
-    ):
+    async with _served(settings) as (app, client):
         shop = await register_shop(client)
         held = await app.state.engine.raw_connection()  # the pool's only connection, taken
         try:
