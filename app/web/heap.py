@@ -5,7 +5,7 @@ holds about 234,000 of them once started (modules, functions, FastAPI's routes a
 schemas), all of which live as long as the process; in the sale bench a full collection ran
 9-10 times a run per worker, 200-280 ms each, while every request on that worker waited (the
 multi-shop p99 was those pauses). And with 16 requests in flight, their short-lived objects
-crossed the youngest generation's threshold of 700 about a hundred times a second, though
+crossed the youngest generation's threshold of 700 about 2,000 times a bench run, though
 reference counting frees nearly all of them and few are garbage.
 
 So once the worker has started, `settle()` freezes what exists (`gc.freeze`: out of the
