@@ -9,6 +9,7 @@
 """
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import uuid
@@ -109,6 +110,19 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+
+
+@contextlib.asynccontextmanager
+async def served(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The app with these settings, started, and a client of it."""
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://shop.test", timeout=30
+        ) as client,
+    ):
+        yield app, client
 
 
 @pytest.fixture

@@ -9,34 +9,16 @@ A request that waits longer than `DB_CONNECT_TIMEOUT_S` gets a 503 with `Retry-A
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 
 import asyncpg
-import httpx
-from fastapi import FastAPI
 
-from app.config import Settings
-from app.main import create_app
 from tests.bills import sale
-from tests.conftest import create_product, make_settings, register_shop
+from tests.conftest import create_product, make_settings, register_shop, served
 
 _APP_BACKENDS = (
     "SELECT pid FROM pg_stat_activity"
     " WHERE datname = current_database() AND application_name = 'dukaan'"
 )
-
-
-@contextlib.asynccontextmanager
-async def _served(settings: Settings) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    """The app with these settings, started, and a client of it."""
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://shop.test", timeout=30
-        ) as client,
-    ):
-        yield app, client
 
 
 async def test_requests_beyond_the_pool_wait_for_its_connections(database_url, tmp_path):
@@ -52,7 +34,7 @@ async def test_requests_beyond_the_pool_wait_for_its_connections(database_url, t
             await asyncio.sleep(0.005)
 
     try:
-        async with _served(settings) as (_, client):
+        async with served(settings) as (_, client):
             shop = await register_shop(client)
             product = await create_product(client, shop, quantity=10_000)
 
@@ -81,7 +63,7 @@ async def test_a_request_that_waits_too_long_for_a_connection_is_a_503(database_
     settings = make_settings(database_url, tmp_path)
     settings.db.pool_size = 1
     settings.db.connect_timeout_s = 0.5
-    async with _served(settings) as (app, client):
+    async with served(settings) as (app, client):
         shop = await register_shop(client)
         held = await app.state.engine.raw_connection()  # the pool's only connection, taken
         try:
