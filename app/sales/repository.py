@@ -108,13 +108,15 @@ async def quote(
     name_keys: list[str],
     key: str | None,
     fingerprint: str,
+    catalogue: int = 0,
 ) -> Quote:
     """What the bill is priced from, read in one statement (`sales_quote`), which first checks
-    the caller's login session."""
+    the caller's login session; with up to `catalogue` more of the shop's products."""
     wanted = jsoncodec.dumps(
         {
             "ids": product_ids,
             "keys": name_keys,
+            "catalogue": catalogue,
             "session_id": principal.session_id,
             "user_id": principal.user_id,
             "role": principal.role,

@@ -109,6 +109,7 @@ async def record_sale(
                     name_keys=keys,
                     key=idempotency_key,
                     fingerprint=fingerprint,
+                    catalogue=quotes.catalogue_for(shop_id),
                 )
             except asyncpg.PostgresError as error:
                 raise _refusal(error) from None

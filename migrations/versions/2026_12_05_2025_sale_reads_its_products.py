@@ -35,7 +35,7 @@ def upgrade() -> None:
     )
     apply_sql_source(
         "app/sales/sql/sales_record.sql",
-        "4cb39ea479b3c36dbc1b422fae8c9351e28e1d6a375d881a83d2a88a4a931208",
+        "c78ded472cbbcd7b27b7311e1019d6a601701d315f00e4368e1fc704ebf72958",
     )
 
 

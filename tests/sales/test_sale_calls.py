@@ -15,7 +15,14 @@ import asyncpg
 from sqlalchemy import text
 
 from tests.bills import exact, sale, scalar
-from tests.conftest import _plain, create_product, unique_phone
+from tests.conftest import (
+    _plain,
+    create_product,
+    make_settings,
+    register_shop,
+    served,
+    unique_phone,
+)
 
 
 async def _waiting_on_a_lock(url: str, timeout_s: float = 10.0) -> None:
@@ -218,3 +225,55 @@ async def test_an_ended_login_is_refused_even_for_a_bill_priced_from_memory(clie
 
     assert refused.status_code == 401
     assert await scalar(app, "SELECT count(*) FROM sales WHERE shop_id = :s", s=shop.shop_id) == 1
+
+
+async def test_a_workers_first_quote_of_a_shop_reads_its_catalogue(database_url, tmp_path):
+    settings = make_settings(database_url, tmp_path)
+    settings.db.pool_size = 1  # every call on the one connection whose statements are logged
+    async with served(settings) as (app, client):
+        shop = await register_shop(client)
+        stocked = [await create_product(client, shop, quantity=20) for _ in range(4)]
+        sent: list[str] = []
+        async with app.state.engine.connect() as connection:
+            pooled = await connection.get_raw_connection()
+            pooled.driver_connection.add_query_logger(lambda logged: sent.append(logged.query))
+
+        def calls(function: str) -> int:
+            return sum(function in query for query in sent)
+
+        async def sell(product: dict[str, Any]) -> None:
+            line = [{"product_id": product["product_id"], "quantity": 1}]
+            assert (await sale(client, shop, line)).status_code == 201
+
+        await sell(stocked[0])
+        assert (calls("sales_quote"), calls("sales_record")) == (1, 1)
+        for product in stocked[1:]:
+            await sell(product)
+        # Read with the first quote: each later bill is the one call that writes it.
+        assert (calls("sales_quote"), calls("sales_record")) == (1, 4)
+
+        added = await create_product(client, shop, quantity=5)
+        await sell(added)  # added since: quoted the first time a bill names it
+        assert (calls("sales_quote"), calls("sales_record")) == (2, 5)
+
+
+async def test_a_product_changed_or_deleted_after_its_catalogue_was_read_is_sold_as_it_is_now(
+    client, shop
+):
+    first, second, third = [await create_product(client, shop, price_sale="20.00") for _ in "abc"]
+    assert (
+        await sale(client, shop, [{"product_id": first["product_id"], "quantity": 1}])
+    ).status_code == 201
+    changed = await client.put(
+        f"/api/products/{second['product_id']}", json={"price_sale": "25.00"}, headers=shop.headers
+    )
+    assert changed.status_code == 200, changed.text
+    deleted = await client.delete(f"/api/products/{third['product_id']}", headers=shop.headers)
+    assert deleted.status_code == 200, deleted.text
+
+    repriced = await sale(client, shop, [{"product_id": second["product_id"], "quantity": 2}])
+    gone = await sale(client, shop, [{"product_id": third["product_id"], "quantity": 1}])
+
+    assert exact(repriced)["total_amount"] == Decimal("50.00")
+    assert gone.status_code == 422, gone.text
+    assert gone.json()["errors"][0]["loc"] == ["body", "products", 0]

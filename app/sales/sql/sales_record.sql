@@ -12,8 +12,11 @@
 -- name key; not archived), or the caller's stored reply when the
 -- Idempotency-Key was already used for this body (then nothing else is needed). First
 -- the caller's login session is checked (auth_session_check: SQLSTATE DK401 when ended).
--- `p_wanted`: {"ids": [...], "keys": [...], "session_id", "user_id", "role", "key",
--- "fingerprint", "bill_no_mark"}.
+-- With the products named, up to `catalogue` more of the shop's, the most recently changed
+-- (sold or bought) first: a worker's first quote of a shop reads its catalogue at once
+-- (app.sales.quotes).
+-- `p_wanted`: {"ids": [...], "keys": [...], "catalogue", "session_id", "user_id", "role",
+-- "key", "fingerprint", "bill_no_mark"}.
 CREATE OR REPLACE FUNCTION sales_quote(p_shop bigint, p_wanted jsonb) RETURNS text
 LANGUAGE plpgsql VOLATILE AS $fn$
 DECLARE
@@ -22,6 +25,7 @@ DECLARE
     -- set of a JSON array (estimated at 100 rows) planned as a scan of the shop's catalogue.
     v_ids bigint[] := ARRAY(SELECT jsonb_array_elements_text(p_wanted->'ids')::bigint);
     v_keys text[] := ARRAY(SELECT jsonb_array_elements_text(p_wanted->'keys'));
+    v_catalogue integer := coalesce((p_wanted->>'catalogue')::integer, 0);
 BEGIN
     PERFORM app_enter_shop(p_shop);
     PERFORM auth_session_check(
@@ -40,6 +44,13 @@ BEGIN
             END IF;
             RETURN jsonb_build_object('replay', k.status_code, 'body', k.response)::text;
         END IF;
+    END IF;
+    IF v_catalogue > 0 THEN
+        v_ids := v_ids || ARRAY(
+            SELECT x.id FROM products x
+            WHERE x.shop_id = p_shop AND x.archived_at IS NULL
+            ORDER BY x.updated_at DESC, x.id
+            LIMIT v_catalogue);
     END IF;
     RETURN jsonb_build_object(
         'shop', (SELECT to_jsonb(s) || jsonb_build_object('version', s.xmin::text)
