@@ -23,10 +23,10 @@ from app.sales.repository import FoundProduct
 
 SHOPS = 2_000
 PRODUCTS = 20_000
-"""How many shops' settings and products one worker remembers: about 1.3 KB a product, so
-26 MB at most (a worker's RSS target is 200 MB; it starts at about 131 MB since openpyxl and
-the Gemini SDK load only when used). A shop's everyday goods are a few hundred to a couple of
-thousand products: ten to a hundred shops' worth."""
+"""How many shops' settings and products one worker remembers: about 1.1 KB a product
+(measured with tracemalloc), so 22 MB at most (a worker's RSS target is 200 MB; it starts at
+about 131 MB since openpyxl and the Gemini SDK load only when used). A shop's everyday goods
+are a few hundred to a couple of thousand products: ten to a hundred shops' worth."""
 CATALOGUE = 2_000
 """How many of a shop's products a worker's first quote of the shop reads besides those the
 bill names (the most recently sold or bought first), while the worker has room for them:

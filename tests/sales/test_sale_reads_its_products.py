@@ -36,8 +36,6 @@ async def test_a_sale_reads_only_the_products_on_its_bill(database_url, tmp_path
         async with served(settings) as (app, client):
             shop = await register_shop(client)
             first = await create_product(client, shop, quantity=50)
-            ids = [r["id"] for r in await observer.fetch(_ADD_CATALOGUE, shop.shop_id, CATALOGUE)]
-            await observer.execute("ANALYZE products")
 
             async def rows_read() -> int:
                 async with app.state.engine.connect() as connection:
@@ -48,6 +46,9 @@ async def test_a_sale_reads_only_the_products_on_its_bill(database_url, tmp_path
 
             warm = await sale(client, shop, [{"product_id": first["product_id"], "quantity": 1}])
             assert warm.status_code == 201, warm.text
+            # Added after the worker read the shop's catalogue: each is quoted by its id.
+            ids = [r["id"] for r in await observer.fetch(_ADD_CATALOGUE, shop.shop_id, CATALOGUE)]
+            await observer.execute("ANALYZE products")
             before = await rows_read()
             for picked in (ids[10:13], ids[700:703]):  # each quoted afresh, then remembered
                 for _ in range(2):
