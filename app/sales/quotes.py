@@ -59,6 +59,10 @@ class _Recent(Generic[V]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def room(self) -> int:
+        """How many more entries fit before the least recently used are dropped."""
+        return self._limit - len(self._items)
+
 
 @dataclass(frozen=True, slots=True)
 class ShopQuote:
@@ -79,7 +83,6 @@ class QuoteCache:
 
     def __init__(self, *, shops: int = SHOPS, products: int = PRODUCTS) -> None:
         self._shops: _Recent[ShopQuote] = _Recent(shops)
-        self._product_limit = products
         self._products: _Recent[FoundProduct] = _Recent(products)
         self._named: _Recent[int] = _Recent(products)
         """(shop, name key) -> the product's id."""
@@ -89,7 +92,7 @@ class QuoteCache:
         `CATALOGUE`, and the room left) when the shop is new to this worker, else none."""
         if self._shops.get(shop_id) is not None:
             return 0
-        return max(0, min(CATALOGUE, self._product_limit - len(self._products)))
+        return max(0, min(CATALOGUE, self._products.room()))
 
     def recall(self, shop_id: int, ids: list[int], keys: list[str]) -> Remembered | None:
         """The shop and every product named (`ids`, `keys`), or None if any is unknown."""
