@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, CursorResult, Result, bindparam, text
+from sqlalchemy import BigInteger, CursorResult, Integer, Result, String, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -100,9 +100,18 @@ _RELEASE = text(
     "WHERE shop_id = :shop_id AND id = :id AND status = 'sending' AND attempts = :attempts"
 )
 _SENT = text(
-    "UPDATE notifications SET status = 'sent', provider_id = :provider_id, sent_at = now(), "
-    "updated_at = now() "
-    "WHERE shop_id = :shop_id AND id = :id AND status = 'sending' AND attempts = :attempts"
+    """
+UPDATE notifications AS n
+SET status = 'sent', provider_id = s.provider_id, sent_at = now(), updated_at = now()
+FROM unnest(:shop_ids, :ids, :attempts, :provider_ids) AS s(shop_id, id, attempts, provider_id)
+WHERE n.shop_id = s.shop_id AND n.id = s.id AND n.status = 'sending' AND n.attempts = s.attempts
+RETURNING n.shop_id, n.id
+"""
+).bindparams(
+    bindparam("shop_ids", type_=ARRAY(BigInteger)),
+    _IDS,
+    bindparam("attempts", type_=ARRAY(Integer)),
+    bindparam("provider_ids", type_=ARRAY(String)),
 )
 _RETRY = text(
     "UPDATE notifications SET status = 'queued', last_error = :error, updated_at = now(), "
@@ -217,17 +226,21 @@ async def release(session: AsyncSession, message: ClaimedMessage) -> bool:
     return _changed(result)
 
 
-async def record_sent(session: AsyncSession, message: ClaimedMessage, provider_id: str) -> bool:
+async def record_sent(
+    session: AsyncSession, sent: Sequence[tuple[ClaimedMessage, str]]
+) -> set[tuple[int, int]]:
+    """Mark messages sent, each with its provider's id, in one statement; the (shop_id, id)
+    of those recorded (a message whose lease was lost is not)."""
     result = await session.execute(
         _SENT,
         {
-            "shop_id": message.shop_id,
-            "id": message.id,
-            "attempts": message.attempts,
-            "provider_id": provider_id[:64],
+            "shop_ids": [message.shop_id for message, _ in sent],
+            "ids": [message.id for message, _ in sent],
+            "attempts": [message.attempts for message, _ in sent],
+            "provider_ids": [provider_id[:64] for _, provider_id in sent],
         },
     )
-    return _changed(result)
+    return {(row.shop_id, row.id) for row in result}
 
 
 async def record_retry(

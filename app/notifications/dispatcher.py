@@ -3,10 +3,11 @@
 docs/architecture.md rule 6. A round (`run_once`) claims a batch of due rows in one short
 transaction (`delivery.claim_due`: `FOR UPDATE SKIP LOCKED`, a lease, the attempt counted),
 charges the shops' daily quotas (rows over a shop's cap wait for its next midnight), sends
-the rest concurrently (bounded by `DISPATCH_CONCURRENCY`), and records each outcome in its
-own transaction as soon as it is known, so a crash loses at most the sends in flight, and
-those are claimed again once their lease runs out. Any number of dispatchers can run: the
-inline one under `make run` and any number of `dukaan worker` processes.
+the rest concurrently (bounded by `DISPATCH_CONCURRENCY`), and records each outcome as soon
+as it is known, in its own transaction (sends that finish while one is being written are
+written together in the next: `grouped_writes`), so a crash loses at most the sends in
+flight, and those are claimed again once their lease runs out. Any number of dispatchers
+can run: the inline one under `make run` and any number of `dukaan worker` processes.
 
 Outcomes:
 - sent: the provider's id, `sent_at`;
@@ -29,7 +30,7 @@ import logging
 import random
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -44,6 +45,7 @@ from app.integrations.twilio import TwilioConnection, TwilioSMS, TwilioWhatsApp
 from app.integrations.twilio.webhooks import status_callback_url
 from app.notifications import delivery
 from app.notifications.delivery import ClaimedMessage
+from app.notifications.grouped_writes import GroupedWrites
 from app.notifications.housekeeping import PeriodicJob, run_housekeeping
 from app.notifications.links import LinkMinter, Outgoing
 
@@ -132,6 +134,9 @@ class Dispatcher:
         )
         self._links: LinkMinter | None = None
         self._send_slots = asyncio.Semaphore(self._config.dispatch_concurrency)
+        self._sent: GroupedWrites[tuple[ClaimedMessage, str], tuple[int, int]] = GroupedWrites(
+            self._write_sent, lambda sent: (sent[0].shop_id, sent[0].id)
+        )
         # Outcomes are short transactions; leave the rest of the pool to the API (inline).
         self._db_slots = asyncio.Semaphore(
             max(1, min(self._config.dispatch_concurrency, settings.db.pool_size // 2))
@@ -314,10 +319,14 @@ class Dispatcher:
             extra={"shop_id": item.message.shop_id, "notification_id": item.message.id},
         )
 
-    async def _record_sent(self, item: _Ready, provider_id: str) -> None:
-        message = item.message
+    async def _write_sent(self, sent: Sequence[tuple[ClaimedMessage, str]]) -> set[tuple[int, int]]:
         async with self._transaction() as session:
-            recorded = await delivery.record_sent(session, message, provider_id)
+            return await delivery.record_sent(session, sent)
+
+    async def _record_sent(self, item: _Ready, provider_id: str) -> None:
+        """Recorded with the other sends that finish meanwhile (`GroupedWrites`)."""
+        message = item.message
+        recorded = await self._sent.add((message, provider_id))
         _log.info(
             "message sent",
             extra={

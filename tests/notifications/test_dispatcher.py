@@ -208,6 +208,25 @@ async def test_a_send_that_times_out_is_retried(shop, app, fake, make_dispatcher
     assert "did not answer within 0.3s" in row["last_error"]
 
 
+async def test_sends_that_finish_together_are_recorded_together(shop, app, fake, make_dispatcher):
+    # Ten answers held back by the provider, then let go at once: recorded one transaction
+    # each, the ten rows would carry ten different `sent_at` (a transaction's now()).
+    await queue_messages(app, shop.shop_id, 10)
+    fake.answer_by_default(HANG)
+    dispatcher = make_dispatcher(DISPATCH_CONCURRENCY=10)
+
+    round_ = asyncio.create_task(dispatcher.run_once())
+    await asyncio.to_thread(fake.wait_for_requests, 10)
+    fake.release()
+    assert await round_ == 10
+
+    rows = await outbox_rows(app, shop.shop_id)
+    answered = {request.answered_sid for request in fake.requests}
+    assert [row["status"] for row in rows] == ["sent"] * 10
+    assert {row["provider_id"] for row in rows} == answered
+    assert len({row["sent_at"] for row in rows}) <= 3
+
+
 async def test_a_message_whose_dispatcher_died_mid_send_is_sent_after_its_lease(
     shop, app, fake, make_dispatcher
 ):
@@ -233,7 +252,9 @@ async def test_a_lost_dispatcher_cannot_overwrite_what_the_next_one_recorded(sho
     await asyncio.sleep(0.05)
     async with app.state.sessionmaker() as session, session.begin():
         [second] = await delivery.claim_due(session, limit=1, lease_s=30)
-        assert await delivery.record_sent(session, second, "SM-second")
+        assert await delivery.record_sent(session, [(second, "SM-second")]) == {
+            (second.shop_id, second.id)
+        }
     async with app.state.sessionmaker() as session, session.begin():
         assert not await delivery.record_failed(session, first, error="late news")
 
