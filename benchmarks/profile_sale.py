@@ -15,8 +15,10 @@ Part 2, load (the API as `make run` serves it, WORKERS=2, on an embedded server 
 pg_stat_statements): a sales load (wrk or the asyncio client) while sampling the CPU time of
 the API workers, of PostgreSQL and of the rest of the machine, the states and wait events of
 the API's PostgreSQL sessions (lock waits on the bill counter show as `Lock:transactionid`;
-`idle in transaction` is a transaction left open while Python works), pg_stat_statements, and
-py-spy (`record`, as root) on each worker, whose samples are summed by library and by step.
+`idle in transaction` is a transaction left open while Python works), pg_stat_statements
+(with `plans_per_call`: 1.0 is a statement PL/pgSQL plans afresh at every call), and py-spy
+(`record`, as root) on each worker, whose samples are summed by library and by step. The load
+runs after a short warm-up and `ANALYZE`, as `make bench` measures: the steady state.
 
 Figures on a shared machine are noisy; the CPU milliseconds per sale and the proportions
 are the robust part.
