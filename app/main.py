@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.ask.router import router as ask_router
 from app.auth.audit_router import router as audit_router
+from app.auth.dependencies import AUTH_SCHEMES, get_principal
 from app.auth.router import router as auth_router
 from app.cashbook.router import router as cashbook_router
 from app.config import Settings, get_settings
@@ -43,7 +44,7 @@ from app.udhaar import reminders as udhaar_reminders
 from app.udhaar import service as udhaar_service
 from app.udhaar.router import router as udhaar_router
 from app.web import handlers, heap
-from app.web.docs import serve_docs_offline
+from app.web.docs import document_auth, serve_docs_offline
 from app.web.middleware import (
     BodyLimitMiddleware,
     RequestIdMiddleware,
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     tolerate_trailing_slashes(app.router)
+    document_auth(app, get_principal, AUTH_SCHEMES)
     return app
 
 

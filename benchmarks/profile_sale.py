@@ -698,12 +698,14 @@ async def _count_sales(url: str) -> int:
         await connection.close()
 
 
-def load(data_dir: Path, seconds: float, connections: int, shops: int) -> dict[str, Any]:
+def load(
+    data_dir: Path, seconds: float, connections: int, shops: int, stacks: Path | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with database.provision(data_dir) as db:
         out["pg_stat_statements"] = _enable_pg_stat_statements(db)
         try:
-            return _load(db, data_dir, seconds, connections, shops, out)
+            return _load(db, data_dir, seconds, connections, shops, out, stacks)
         finally:
             if out["pg_stat_statements"]:
                 _stop_restarted(db)
@@ -716,6 +718,7 @@ def _load(
     connections: int,
     shops: int,
     out: dict[str, Any],
+    stacks: Path | None = None,
 ) -> dict[str, Any]:
     with run.api_server(data_dir, db) as api:
         rng = random.Random(11)
@@ -791,6 +794,11 @@ def _load(
                 sampler.join()
             elapsed = time.perf_counter() - started
             out["py_spy"] = _read_py_spy(outputs)
+            if stacks is not None:
+                stacks.mkdir(parents=True, exist_ok=True)
+                for output in outputs:
+                    if output.exists():
+                        shutil.copy(output, stacks / output.name)
         postgres = postgres + [
             p for p in _postgres_processes(db) if p.pid not in {q.pid for q in postgres}
         ]
@@ -832,6 +840,9 @@ def main() -> None:
     )
     parser.add_argument("--no-trace", action="store_true")
     parser.add_argument("--no-load", action="store_true")
+    parser.add_argument(
+        "--stacks", type=Path, help="keep py-spy's raw stacks of each worker here (part 2)"
+    )
     args = parser.parse_args()
     report: dict[str, Any] = {}
     if not args.no_trace:
@@ -854,7 +865,9 @@ def main() -> None:
             )
     if not args.no_load:
         with tempfile.TemporaryDirectory(prefix="dukaan-profile-") as tmp:
-            report["load"] = load(Path(tmp), args.seconds, args.connections, args.shops)
+            report["load"] = load(
+                Path(tmp), args.seconds, args.connections, args.shops, args.stacks
+            )
     run.RESULTS.mkdir(parents=True, exist_ok=True)
     (run.RESULTS / "profile.json").write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))

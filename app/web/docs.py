@@ -9,7 +9,14 @@ This module must not decide *whether* docs are served: `create_app` does (produc
 keeps them off unless `DOCS_ENABLED`), and an app without docs gets nothing mounted here.
 """
 
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.encoders import jsonable_encoder
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from fastapi.security.base import SecurityBase
 from fastapi_standalone_docs import StandaloneDocs
 from starlette.routing import Route
 
@@ -36,3 +43,71 @@ def _serve_with_trailing_slash(app: FastAPI, page: str) -> None:
         route.endpoint for route in app.routes if isinstance(route, Route) and route.path == page
     )
     app.add_route(page + "/", endpoint, include_in_schema=False)
+
+
+def document_auth(
+    app: FastAPI, dependency: Callable[..., Any], schemes: Sequence[SecurityBase]
+) -> None:
+    """Document `schemes` as the security of every operation that depends on `dependency`.
+
+    The authentication dependency reads the `Authorization` header itself, so FastAPI does
+    not see the schemes; the document (and the docs' Authorize button) still gets them, in
+    the form FastAPI gives security dependencies: each scheme under `securitySchemes`, and
+    on each operation one requirement per scheme, any one of which is enough.
+    """
+    build = app.openapi
+    documented: dict[str, Any] | None = None
+
+    def openapi() -> dict[str, Any]:
+        nonlocal documented
+        if documented is None:
+            documented = _with_security(build(), app, dependency, schemes)
+        return documented
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _with_security(
+    schema: dict[str, Any],
+    app: FastAPI,
+    dependency: Callable[..., Any],
+    schemes: Sequence[SecurityBase],
+) -> dict[str, Any]:
+    requirements: list[dict[str, list[str]]] = [{scheme.scheme_name: []} for scheme in schemes]
+    paths = schema.get("paths", {})
+    secured = 0
+    for route in routes_depending_on(app, dependency):
+        operations = paths.get(route.path_format, {})
+        for method in route.methods or ():
+            operation = operations.get(method.lower())
+            if operation is not None:
+                operation.setdefault("security", []).extend(requirements)
+                secured += 1
+    if secured:
+        known = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        for scheme in schemes:
+            known[scheme.scheme_name] = jsonable_encoder(
+                scheme.model, by_alias=True, exclude_none=True
+            )
+    return schema
+
+
+def routes_depending_on(app: FastAPI, dependency: Callable[..., Any]) -> Iterator[RouteContext]:
+    """The app's documented API routes whose dependencies include `dependency`, each as
+    the app serves it (the prefixes of the routers it is included through applied): what
+    FastAPI itself walks to write the OpenAPI document."""
+    for route in iter_route_contexts(app.routes):
+        if (
+            isinstance(route.original_route, APIRoute)
+            and route.include_in_schema
+            and any(call is dependency for call in _calls(route.dependant))
+        ):
+            yield route
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    """Every callable `dependant` depends on, however deep."""
+    for sub in dependant.dependencies:
+        if sub.call is not None:
+            yield sub.call
+        yield from _calls(sub)

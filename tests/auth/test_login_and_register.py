@@ -168,6 +168,28 @@ async def test_bad_tokens_are_401(client, token):
     assert response.headers["www-authenticate"] == "Bearer"
 
 
+@pytest.mark.parametrize(
+    "header",
+    ["Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Token abc", "{token}", "Bearer{token}"],
+    ids=["basic", "no-token", "blank-token", "other-scheme", "no-scheme", "no-space"],
+)
+async def test_an_authorization_header_without_a_bearer_token_is_401(client, shop, header):
+    response = await client.get(
+        "/api/products/", headers={"Authorization": header.format(token=shop.token)}
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["detail"].startswith("Not authenticated: send 'Authorization: Bearer")
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
+async def test_the_bearer_scheme_is_read_in_any_case(client, shop, scheme):
+    response = await client.get(
+        "/api/products/", headers={"Authorization": f"{scheme} {shop.token}"}
+    )
+    assert response.status_code == 200, response.text
+
+
 async def add_staff(client, owner, password="counter-two"):
     phone = unique_phone()
     response = await client.post(

@@ -201,8 +201,18 @@ async def test_public_rows_are_the_operations_without_a_bearer_token(client):
     for (method, path), row in TABLE.items():
         if (method, path) not in operations(client):
             continue
-        secured = bool(spec["paths"][path][method].get("security"))
-        assert secured == (row != PUBLIC), (method, path)
+        security = spec["paths"][path][method].get("security")
+        assert bool(security) == (row != PUBLIC), (method, path)
+        if security:  # either scheme is enough: the same bearer token
+            assert security == [{"OAuth2PasswordBearer": []}, {"HTTPBearer": []}], (method, path)
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["OAuth2PasswordBearer"]["flows"]["password"]["tokenUrl"] == "/api/auth/token"
+    assert schemes["HTTPBearer"] | {"description": ""} == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "",
+    }
 
 
 async def test_owner_and_staff_get_what_the_table_says(client, shop):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import jwt
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.auth.dependencies import (
     get_account_session,
@@ -140,6 +140,9 @@ async def test_an_access_token_of_an_ended_session_is_refused_on_every_kind_of_e
         client.get("/api/auth/users", headers=bearer(token)),
         client.patch("/api/auth/shop", json={"shop_name": "X"}, headers=bearer(token)),
         client.post("/api/auth/logout", headers=bearer(token)),
+        # checked in each of its transactions (`CHECKED_BY_THE_SERVICE`)
+        client.post("/api/ask", json={"question": "aaj kitni bikri hui?"}, headers=bearer(token)),
+        client.post("/api/ai/sql/", params={"prompt": "today's sales"}, headers=bearer(token)),
     ]
     for request in requests:
         response = await request
@@ -255,15 +258,29 @@ def _calls(dependant: Dependant) -> set[object]:
     return found
 
 
+CHECKED_BY_THE_SERVICE = {"/api/ask", "/api/ai/sql/"}
+"""Endpoints that open their own short transactions (no connection held while the model
+answers), each of which enters the shop with the session check (`auth.service.enter_shop`);
+`test_an_access_token_of_an_ended_session_is_refused_on_every_kind_of_endpoint` calls them."""
+
+
 def test_every_endpoint_that_takes_a_token_checks_its_session(app):
     """Make it impossible to forget: an endpoint reading the principal must also take a
-    session dependency that checks the login session (with the shop switch, or alone)."""
+    session dependency that checks the login session (with the shop switch, or alone).
+
+    Routes are walked as FastAPI serves them (`iter_route_contexts`): `app.routes` holds the
+    included routers, not their routes, and a walk of it alone found nothing to check."""
     checking = {get_shop_session, get_shop_connection, get_shop_caller, get_account_session}
+    assert {route.path for route in iter_route_contexts(app.routes)} >= CHECKED_BY_THE_SERVICE
+    taking = [
+        route
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute) and get_principal in _calls(route.dependant)
+    ]
     unchecked = [
         f"{sorted(route.methods)} {route.path}"
-        for route in app.routes
-        if isinstance(route, APIRoute)
-        and get_principal in (calls := _calls(route.dependant))
-        and not calls & checking
+        for route in taking
+        if not _calls(route.dependant) & checking and route.path not in CHECKED_BY_THE_SERVICE
     ]
     assert unchecked == []
+    assert len(taking) > 50  # the walk reaches the routers' routes
