@@ -18,12 +18,11 @@ import asyncpg
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer, OAuth2PasswordBearer
 from fastapi.security.base import SecurityBase
-from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import service
 from app.core.errors import Forbidden, Unauthorized
-from app.core.security import InvalidToken, Principal, read_token
+from app.core.security import InvalidToken, Principal, bearer_token, read_token
 from app.db.session import SessionDep, shop_caller, shop_transaction
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
@@ -36,12 +35,6 @@ bearer_scheme = HTTPBearer(
 )
 AUTH_SCHEMES: tuple[SecurityBase, ...] = (oauth2_scheme, bearer_scheme)
 """How `get_principal` reads the caller, for the OpenAPI document only (`app.web.docs`)."""
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    """The token of an `Authorization: Bearer <token>` header (the scheme in any case)."""
-    scheme, token = get_authorization_scheme_param(authorization)
-    return token if scheme.lower() == "bearer" and token else None
 
 
 async def get_principal(request: Request) -> Principal:

@@ -78,6 +78,18 @@ def issue_token(principal: Principal, secret: str, minutes: int) -> str:
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header: the scheme in any case, any
+    spacing around the token; None for another scheme or no token. The one reading of the
+    header, for authentication and for the per-user write limit alike, so a client cannot
+    spell it one way for one and another way for the other."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 def read_token(token: str, secret: str) -> Principal:
     """The caller of a valid, unexpired token; InvalidToken otherwise.
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.core.security import InvalidToken, read_token
+from app.core.security import InvalidToken, bearer_token, read_token
 from app.web.middleware import send_json
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -80,9 +80,8 @@ class WriteRateLimitMiddleware:
 def _user_of(header: bytes, scope: Scope) -> int | None:
     """The user a `Bearer <token>` header's token verifies as (the scheme in any case, any
     spacing); read_token remembers good tokens, so this costs a lookup on the hot path."""
-    scheme, _, token = header.decode("latin-1").strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(header.decode("latin-1"))
+    if token is None:
         return None
     try:
         return read_token(token, scope["app"].state.secret_key).user_id
