@@ -693,12 +693,14 @@ def main() -> None:
         database.provision(Path(tmp)) as db,
         run.api_server(Path(tmp), db) as api,
     ):
-        figures = asyncio.run(_standalone(run, api, db))
+        figures = asyncio.run(standalone(run, api, db))
     (RESULTS / "sale_replay.json").write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps(figures, indent=2))
 
 
-async def _standalone(run: Any, api: Any, db: database.Database) -> dict[str, Any]:
+async def standalone(run: Any, api: Any, db: database.Database) -> dict[str, Any]:
+    """Shops, catalogues, the API's sales (multi-shop, one shop), tpcb-like, then the replay;
+    its scripts are left in RESULTS (`sale_replay_{paid,credit}.sql`)."""
     rng = random.Random(20_26)
     shops = await seed.register_shops(
         api.base, [f"Bench Kirana {i + 1}" for i in range(run.SHOPS)], rng
