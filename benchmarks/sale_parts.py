@@ -6,10 +6,10 @@ Issue 20's acceptance ratio (sales/s over pgbench's tpcb-like TPS) is bounded by
 database-only replay of the sale (`benchmarks.sale_replay`, item 1): even with an API that cost
 nothing, sales/s could not pass the replay's TPS. This probe says where that ceiling goes. On a
 fresh embedded database it runs `sale_replay` alone (shops, catalogues, the API's sales, the
-capture and the scripts), then replays the 20-shop script (`pgbench -c 32`, `SALE_PARTS_SECONDS`
-each, 10 by default, `SALE_PARTS_REPEAT` times a step, 3 by default, the median counted) again
-and again on the same database, each time with one more part of
-the transaction taken away, cumulatively, in this order:
+capture and the scripts), then replays the 20-shop script (`pgbench -c BENCH_CONNECTIONS`,
+32 by default; `SALE_PARTS_SECONDS` each, 10 by default; `SALE_PARTS_REPEAT` times a step, 3
+by default, the median counted) again and again on the same database, each time with one
+more part of the transaction taken away, cumulatively, in this order:
 
 1. the `daily_sales` summary's triggers on `sales` (app/reports/sql/daily_sales.sql);
 2. the foreign keys of the tables the sale writes, but the three the sale defers by name
@@ -29,13 +29,11 @@ import asyncio
 import json
 import os
 import statistics
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 
-from benchmarks import database, run, sale_replay
+from benchmarks import run, sale_replay
 
 SECONDS = int(os.environ.get("SALE_PARTS_SECONDS", "10"))
 REPEAT = int(os.environ.get("SALE_PARTS_REPEAT", "3"))
@@ -129,7 +127,7 @@ async def measure(url: str) -> list[dict[str, Any]]:
         finally:
             await connection.close()
         runs = [
-            await asyncio.to_thread(sale_replay.run_pgbench, url, scripts, 32, SECONDS)
+            await asyncio.to_thread(sale_replay.run_pgbench, url, scripts, run.CONNECTIONS, SECONDS)
             for _ in range(REPEAT)
         ]
         tps = statistics.median(r["tps"] for r in runs)
@@ -150,16 +148,11 @@ async def measure(url: str) -> list[dict[str, Any]]:
 
 
 def main() -> None:
-    with (
-        tempfile.TemporaryDirectory(prefix="dukaan-parts-") as tmp,
-        database.provision(Path(tmp)) as db,
-        run.api_server(Path(tmp), db) as api,
-    ):
-        replayed = asyncio.run(sale_replay.standalone(run, api, db))
+    with sale_replay.replayed_alone("dukaan-parts-") as (db, replayed):
         figures = {
             "replay_multi_shop_tps": replayed["multi_shop"]["tps"],
             "tpcb_like_tps": replayed["tpcb_like"]["tps"],
-            "clients": 32,
+            "clients": run.CONNECTIONS,
             "seconds": SECONDS,
             "repeat": REPEAT,
             "steps": asyncio.run(measure(db.app_url)),

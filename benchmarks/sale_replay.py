@@ -47,6 +47,7 @@ scripts to benchmarks/results/sale_replay_{paid,credit}[_single].sql.
 """
 
 import asyncio
+import contextlib
 import json
 import random
 import re
@@ -54,7 +55,7 @@ import secrets
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -682,18 +683,26 @@ def rows(figures: dict[str, Any] | None, row: Callable[..., str]) -> list[str]:
     return lines
 
 
-def main() -> None:
-    """Alone: a fresh database, the API's sales (multi-shop and one shop), then the replay."""
+@contextlib.contextmanager
+def replayed_alone(prefix: str) -> Iterator[tuple[database.Database, dict[str, Any]]]:
+    """A fresh database with the API's sales and the replay run on it (`standalone`): the
+    database, still up, and the figures; thrown away when the block ends."""
     import tempfile
 
     from benchmarks import run
 
     with (
-        tempfile.TemporaryDirectory(prefix="dukaan-replay-") as tmp,
+        tempfile.TemporaryDirectory(prefix=prefix) as tmp,
         database.provision(Path(tmp)) as db,
         run.api_server(Path(tmp), db) as api,
     ):
-        figures = asyncio.run(standalone(run, api, db))
+        yield db, asyncio.run(standalone(run, api, db))
+
+
+def main() -> None:
+    """Alone: a fresh database, the API's sales (multi-shop and one shop), then the replay."""
+    with replayed_alone("dukaan-replay-") as (_, figures):
+        pass
     (RESULTS / "sale_replay.json").write_text(json.dumps(figures, indent=2) + "\n")
     print(json.dumps(figures, indent=2))
 

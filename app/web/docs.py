@@ -100,14 +100,14 @@ def routes_depending_on(app: FastAPI, dependency: Callable[..., Any]) -> Iterato
         if (
             isinstance(route.original_route, APIRoute)
             and route.include_in_schema
-            and any(call is dependency for call in _calls(route.dependant))
+            and dependency in dependencies_of(route.dependant)
         ):
             yield route
 
 
-def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
-    """Every callable `dependant` depends on, however deep."""
+def dependencies_of(dependant: Dependant) -> set[Callable[..., Any]]:
+    """Every callable `dependant` depends on, however deep (the endpoint itself included)."""
+    found = {dependant.call} if dependant.call is not None else set()
     for sub in dependant.dependencies:
-        if sub.call is not None:
-            yield sub.call
-        yield from _calls(sub)
+        found |= dependencies_of(sub)
+    return found

@@ -5,7 +5,6 @@ sessions; every /api/auth reply is uncacheable."""
 import datetime as dt
 
 import jwt
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.auth.dependencies import (
@@ -15,6 +14,7 @@ from app.auth.dependencies import (
     get_shop_connection,
     get_shop_session,
 )
+from app.web.docs import dependencies_of
 from tests.auth_helpers import bearer, login
 from tests.bills import scalar
 from tests.conftest import TEST_SECRET, create_product, register_shop, unique_phone
@@ -251,13 +251,6 @@ async def test_every_auth_reply_is_uncacheable_even_without_a_token(client):
     assert "cache-control" not in (await client.get("/api/health")).headers
 
 
-def _calls(dependant: Dependant) -> set[object]:
-    found = {dependant.call}
-    for sub in dependant.dependencies:
-        found |= _calls(sub)
-    return found
-
-
 CHECKED_BY_THE_SERVICE = {"/api/ask", "/api/ai/sql/"}
 """Endpoints that open their own short transactions (no connection held while the model
 answers), each of which enters the shop with the session check (`auth.service.enter_shop`);
@@ -275,12 +268,14 @@ def test_every_endpoint_that_takes_a_token_checks_its_session(app):
     taking = [
         route
         for route in iter_route_contexts(app.routes)
-        if isinstance(route.original_route, APIRoute) and get_principal in _calls(route.dependant)
+        if isinstance(route.original_route, APIRoute)
+        and get_principal in dependencies_of(route.dependant)
     ]
     unchecked = [
         f"{sorted(route.methods)} {route.path}"
         for route in taking
-        if not _calls(route.dependant) & checking and route.path not in CHECKED_BY_THE_SERVICE
+        if not dependencies_of(route.dependant) & checking
+        and route.path not in CHECKED_BY_THE_SERVICE
     ]
     assert unchecked == []
     assert len(taking) > 50  # the walk reaches the routers' routes
