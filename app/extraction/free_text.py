@@ -14,22 +14,53 @@ clear arithmetic agreement must outweigh every hint together.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import product
 from typing import Literal
 
 from app.extraction.arithmetic import consistent, repairable
-from app.extraction.numbers import UNITS, NumberRead, fix_sizes, fix_words, parse_number
+from app.extraction.numbers import (
+    UNITS,
+    NumberRead,
+    fix_sizes,
+    fix_words,
+    fractions_as_decimals,
+    parse_number,
+)
+from app.extraction.units import same_dimension_factor
 
 Mark = Literal["x", "@", "=", "-"]
+Label = Literal["quantity", "rate", "amount"]
+
+LABELS: dict[str, Label] = {
+    "qty": "quantity",
+    "quantity": "quantity",
+    "rate": "rate",
+    "price": "rate",
+    "amt": "amount",
+    "amount": "amount",
+}
+"""`Qty: 2  Rate: 140.00  Amt: 280.00`: a word that says what the number after it is."""
+MONEY_SIGN = "\u00a4"
+"""`Rs.`, `INR` and `₹` become this sign glued to the number after them: a price, not a count."""
 
 MEASURE_UNITS = frozenset({"kg", "g", "l", "ml", "dozen", "pcs", "pack", "box", "bag", "bottle"})
 """Units that say "this number is how much was bought" (not `m`: too often a stray letter)."""
 
-_MARKS = re.compile(r"\s*(\u00d7|\*|@|=|(?<=\d)\s*[xX](?=\s*\d)|(?<=\s)[xX](?=\s))\s*")
-_CURRENCY = re.compile(r"(?:\b(?:rs|inr)\b\.?|₹)\s*", re.IGNORECASE)
-_DASH_SUFFIX = re.compile(r"(?<=\d)\s*/\s*[-=]")
+_MARKS = re.compile(r"\s*(\u00d7|\*|@|=|(?<=\d)\s*[xX](?=\s*\u00a4?\d)|(?<=\s)[xX](?=\s))\s*")
+_CURRENCY = re.compile(
+    r"(?:(?<![A-Za-z])(?:rs|inr|rupees?|rupaye|rupay)(?![A-Za-z])\.?|₹)\s*", re.IGNORECASE
+)
+"""`Rs.44`, `Rs 44`, `Rs44` (OCR drops the space), `₹44`, `rupees 44`."""
+_CURRENCY_AFTER = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s?(?:rs|inr|₹|rupees?|rupaye|rupay)\.?(?![A-Za-z])", re.IGNORECASE
+)
+_BRACKETED = re.compile(r"[(\[]\s*(\d[^()\[\]]{0,12}?)\s*[)\]]")
+"""`Sugar (5kg) 220`: a quantity in brackets."""
+"""`5rs`, `280 Rs`: the sign after the number."""
+_DASH_SUFFIX = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*/\s*[-=]")
+"""`220/-`: rupees, written the way cheques and bills close an amount."""
 _NUMBER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([A-Za-z]+)\.?$")
 _PER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*/\s*([A-Za-z]+)$")
 _SERIAL = re.compile(r"^\(?\d{1,3}[.)\-]$|^#\d{1,3}$")
@@ -38,6 +69,10 @@ _SERIAL = re.compile(r"^\(?\d{1,3}[.)\-]$|^#\d{1,3}$")
 _COUNTS = frozenset({"pcs", "pack", "dozen", "box", "bag", "bottle"})
 _CONSISTENT = 8
 _REPAIRABLE = 3
+_LABELLED = 4
+"""A number its label (`Rate:`) names: strong, but arithmetic still decides."""
+_MONEY_QUANTITY = 10
+"""`Rs.44 x 5`: money is never the quantity, whatever the marks around it say."""
 """The weight of quantity x rate = amount: more than every hint together."""
 
 
@@ -49,6 +84,10 @@ class Token:
     unit: str | None = None
     per_unit: bool = False
     """`44/kg`: a rate per unit, never a quantity."""
+    money: bool = False
+    """`Rs.44`, `₹44`: a rate or an amount, never a quantity."""
+    label: Label | None = None
+    """What the word before it (`Qty:`, `Rate:`, `Amt:`) says this number is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +116,7 @@ def respace(text: str) -> str:
 
 
 _UNIT_WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
-_UNIT_TIMES = re.compile(rf"(?<=\d)(\s?(?:{_UNIT_WORDS}))[xX](?=\s*[\dIlOS])", re.IGNORECASE)
+_UNIT_TIMES = re.compile(rf"(?<=\d)(\s?(?:{_UNIT_WORDS}))[xX](?=\s*\u00a4?[\dIlOS])", re.IGNORECASE)
 _UNIT_THEN_DIGIT = re.compile(rf"(?<=\d)({_UNIT_WORDS})(?=\d)", re.IGNORECASE)
 _UNIT_THEN_WORD = re.compile(
     r"(?<=\d)(\s?)(PCS|PKT|NOS|KGS?|DOZ|LTR|GMS?|BTL|BOX|BAG)(?=[A-Z]{3,})"
@@ -91,22 +130,41 @@ _SPLIT_DECIMAL = re.compile(r"(?<=\d)\.\s+(?=\d)")
 def _number_like(token: str) -> str:
     """A token that is a number but for OCR's look-alike letters ('I43', '36O', '1S'), as
     digits, so spacing the words apart does not cut it; anything else unchanged."""
+    sign = MONEY_SIGN if token.startswith(MONEY_SIGN) else ""
+    token = token.removeprefix(sign)
     if not any(ch.isdigit() for ch in token) or sum(ch.isalpha() for ch in token) > 1:
-        return token
+        return sign + token
     read = parse_number(token)
-    return token if read is None else format(read.value, "f")
+    return sign + (token if read is None else format(read.value, "f"))
+
+
+_LABEL_GLUED = re.compile(rf"(?<![A-Za-z])({'|'.join(LABELS)})\s*[:.]\s*", re.IGNORECASE)
+_PER_UNIT_WORD = re.compile(r"(?<=\d/)([A-Za-z0-9]{1,6})\b")
+_UNIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s"})
+
+
+def _unit_after_slash(match: re.Match[str]) -> str:
+    """'33/B0X' is 33 a box: a unit after a slash, with OCR's digits for letters undone (else
+    its 0 followed by X reads as '0 x')."""
+    word = match[1].casefold().translate(_UNIT_LOOKALIKES)
+    return word if word in UNITS else match[1]
 
 
 def prepare(text: str) -> str:
     """A row's text made ready to cut into tokens (the order matters: sizes and numbers are
     repaired before words are spaced apart, so '5OOG' stays a size and 'I43' a number)."""
-    text = _GLUED_SERIAL.sub("", fix_sizes(text))
-    text = _CURRENCY.sub(" ", text)
-    text = _DASH_SUFFIX.sub(" ", text)
+    text = _GLUED_SERIAL.sub("", fix_sizes(fractions_as_decimals(text)))
+    text = _PER_UNIT_WORD.sub(_unit_after_slash, text)
+    text = _LABEL_GLUED.sub(r" \1 ", text)  # 'Amt:220.00', 'Qty:2Rate:140.00'
+    text = _BRACKETED.sub(r" \1 ", text)
+
+    text = _CURRENCY_AFTER.sub(lambda m: f" {MONEY_SIGN}{m[1]} ", text)
+    text = _CURRENCY.sub(f" {MONEY_SIGN}", text)
+    text = _DASH_SUFFIX.sub(lambda m: f"{MONEY_SIGN}{m[1]} ", text)
     text = _UNIT_TIMES.sub(r"\1 x ", text)  # '8PCSX25': the x right after the unit
     text = _MARKS.sub(lambda m: f" {_mark_of(m.group(1))} ", text)
     # a dash between a word or number and a number: "Maggi - 45", "5kg-220"
-    text = re.sub(r"(?<=[\w)])\s*-\s*(?=\d)", " - ", text)
+    text = re.sub(r"(?<=[\w)])\s*-\s*(?=\u00a4?\d)", " - ", text)
     text = _SPLIT_DECIMAL.sub(".", text)
     text = _CURRENCY_MISREAD.sub("", text)  # a rupee sign read as a letter: 't260'
     text = " ".join(_number_like(token) for token in text.split())
@@ -124,6 +182,10 @@ def tokenize(text: str) -> list[Token]:
     """Words, numbers with their units, and the marks `x @ = -`."""
     tokens: list[Token] = []
     for raw in prepare(text).split(" "):
+        money = raw.startswith(MONEY_SIGN)
+        raw = raw.lstrip(MONEY_SIGN)
+        if not raw:
+            continue
         if not tokens and _SERIAL.match(raw):
             continue  # `1)`, `2.`, `(3)` before the text: a serial number, not a quantity
         if raw in ("x", "@", "=", "-"):
@@ -133,13 +195,15 @@ def tokenize(text: str) -> list[Token]:
         if per and per.group(2).casefold() in UNITS:
             number = parse_number(per.group(1))
             if number is not None:
-                tokens.append(Token("number", raw, number, UNITS[per.group(2).casefold()], True))
+                per_unit = UNITS[per.group(2).casefold()]
+                tokens.append(Token("number", raw, number, per_unit, per_unit=True, money=money))
                 continue
         glued = _NUMBER_UNIT.match(raw)
         if glued and glued.group(2).casefold() in UNITS:
             number = parse_number(glued.group(1))
             if number is not None:
-                tokens.append(Token("number", raw, number, UNITS[glued.group(2).casefold()]))
+                glued_unit = UNITS[glued.group(2).casefold()]
+                tokens.append(Token("number", raw, number, glued_unit, money=money))
                 continue
         word = raw.strip(".,:;")
         unit = UNITS.get(word.casefold()) if word else None
@@ -149,9 +213,20 @@ def tokenize(text: str) -> list[Token]:
             continue
         number = parse_number(raw) if any(ch.isdigit() for ch in raw) else None
         if number is not None:
-            tokens.append(Token("number", raw, number))
+            tokens.append(Token("number", raw, number, money=money))
         elif word:
             tokens.append(Token("word", word))
+    return _labelled(tokens)
+
+
+def _labelled(tokens: list[Token]) -> list[Token]:
+    """`Qty: 2`, `Rate 140`: the label becomes a mark and says what the number after it is."""
+    for index, token in enumerate(tokens[:-1]):
+        label = LABELS.get(token.text.casefold()) if token.kind == "word" else None
+        following = tokens[index + 1]
+        if label is not None and following.kind == "number":
+            tokens[index] = Token("mark", token.text)
+            tokens[index + 1] = replace(following, label=label)
     return tokens
 
 
@@ -164,6 +239,14 @@ def _inside_name(tokens: list[Token], index: int) -> bool:
     return (after is not None and after.kind == "word") or tokens[index].unit is not None
 
 
+def _rate_unit_factor(tokens: list[Token], quantity: int | None, rate: int | None) -> Decimal:
+    """`250 g @ 400/kg`: the quantity's unit in the rate's (0.001), else 1."""
+    if quantity is None or rate is None or not tokens[rate].per_unit:
+        return Decimal(1)
+    factor = same_dimension_factor(tokens[quantity].unit, tokens[rate].unit)
+    return factor if factor is not None else Decimal(1)
+
+
 def _score(
     tokens: list[Token], quantity: int | None, rate: int | None, amount: int | None, last: int
 ) -> int:
@@ -174,19 +257,27 @@ def _score(
     a = tokens[amount].number if amount is not None else None
     score = 0
     if q and r and a:
-        if consistent(q.value, r.value, a.value):
+        if consistent(q.value * _rate_unit_factor(tokens, quantity, rate), r.value, a.value):
             score += _CONSISTENT
         else:  # one misread digit ('0. 51' for '0.5 L') is corrected later, and flagged
             pack_size = quantity is not None and _inside_name(tokens, quantity)
             score += _REPAIRABLE if repairable(q, r, a) and not pack_size else -6
-    elif q and (r or a):
+    elif q and a:
         score += 1
+    elif q and r:  # people write the quantity and the amount more often than the rate
+        score += 0
     elif r and a:  # people write the quantity and the amount; a rate alone is rarer
         score += 0 if r.value and a.value % r.value == 0 else -1
     elif q:
         score -= 4
     if q is not None and q.value <= 0:
         return -100
+    for role, index in (("quantity", quantity), ("rate", rate), ("amount", amount)):
+        label = tokens[index].label if index is not None else None
+        if label is not None:
+            score += _LABELLED if label == role else -_LABELLED
+    if quantity is not None and tokens[quantity].money:
+        score -= _MONEY_QUANTITY
     if a is not None and r is not None and q is not None and q.value >= 1 and a.value < r.value:
         score -= 3
 
@@ -205,7 +296,9 @@ def _score(
             score -= 6
         elif token.unit in MEASURE_UNITS:
             score += 2
-        if mark_before(quantity) in ("@", "="):
+        if mark_before(quantity) == "@":
+            score -= 6  # '@ 14.00 x 2': what follows an @ is a rate
+        elif mark_before(quantity) == "=":
             score -= 3
         if _inside_name(tokens, quantity) and mark_after(quantity) not in ("x", "@"):
             score -= 1
@@ -321,6 +414,12 @@ def read_free_line(text: str) -> FreeReading | None:
                     unit = token.unit
                     used.add(index)
                 break
+    read_quantity = tokens[quantity].number if quantity is not None else None
+    factor = _rate_unit_factor(tokens, quantity, rate)
+    if read_quantity is not None and factor != 1:
+        # '250 g @ 400/kg = 100': the quantity in the rate's unit, 0.25 kg
+        read_quantity = NumberRead(read_quantity.value * factor, read_quantity.text)
+        unit = tokens[rate].unit  # type: ignore[index]
     name = " ".join(
         token.text
         for index, token in enumerate(tokens)
@@ -330,7 +429,7 @@ def read_free_line(text: str) -> FreeReading | None:
     )
     return FreeReading(
         name=name,
-        quantity=tokens[quantity].number if quantity is not None else None,
+        quantity=read_quantity,
         rate=tokens[rate].number if rate is not None else None,
         amount=tokens[amount].number if amount is not None else None,
         unit=unit,

@@ -5,6 +5,7 @@ positions are rotated back before boxes are grouped into rows. Geometry is integ
 (slopes in thousandths), which is all the precision a photo has.
 """
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,6 +36,14 @@ def _slope_milli(boxes: list[TextBox]) -> int:
     return int(median(slopes)) if slopes else 0
 
 
+def plain_text(text: str) -> str:
+    """OCR's text in the forms the parser reads. The model was trained largely on Chinese print
+    and often answers full-width punctuation (U+FF08 for '(', U+FF0C for ',' in '201, Ring
+    Road', U+FF1A for ':'), and a vulgar fraction ('½') decomposes to U+2044, the fraction
+    slash: NFKC and one replacement make them '(', ',', ':' and '1/2'."""
+    return unicodedata.normalize("NFKC", text).replace("\u2044", "/").strip()
+
+
 def page_cells(boxes: list[TextBox]) -> list[Cell]:
     """Boxes as cells in page coordinates rotated back by the skew."""
     slope = _slope_milli(boxes)
@@ -45,7 +54,7 @@ def page_cells(boxes: list[TextBox]) -> list[Cell]:
         shift = slope * cy // 1000
         cells.append(
             Cell(
-                text=box.text.strip(),
+                text=plain_text(box.text),
                 confidence=box.confidence,
                 left=box.left + shift,
                 right=box.right + shift,

@@ -36,9 +36,25 @@ _NAME_HEADERS = {
 _QUANTITY_HEADERS = {"qty", "qnty", "quantity", "quan", "qt"}
 _SERIAL_HEADERS = {"sno", "srno", "sr", "slno", "sl", "no", "sn"}
 _UNIT_HEADERS = {"unit", "units", "uom"}
-_AMOUNT_HEADERS = {"amount", "amt", "total", "value", "linetotal", "net", "taxablevalue"}
+_AMOUNT_HEADERS = {
+    "amount",
+    "amt",
+    "total",
+    "value",
+    "linetotal",
+    "net",
+    "taxable",
+    "taxablevalue",
+    "taxableamt",
+    "taxableamount",
+}
+"""A tax invoice's `Taxable` column comes before its tax-inclusive `Total`: the first amount
+column is the one that is quantity x rate."""
 _HSN_HEADERS = {"hsn", "hsnsac", "sac", "hsncode", "hsnsaccode"}
 _TAX_HEADERS = {"gst", "gstrate", "tax", "taxrate", "igst", "cgst", "sgst", "gstamt", "taxamt"}
+
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def letters_of(text: str) -> str:
@@ -113,8 +129,11 @@ def _titles(cell: Cell) -> list[tuple[Column | None, Cell]]:
 
 
 def find_header(rows: list[list[Cell]]) -> tuple[int, Header] | None:
-    """The first row with at least two column titles, one of them numeric."""
+    """The first row with at least two column titles, one of them numeric, and no figures
+    (`Qty: 2  Rate: 140.00` names its numbers: an item, not a header)."""
     for index, row in enumerate(rows):
+        if len(_FIGURE.findall(" ".join(cell.text for cell in row))) >= 2:
+            continue
         titled = [title for cell in row for title in _titles(cell)]
         kinds = [kind for kind, _ in titled if kind is not None]
         if len(set(kinds)) >= 2 and {"quantity", "rate", "amount"} & set(kinds):

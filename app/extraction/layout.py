@@ -10,6 +10,7 @@ total does; and it reads the bill's vendor, date and total.
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 
 from app.core.money import MONEY_PLACES
@@ -23,12 +24,15 @@ from app.integrations.ocr.reader import TextBox
 
 _SKIP = re.compile(
     r"\b(sub\s*total|grand\s*total|total|net\s*(amount|payable)|gst|cgst|sgst|igst|gstin|tax|"
-    r"vat|cess|discount|round\s*off|balance|amount\s*in\s*words|rupees|thank|signature|"
+    r"vat|cess|discount|round\s*off|balance|amount\s*in\s*words|thank|signature|"
     r"authori[sz]ed|e\s*&\s*o\s*e|paid|due|received|change|hsn|sac|mrp|saved|savings|cash|"
-    r"card|upi|tendered|payment|paytm|gpay|phonepe|refund)\b|"
-    r"\b(items?|qty|quantity)\s*:",
+    r"card|upi|tendered|payment|paytm|gpay|phonepe|refund)\b",
     re.IGNORECASE,
 )
+_COUNTS_ROW = re.compile(r"\b(items?|qty|quantity)\s*:", re.IGNORECASE)
+"""`Items: 3  Qty: 5`: the receipt's counts - unless the row also prices (`Qty: 2 Rate: 140`)."""
+_IN_WORDS = re.compile(r"\b(rupees|rupaye|only)\b", re.IGNORECASE)
+_PRICED = re.compile(r"\b(rate|price|amt|amount)\s*[:.\-]?\s*(rs\.?|₹)?\s*\d", re.IGNORECASE)
 _SKIP_COMPACT = ("grandtotal", "subtotal", "nettotal", "roundoff", "netamount", "totalamount")
 _TOTAL = re.compile(r"\b(grand\s*total|net\s*(amount|payable)|total(\s*amount)?)\b", re.I)
 _NOT_BILL_TOTAL = re.compile(r"\b(sub\s*total|total\s*(qty|quantity|items?))\b", re.I)
@@ -39,6 +43,7 @@ _INFO = re.compile(
 )
 _DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 _DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_HSN_CODE = re.compile(r"\b(hsn|sac)(\s*/\s*sac)?(\s*code)?\s*[:.#\-]?\s*\d{4,8}(?!\d)", re.I)
 _HEADER_WORD = re.compile(r"^(bill|billno|invoice|invoiceno|inv|memo|gstin|phone|ph|mob|mobile)")
 _DATE_WORD = re.compile(r"^(date|dated|billdate)")
 
@@ -48,6 +53,10 @@ def is_skipped(text: str) -> bool:
     compact = letters_of(fix_words(text))  # 'B1LL 66686'
     if _HEADER_WORD.match(compact) or (_DATE_WORD.match(compact) and _bill_date([text])):
         return True  # 'Bill No 4512 12/11/2026', 'BiLL 82306': the bill's own details
+    if _COUNTS_ROW.search(spaced) and not _PRICED.search(spaced):
+        return True
+    if _IN_WORDS.search(spaced) and not any(ch.isdigit() for ch in spaced):
+        return True  # 'Rupees Five Hundred Only' (but 'Chini 5 kilo @ 44 rupees' is an item)
     return bool(_SKIP.search(spaced)) or any(word in compact for word in _SKIP_COMPACT)
 
 
@@ -93,9 +102,22 @@ def _bill_total(rows: list[list[Cell]]) -> Decimal | None:
         text = respace(joined(row))
         if _TOTAL.search(text) and not _NOT_BILL_TOTAL.search(text):
             values = [read.value for cell in row if (read := parse_number(cell.text)) is not None]
+            # 'TOTAL 585.00' read as one box: the numbers inside it
+            values = values or [
+                read.value for word in text.split() if (read := parse_number(word)) is not None
+            ]
             if values:
                 total = max(values).quantize(MONEY_PLACES)
     return total
+
+
+def _without_hsn_codes(row: list[Cell]) -> list[Cell]:
+    """A receipt's `HSN:1701 SUGAR 1KG`: the tax code before the name is not part of it (nor a
+    reason to skip the row); a row of only codes is empty."""
+    if not any(_HSN_CODE.search(cell.text) for cell in row):
+        return row
+    cleaned = (replace(cell, text=_HSN_CODE.sub(" ", cell.text).strip()) for cell in row)
+    return [cell for cell in cleaned if cell.text]
 
 
 def read_bill(boxes: list[TextBox]) -> BillReading:
@@ -104,7 +126,7 @@ def read_bill(boxes: list[TextBox]) -> BillReading:
     found = find_header(rows)
     start = found[0] + 1 if found else 0
     reads: list[RowRead] = []
-    for row in rows[start:]:
+    for row in (_without_hsn_codes(row) for row in rows[start:]):
         text = joined(row)
         if _ends_items(text) and any(read.kind in ("item", "numbers") for read in reads):
             break  # the bill's total: what follows is tax, payment and thanks

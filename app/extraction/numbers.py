@@ -97,9 +97,29 @@ def parse_number(raw: str) -> NumberRead | None:
     return NumberRead(value, text)
 
 
+_FRACTION = re.compile(r"(?<![\d/.,])(?:(\d{1,3})\s+)?([13])\s*/\s*([24])(?![\d/])")
+_VULGAR = {"\u00bd": "1/2", "\u00bc": "1/4", "\u00be": "3/4"}
+
+
+def fractions_as_decimals(text: str) -> str:
+    """Halves and quarters as people write a quantity (`1/2 kg`, `1 1/2`, `½`, `2¾ L`) in
+    decimals; a date (`3/4/2026`) or a bigger fraction is left alone."""
+    for glyph, written in _VULGAR.items():
+        text = re.sub(rf"(\d?)\s*{glyph}", rf"\1 {written}", text)
+
+    def decimal(match: re.Match[str]) -> str:
+        numerator, denominator = int(match[2]), int(match[3])
+        if numerator >= denominator:
+            return match[0]
+        value = int(match[1] or 0) + Decimal(numerator) / Decimal(denominator)
+        return format(value, "f")
+
+    return _FRACTION.sub(decimal, text)
+
+
 def parse_quantity(raw: str) -> tuple[NumberRead, str | None] | None:
     """A quantity cell: the number and its unit when one is printed (`2kg`, `1.5 L`, `12`)."""
-    text = raw.strip()
+    text = fractions_as_decimals(raw).strip()
     match = _QUANTITY.match(text)
     if match is None:
         return None

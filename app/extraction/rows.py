@@ -14,7 +14,7 @@ from app.core.money import MONEY_PLACES
 from app.extraction.arithmetic import consistent, reconcile
 from app.extraction.free_text import read_free_line, respace
 from app.extraction.geometry import Cell, joined
-from app.extraction.header import Column, Header
+from app.extraction.header import Column, Header, header_kind
 from app.extraction.numbers import (
     MAX_VALUE,
     UNITS,
@@ -28,6 +28,9 @@ from app.extraction.numbers import (
 )
 from app.extraction.reading import BillLine
 
+_CUT_NAME = 16
+"""A receipt cuts a long name at 20-24 characters and goes on on the next row: a name row at
+least this long followed by another name row, then the numbers, is one name in two rows."""
 _SERIAL_PREFIX = re.compile(r"^\s*\(?\d{1,3}\s*[.)\-:]\s*(?=[^\d\s])")
 
 
@@ -173,6 +176,13 @@ def _line(read: RowRead, name: str, cells: list[Cell]) -> BillLine | None:
     )
 
 
+def _has_titles(read: RowRead) -> bool:
+    """A column title among the row's words ('Item/Qty x Rate  Amount'): a header not
+    recognised as one, never the first half of a name."""
+    words = re.split(r"[\s/|]+", respace(joined(read.cells)))
+    return any(header_kind(word) in ("quantity", "rate", "amount") for word in words)
+
+
 def assemble(reads: list[RowRead]) -> list[BillLine]:
     """Rows into items: a name on one row and its numbers on the next (receipts), and a long
     name wrapped onto the row below its numbers (tax invoices), as well as one row per item.
@@ -201,7 +211,13 @@ def assemble(reads: list[RowRead]) -> list[BillLine]:
                 )
                 previous = None  # at most one continuation row
                 continue
-            pending = [read]
+            cut = (
+                pending
+                and previous is pending[-1]
+                and len(pending[-1].name) >= _CUT_NAME
+                and not _has_titles(pending[-1])
+            )
+            pending = [*pending, read] if cut and len(pending) < 2 else [read]
         elif read.kind == "numbers" and pending:
             cells = [cell for row in pending for cell in row.cells] + read.cells
             line = _line(read, " ".join(row.name for row in pending), cells)

@@ -46,6 +46,14 @@ def _pack_size(product_name: str) -> tuple[str, Decimal] | None:
     return dimension, Decimal(number) * factor
 
 
+def same_dimension_factor(unit: str | None, other: str | None) -> Decimal | None:
+    """How many `other` one `unit` is when both measure the same thing (`g` in `kg`: 0.001)."""
+    read, wanted = _BASE.get(unit or ""), _BASE.get(other or "")
+    if read is None or wanted is None or read[0] != wanted[0]:
+        return None
+    return read[1] / wanted[1]
+
+
 def _factor(unit: str, product_unit: str, product_name: str) -> Decimal | None:
     """How many of the product's units one `unit` is, when that is known."""
     read = _BASE.get(unit)
