@@ -166,6 +166,8 @@ def corpus_section() -> None:
     catalogue = Catalogue(
         [(index, product.name) for index, product in enumerate(corpus.CATALOGUE)],
         {index: product.unit for index, product in enumerate(corpus.CATALOGUE)},
+        # the shop's purchase prices, as the API loads them (the tests create them the same)
+        {index: product.rate for index, product in enumerate(corpus.CATALOGUE)},
     )
     print(f"\n2. Per-family accuracy ({count} bills per family, through the pool)")
     print(

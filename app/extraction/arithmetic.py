@@ -126,3 +126,21 @@ def reconcile(
         return Reconciled(None, r, a, ("quantity_missing",))
     flags = () if q is not None else ("quantity_missing",)
     return Reconciled(q, r, a, flags)
+
+
+_NEAR_PRICE = Decimal("0.35")
+_FAR_FROM_PRICE = Decimal("0.5")
+
+
+def read_the_other_way(quantity: Decimal, rate: Decimal | None, price: Decimal | None) -> bool:
+    """True when a line's quantity and rate were read the wrong way round, as the product's own
+    price shows: `₹53 x 5 = ₹265` with the rupee signs lost reads as 53 at 5 each, but a
+    product the shop buys at 54 makes 5 at 53 the only sense. Only a whole-number rate can be
+    the quantity; both readings give the same amount, so the price alone decides."""
+    if rate is None or price is None or price <= 0 or rate == quantity:
+        return False
+    if rate != rate.to_integral_value():
+        return False
+    near = abs(quantity - price) <= price * _NEAR_PRICE
+    far = abs(rate - price) > price * _FAR_FROM_PRICE
+    return near and far

@@ -61,7 +61,7 @@ _BRACKETED = re.compile(r"[(\[]\s*(\d[^()\[\]]{0,12}?)\s*[)\]]")
 """`5rs`, `280 Rs`: the sign after the number."""
 _DASH_SUFFIX = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*/\s*[-=]")
 """`220/-`: rupees, written the way cheques and bills close an amount."""
-_NUMBER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([A-Za-z]+)\.?$")
+_NUMBER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([A-Za-z][A-Za-z01I|]*)\.?$")
 _PER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)\s*/\s*([A-Za-z]+)$")
 _SERIAL = re.compile(r"^\(?\d{1,3}[.)\-]$|^#\d{1,3}$")
 
@@ -138,9 +138,40 @@ def _number_like(token: str) -> str:
     return sign + (token if read is None else format(read.value, "f"))
 
 
-_LABEL_GLUED = re.compile(rf"(?<![A-Za-z])({'|'.join(LABELS)})\s*[:.]\s*", re.IGNORECASE)
+_LABEL_GLUED = re.compile(
+    rf"((?<![A-Za-z])(?i:{'|'.join(LABELS)})|(?<=[A-Za-z])(?:Qty|Quantity|Rate|Price|Amt|Amount))"
+    r"\s*[:.]+\s*"
+)
+"""`Qty:2`, `Qty.: 24`, `25KGPrice:54.00`, `2BagPrice:`: a label and its colon, glued to
+what is around (after letters only capitalised, so no word's ending is taken for one)."""
+_ZERO_IN_WORD = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
+"""A zero between letters is an O."""
+_RUPEES_GLUED = re.compile(r"(?<=[A-Za-z])(?=(?:Rs|RS)\.?\s?\d)")
+"""`Vim Bar 200gRs.19`: OCR ran the unit into the rupee sign."""
+_UNIT_GLUED = re.compile(rf"(?<=\d)((?i:{_UNIT_WORDS}))(?![A-Za-z])")
+"""`2BoX`: a unit glued to its number, lower-cased so that spacing words apart keeps it whole
+(one-letter units stay: a lower-case `l` after digits reads as a `1`)."""
+_UNIT_LOOKALIKE_GLUED = re.compile(r"(?<=\d)([A-Za-z]{1,3}[1I|])(?!\w)")
+"""`20bt1`, `3btI`: a unit whose last letter OCR read as a digit or an I."""
 _PER_UNIT_WORD = re.compile(r"(?<=\d/)([A-Za-z0-9]{1,6})\b")
-_UNIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s"})
+_UNIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "|": "l"})
+
+
+def _unit_word(word: str) -> str | None:
+    """The unit a word names, OCR's look-alikes undone ('Itr' and 'ltr', 'bt1' and 'btl')."""
+    folded = word.casefold()
+    if folded in UNITS:
+        return UNITS[folded]
+    repaired = folded.translate(_UNIT_LOOKALIKES).replace("i", "l") if len(folded) > 1 else ""
+    return UNITS.get(repaired) if repaired.endswith(("l", "tr", "tl")) else None
+
+
+def _unit_text(word: str) -> str:
+    """A unit word with OCR's look-alikes undone, as the unit table spells it; else as read."""
+    unit = _unit_word(word)
+    if unit is None:
+        return word
+    return word.casefold().translate(_UNIT_LOOKALIKES).replace("i", "l")
 
 
 def _unit_after_slash(match: re.Match[str]) -> str:
@@ -153,15 +184,19 @@ def _unit_after_slash(match: re.Match[str]) -> str:
 def prepare(text: str) -> str:
     """A row's text made ready to cut into tokens (the order matters: sizes and numbers are
     repaired before words are spaced apart, so '5OOG' stays a size and 'I43' a number)."""
+    text = _ZERO_IN_WORD.sub("O", text)  # 'MUSTARD0IL', 'B0X': before '0IL' becomes '01L'
     text = _GLUED_SERIAL.sub("", fix_sizes(fractions_as_decimals(text)))
     text = _PER_UNIT_WORD.sub(_unit_after_slash, text)
     text = _LABEL_GLUED.sub(r" \1 ", text)  # 'Amt:220.00', 'Qty:2Rate:140.00'
     text = _BRACKETED.sub(r" \1 ", text)
+    text = _RUPEES_GLUED.sub(" ", text)
+    text = _UNIT_LOOKALIKE_GLUED.sub(lambda m: _unit_text(m[1]), text)
 
     text = _CURRENCY_AFTER.sub(lambda m: f" {MONEY_SIGN}{m[1]} ", text)
     text = _CURRENCY.sub(f" {MONEY_SIGN}", text)
     text = _DASH_SUFFIX.sub(lambda m: f"{MONEY_SIGN}{m[1]} ", text)
     text = _UNIT_TIMES.sub(r"\1 x ", text)  # '8PCSX25': the x right after the unit
+    text = _UNIT_GLUED.sub(lambda m: m[1].casefold() if len(m[1]) > 1 else m[1], text)
     text = _MARKS.sub(lambda m: f" {_mark_of(m.group(1))} ", text)
     # a dash between a word or number and a number: "Maggi - 45", "5kg-220"
     text = re.sub(r"(?<=[\w)])\s*-\s*(?=\u00a4?\d)", " - ", text)
@@ -199,14 +234,14 @@ def tokenize(text: str) -> list[Token]:
                 tokens.append(Token("number", raw, number, per_unit, per_unit=True, money=money))
                 continue
         glued = _NUMBER_UNIT.match(raw)
-        if glued and glued.group(2).casefold() in UNITS:
+        if glued and _unit_word(glued.group(2)) is not None:
             number = parse_number(glued.group(1))
             if number is not None:
-                glued_unit = UNITS[glued.group(2).casefold()]
+                glued_unit = _unit_word(glued.group(2))
                 tokens.append(Token("number", raw, number, glued_unit, money=money))
                 continue
         word = raw.strip(".,:;")
-        unit = UNITS.get(word.casefold()) if word else None
+        unit = _unit_word(word) if word else None
         if unit and tokens and tokens[-1].kind == "number" and tokens[-1].unit is None:
             previous = tokens[-1]
             tokens[-1] = Token("number", f"{previous.text} {raw}", previous.number, unit)
@@ -237,6 +272,11 @@ def _inside_name(tokens: list[Token], index: int) -> bool:
     if before is None or before.kind != "word":
         return False
     return (after is not None and after.kind == "word") or tokens[index].unit is not None
+
+
+def _money_like(token: Token) -> bool:
+    """Printed like money (`77.50`, `12.00`: paise, ending in 0) and without a unit."""
+    return token.unit is None and bool(re.fullmatch(r"\d[\d,]*\.\d0", token.text))
 
 
 def _rate_unit_factor(tokens: list[Token], quantity: int | None, rate: int | None) -> Decimal:
@@ -278,6 +318,8 @@ def _score(
             score += _LABELLED if label == role else -_LABELLED
     if quantity is not None and tokens[quantity].money:
         score -= _MONEY_QUANTITY
+    if quantity is not None and rate is not None and _money_like(tokens[quantity]):
+        score -= 0 if _money_like(tokens[rate]) else _MONEY_QUANTITY - 1  # '77.50 x 30'
     if a is not None and r is not None and q is not None and q.value >= 1 and a.value < r.value:
         score -= 3
 
@@ -309,6 +351,8 @@ def _score(
             score += 2
         if mark_before(rate) == "=":
             score -= 3
+        if tokens[rate].unit in MEASURE_UNITS and not tokens[rate].per_unit:
+            score -= 3  # '1L', '500g': a size or a quantity, not a price
     if amount is not None:
         if mark_before(amount) == "=":
             score += 3
@@ -332,10 +376,11 @@ def _score(
     return score
 
 
-def _split_readings(tokens: list[Token]) -> list[list[Token]]:
+def _split_readings(tokens: list[Token]) -> list[tuple[list[Token], int]]:
     """`10 x 30.00` read as one number, `1030.00` (or `6056.00` for `6 x 56.00`): each way
-    of cutting a long number into a quantity and a rate, as another token list to score
-    (whole-number quantities, no part starting with 0)."""
+    of cutting a long number into a quantity and a rate, as another token list to score, with
+    the cut's index (whole-number quantities, no part starting with 0). A split reading counts
+    only when its quantity and rate are the cut's two parts."""
     readings = []
     for index, token in enumerate(tokens):
         number = token.number
@@ -357,7 +402,7 @@ def _split_readings(tokens: list[Token]) -> list[list[Token]]:
                 Token("mark", "x"),
                 Token("number", rate, NumberRead(Decimal(rate), rate)),
             ]
-            readings.append([*tokens[:index], *parts, *tokens[index + 1 :]])
+            readings.append(([*tokens[:index], *parts, *tokens[index + 1 :]], index))
     return readings
 
 
@@ -388,10 +433,11 @@ def read_free_line(text: str) -> FreeReading | None:
         return None
     best = _best(tokens)
     if best is not None and best[0] < _CONSISTENT:
-        for split in _split_readings(tokens):
+        for split, cut in _split_readings(tokens):
             candidate = _best(split)
             if (
                 candidate is not None
+                and candidate[1:3] == (cut, cut + 2)  # the cut's two parts: quantity x rate
                 and candidate[0] >= _CONSISTENT
                 and candidate[0] - _SPLIT_COST > best[0]
             ):

@@ -41,6 +41,7 @@ _INFO = re.compile(
     r"email|www|road|street|no)\b",
     re.IGNORECASE,
 )
+_FULL_DATE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?!\d)")
 _DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 _DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _HSN_CODE = re.compile(r"\b(hsn|sac)(\s*/\s*sac)?(\s*code)?\s*[:.#\-]?\s*\d{4,8}(?!\d)", re.I)
@@ -53,6 +54,8 @@ def is_skipped(text: str) -> bool:
     compact = letters_of(fix_words(text))  # 'B1LL 66686'
     if _HEADER_WORD.match(compact) or (_DATE_WORD.match(compact) and _bill_date([text])):
         return True  # 'Bill No 4512 12/11/2026', 'BiLL 82306': the bill's own details
+    if _FULL_DATE.search(text.replace(" ", "")) and _bill_date([text]):
+        return True  # 'Mem094490 Date 24/10/2026': no item line carries a whole date
     if _COUNTS_ROW.search(spaced) and not _PRICED.search(spaced):
         return True
     if _IN_WORDS.search(spaced) and not any(ch.isdigit() for ch in spaced):
@@ -90,9 +93,11 @@ def _ends_items(text: str) -> bool:
     if _NOT_BILL_TOTAL.search(spaced):
         return False
     compact = letters_of(text)  # 'TotaL Rs.5,388/-' is spaced apart as 'Tota L'
-    return bool(_TOTAL.search(spaced)) or compact.startswith(_TOTAL_COMPACT)
+    misread = _TOTAL_MISREAD.match(text)  # 'Tota1 3438.00'
+    return bool(_TOTAL.search(spaced)) or compact.startswith(_TOTAL_COMPACT) or bool(misread)
 
 
+_TOTAL_MISREAD = re.compile(r"\s*t[o0]ta[1I|](?![a-z])", re.IGNORECASE)
 _TOTAL_COMPACT = ("total", "grandtotal", "nettotal", "netamount", "netpayable")
 
 

@@ -10,6 +10,7 @@ products is no match at all - the line gets suggestions instead.
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rapidfuzz import fuzz, process
 
@@ -108,9 +109,13 @@ class Catalogue:
     """The shop's products, normalised once per request and matched many times."""
 
     def __init__(
-        self, products: Sequence[tuple[int, str]], units: Mapping[int, str] | None = None
+        self,
+        products: Sequence[tuple[int, str]],
+        units: Mapping[int, str] | None = None,
+        prices: Mapping[int, Decimal] | None = None,
     ) -> None:
         self._units = dict(units or {})
+        self._prices = dict(prices or {})
         self._entries = []
         for product_id, name in products:
             spaced = normalise(name)
@@ -122,6 +127,10 @@ class Catalogue:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def price(self, product_id: int) -> Decimal | None:
+        """What the shop pays for the product (its purchase price), when known."""
+        return self._prices.get(product_id)
 
     def _score(self, spaced: str, compact: str, sizes: set[str], entry: _Entry) -> int:
         score = max(

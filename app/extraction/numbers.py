@@ -97,7 +97,8 @@ def parse_number(raw: str) -> NumberRead | None:
     return NumberRead(value, text)
 
 
-_FRACTION = re.compile(r"(?<![\d/.,])(?:(\d{1,3})\s+)?([13])\s*/\s*([24])(?![\d/])")
+_FRACTION = re.compile(r"(?<![\d/.,])(?:(\d{1,3})\s+|(\d)(?=[13]/))?([13])\s*/\s*([24])(?![\d/])")
+"""`1/2`, `1 1/2`, and `11/2` (OCR drops the space: a whole and a half, never 5.5)."""
 _VULGAR = {"\u00bd": "1/2", "\u00bc": "1/4", "\u00be": "3/4"}
 
 
@@ -108,10 +109,10 @@ def fractions_as_decimals(text: str) -> str:
         text = re.sub(rf"(\d?)\s*{glyph}", rf"\1 {written}", text)
 
     def decimal(match: re.Match[str]) -> str:
-        numerator, denominator = int(match[2]), int(match[3])
+        numerator, denominator = int(match[3]), int(match[4])
         if numerator >= denominator:
             return match[0]
-        value = int(match[1] or 0) + Decimal(numerator) / Decimal(denominator)
+        value = int(match[1] or match[2] or 0) + Decimal(numerator) / Decimal(denominator)
         return format(value, "f")
 
     return _FRACTION.sub(decimal, text)

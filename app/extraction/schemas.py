@@ -82,7 +82,7 @@ class ExtractedProduct(BaseModel):
         default_factory=list,
         description="What happened: amount_computed, rate_computed, quantity_computed, "
         "quantity_corrected, rate_corrected, amount_corrected, arithmetic_mismatch, "
-        "quantity_missing, unit_converted",
+        "quantity_missing, unit_converted, quantity_rate_swapped",
     )
 
 

@@ -6,6 +6,7 @@ products. Nothing here writes anything.
 """
 
 import logging
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from app.core.errors import ProviderUnavailable, RateLimited
 from app.core.pagination import MAX_LIMIT, Page
 from app.db.session import driver_connection
 from app.extraction import images, repository
+from app.extraction.arithmetic import read_the_other_way
 from app.extraction.gemini_engine import GeminiEngine
 from app.extraction.matching import Catalogue
 from app.extraction.numbers import tidy_quantity
@@ -131,6 +133,7 @@ async def load_catalogue(session: AsyncSession, shop_id: int) -> Catalogue:
     """Every live product of the shop, page by page (a catalogue is thousands, not millions)."""
     names: list[tuple[int, str]] = []
     units: dict[int, str] = {}
+    prices: dict[int, Decimal] = {}
     offset = 0
     while True:
         rows, total = await products.search(
@@ -142,9 +145,17 @@ async def load_catalogue(session: AsyncSession, shop_id: int) -> Catalogue:
         )
         names.extend((row.product_id, row.product_name) for row in rows)
         units.update((row.product_id, row.unit) for row in rows)
+        prices.update(
+            (row.product_id, row.price_purchase) for row in rows if row.price_purchase is not None
+        )
         offset += MAX_LIMIT
         if not rows or offset >= total:
-            return Catalogue(names, units)
+            return Catalogue(names, units, prices)
+
+
+_TIMES = re.compile(r"\d\s*[xX\u00d7*]\s*\S?\d")
+"""`53 x 5`: two numbers either side of a times sign, the one shape whose order is only a
+convention (columns under a header say which is which)."""
 
 
 def match_lines(photo: BillPhoto, catalogue: Catalogue, threshold: int) -> list[ExtractedProduct]:
@@ -152,8 +163,18 @@ def match_lines(photo: BillPhoto, catalogue: Catalogue, threshold: int) -> list[
     for line in photo.reading.lines:
         match = catalogue.match(line.name, threshold)
         quantity, unit, rate, flags = line.quantity, line.unit, line.rate, list(line.flags)
+        price = catalogue.price(match.product_id) if match.product_id is not None else None
+        if (
+            unit is None
+            and rate is not None
+            and _TIMES.search(line.raw_text)
+            and read_the_other_way(quantity, rate, price)
+        ):
+            quantity, rate = rate, quantity
+            flags.append("quantity_rate_swapped")
+        read_quantity = quantity
         converted = match.product_name and to_product_unit(
-            line.quantity, line.rate, line.amount, line.unit, match.unit, match.product_name
+            quantity, rate, line.amount, unit, match.unit, match.product_name
         )
         if converted:
             quantity, unit, rate = converted.quantity, match.unit, converted.rate
@@ -165,7 +186,7 @@ def match_lines(photo: BillPhoto, catalogue: Catalogue, threshold: int) -> list[
                 unit=unit,
                 rate=rate,
                 amount=line.amount,
-                read_quantity=line.quantity,
+                read_quantity=read_quantity,
                 read_unit=line.unit,
                 matched_product_id=match.product_id,
                 match_score=match.score if len(catalogue) else None,
@@ -176,7 +197,7 @@ def match_lines(photo: BillPhoto, catalogue: Catalogue, threshold: int) -> list[
                 read_name=line.name,
                 raw_text=line.raw_text,
                 confidence=line.confidence,
-                needs_review=line.needs_review,
+                needs_review=line.needs_review or "quantity_rate_swapped" in flags,
                 flags=flags,
             )
         )

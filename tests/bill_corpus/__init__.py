@@ -1,4 +1,4 @@
-"""A generated corpus of bill photos in 11 layout families, with exact ground truth (issue 19).
+"""A generated corpus of bill photos in 12 layout families, with exact ground truth (issue 19).
 
     from tests.bill_corpus import FAMILIES, CATALOGUE, bills, score
     for bill in bills("thermal_two_line"):

@@ -1,6 +1,7 @@
 """The layout families: each draws one random (seeded) bill and says exactly what it drew.
 
-1-5 generalise tests/bill_images.py's layouts; 6-11 are the receipts and kachha bills of issue 19.
+1-5 generalise tests/bill_images.py's layouts; 6-11 are the receipts and kachha bills of issue 19;
+12 mixes the other shapes lines take on one memo.
 A family returns a `Drawing`: the page, its paper colour, the finish, the item lines drawn (in
 order), the header and the grand total printed.
 """
@@ -730,6 +731,87 @@ def kachha_serial_rupees(rng: random.Random) -> Drawing:
     return Drawing(page.crop(), colour, finish, tuple(drawn), head, total, described)
 
 
+# --- mixed shapes (family 12): one printed memo, every line written its own way ----------
+
+_FRACTIONS = {
+    Decimal("0.25"): "1/4",
+    Decimal("0.5"): "1/2",
+    Decimal("0.75"): "3/4",
+    Decimal("1.25"): "1 1/4",
+    Decimal("1.5"): "1 1/2",
+    Decimal("2.5"): "2 1/2",
+}
+
+
+def _labelled(rng: random.Random, line: Drawn, rupee: str) -> list[str]:
+    """`Qty: 2   Rate: 140.00   Amt: 280.00` under the name, labels in the vendor's words."""
+    quantity = f"{fmt.qty(line.quantity)}{' ' + line.unit_text if line.unit_text else ''}"
+    parts = [
+        f"{rng.choice(('Qty', 'Qty.', 'Quantity'))}: {quantity}",
+        f"{rng.choice(('Rate', 'Price'))}: {rupee}{fmt.money(line.rate or Decimal(0))}",
+        f"{rng.choice(('Amt', 'Amount'))}: {fmt.money(line.amount)}",
+    ]
+    if rng.random() < 0.3:
+        parts[0], parts[1] = parts[1], parts[0]
+    return [line.printed_name, "   " + "   ".join(parts)]
+
+
+def _mixed_line(rng: random.Random, line: Drawn, rupee: str) -> tuple[Drawn, list[str]]:
+    """One item in one of the shapes shops print or write, and the line as drawn."""
+    name, q, u = line.printed_name, fmt.qty(line.quantity), line.unit_text
+    amount = fmt.short(line.amount)
+    if line.unit is not None and line.quantity in _FRACTIONS and rng.random() < 0.6:
+        written = _FRACTIONS[line.quantity]
+        if line.rate is not None and rng.random() < 0.5:
+            return line, [f"{name} {written} {u} @ {fmt.short(line.rate)} = {amount}"]
+        return _no_rate(line), [f"{name} {written} {u} = {amount}/-"]
+    if line.unit is not None and (line.rate is None or rng.random() < 0.3):
+        return _no_rate(line), [
+            rng.choice((f"{name} ({q} {u}) {amount}/-", f"{name} ({q}{u}) - {amount}"))
+        ]
+    if line.rate is None:
+        return line, [f"{name} {q} {u} - {amount}"]
+    rate = fmt.money(line.rate)
+    shape = rng.randrange(4)
+    if shape == 0:
+        return line, _labelled(rng, line, rupee if rng.random() < 0.3 else "")
+    if shape == 1 and line.unit is None:
+        return line, [f"{name}   {rupee}{fmt.short(line.rate)} x {q} = {rupee}{amount}"]
+    if shape == 2:
+        unit = f" {u}" if u else ""
+        return line, [name, f"      @{rate} x {q}{unit}          {fmt.money(line.amount)}"]
+    hsn = _HSN[line.product.unit] + (str(rng.randrange(10, 99)) if rng.random() < 0.5 else "")
+    prefix = rng.choice((f"HSN:{hsn} ", f"HSN {hsn} "))
+    return line, [f"{prefix}{name}", f"      {q} {u}  x  {rate}          {fmt.money(line.amount)}"]
+
+
+def mixed_shapes(rng: random.Random) -> Drawing:
+    """A printed memo where the lines do not share one shape: labelled numbers under the name, a
+    rupee-signed rate before the quantity, `@ rate x qty` under the name, an HSN code before the
+    name, a quantity in brackets, halves as fractions. Printed or typewriter fonts."""
+    font_choice, font = _font(rng, PRINTED + MONO, rng.randint(26, 32))
+    kind, colour = paper(rng, ("white", "cream", "grey"))
+    page = Page(rng.randint(1000, 1150), colour)
+    pitch = float(round(font.size * rng.uniform(1.6, 1.9)))
+    head = gen.header(rng)
+    rupee = rng.choice((RUPEE, "Rs.", "Rs ")) if font_choice.has(RUPEE) else "Rs."
+    texts = [head.vendor, f"Memo {head.bill_no}   Date {head.date_text(rng.choice((0, 1, 2)))}", ""]
+    drawn: list[Drawn] = []
+    for line in _kachha_items(rng):
+        line, rows = _mixed_line(rng, line, rupee)
+        texts += rows
+        drawn.append(line)
+    total = _total(drawn)
+    texts += ["", f"Total {fmt.money(total)}", fmt.in_words(total)]
+    top = 30.0
+    page.bottom = int(top + pitch * (len(texts) + 1))
+    for number, text in enumerate(texts):
+        page.text(50, top + pitch * number, text, font)
+    finish = random_finish(rng, rotate=2.5, png_share=0.1)
+    described = f"{font_choice.name} {font.size}px paper={kind}"
+    return Drawing(page.crop(), colour, finish, tuple(drawn), head, total, described)
+
+
 FAMILY_DRAWERS: dict[str, Callable[[random.Random], Drawing]] = {
     "classic": classic,
     "serial_rate_before_qty": serial_rate_before_qty,
@@ -742,4 +824,5 @@ FAMILY_DRAWERS: dict[str, Callable[[random.Random], Drawing]] = {
     "kachha_serial_rupees": kachha_serial_rupees,
     "gst_invoice_wrapped": gst_invoice_wrapped,
     "estimate_units": estimate_units,
+    "mixed_shapes": mixed_shapes,
 }

@@ -1,12 +1,13 @@
 """Bills as shops get them, read over HTTP: every layout family of the generated corpus.
 
-`tests/bill_corpus` draws 11 families (columns in five arrangements, thermal receipts with one
+`tests/bill_corpus` draws 12 families (columns in five arrangements, thermal receipts with one
 or two lines per item, handwritten kachha bills, a GST invoice with wrapped names, an estimate
-with units in the text) with varied fonts, rotation, blur, JPEG noise and paper. A line counts
-when it is matched to the right product with exactly the right quantity in that product's unit
-(`500 g` of a product kept in kg is 0.5). The offline reader is held to item F1 >= 0.95 on a
-sample of each family here (the whole corpus is `python -m benchmarks.ocr`); the Gemini path,
-through the fake, on a sample of each family too, units included.
+with units in the text, a memo of mixed line shapes) with varied fonts, rotation, blur, JPEG
+noise and paper. A line counts when it is matched to the right product with exactly the right
+quantity in that product's unit (`500 g` of a product kept in kg is 0.5). The offline reader is
+held to item F1 >= 0.95 on a sample of each family here (the whole corpus is `python -m
+benchmarks.ocr`); the Gemini path, through the fake, on a sample of each family too, units
+included.
 """
 
 import asyncio

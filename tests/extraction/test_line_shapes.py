@@ -168,3 +168,39 @@ async def test_each_line_shape_is_read_into_its_products_and_quantities(client, 
         if line["matched_product_id"]
     }
     assert read == expected, exact(response)["products"]
+
+
+@pytest.mark.parametrize(
+    ("price", "quantity", "rate", "swapped"),
+    [("54.00", 5, "53.00", True), ("5.50", 53, "5.00", False)],
+)
+async def test_the_products_price_decides_which_of_a_x_b_is_the_quantity(
+    client, shop, price, quantity, rate, swapped
+):
+    """`53 x 5 = 265` adds up both ways (a rupee sign before 53 that OCR did not see): a
+    product the shop buys at 54 makes it 5 at 53, and the line says so for review; bought at
+    5.50, it stays 53 at 5."""
+    await create_product(
+        client, shop, product_name="Surf Excel 500g", price_purchase=price, quantity=0
+    )
+    response = await client.post(
+        "/api/extract-products?engine=ocr",
+        files={
+            "image": (
+                "bill.png",
+                _photo(["Sharma Store", "Surf Excel 500g   53 x 5 = 265"]),
+                "image/png",
+            )
+        },
+        headers=shop.headers,
+    )
+    assert response.status_code == 200, response.text
+    [line] = exact(response)["products"]
+    assert line["product_name"] == "Surf Excel 500g"
+    assert (line["quantity"], line["rate"], line["amount"]) == (
+        Decimal(quantity),
+        Decimal(rate),
+        Decimal("265.00"),
+    )
+    assert ("quantity_rate_swapped" in line["flags"]) is swapped
+    assert line["needs_review"] is swapped
