@@ -338,6 +338,8 @@ def _score(
             score -= 6
         elif token.unit in MEASURE_UNITS:
             score += 2
+        if mark_before(quantity) == "x" and rate is None:
+            score += 3  # 'Atta 10kg bag x 1 = 380', 'Milk 1/2 ltr x 4 = 120': times how many
         if mark_before(quantity) == "@":
             score -= 6  # '@ 14.00 x 2': what follows an @ is a rate
         elif mark_before(quantity) == "=":
