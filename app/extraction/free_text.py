@@ -56,9 +56,9 @@ _CURRENCY = re.compile(
 _CURRENCY_AFTER = re.compile(
     r"(\d[\d,]*(?:\.\d+)?)\s?(?:rs|inr|₹|rupees?|rupaye|rupay)\.?(?![A-Za-z])", re.IGNORECASE
 )
+"""`5rs`, `280 Rs`: the sign after the number."""
 _BRACKETED = re.compile(r"[(\[]\s*(\d[^()\[\]]{0,12}?)\s*[)\]]")
 """`Sugar (5kg) 220`: a quantity in brackets."""
-"""`5rs`, `280 Rs`: the sign after the number."""
 _DASH_SUFFIX = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s*/\s*[-=]")
 """`220/-`: rupees, written the way cheques and bills close an amount."""
 _NUMBER_UNIT = re.compile(r"^(\d[\d,]*(?:\.\d+)?)([A-Za-z][A-Za-z01I|]*)\.?$")
@@ -69,11 +69,11 @@ _SERIAL = re.compile(r"^\(?\d{1,3}[.)\-]$|^#\d{1,3}$")
 _COUNTS = frozenset({"pcs", "pack", "dozen", "box", "bag", "bottle"})
 _CONSISTENT = 8
 _REPAIRABLE = 3
+"""The weight of quantity x rate = amount: more than every hint together."""
 _LABELLED = 4
 """A number its label (`Rate:`) names: strong, but arithmetic still decides."""
 _MONEY_QUANTITY = 10
 """`Rs.44 x 5`: money is never the quantity, whatever the marks around it say."""
-"""The weight of quantity x rate = amount: more than every hint together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +145,7 @@ _LABEL_GLUED = re.compile(
 """`Qty:2`, `Qty.: 24`, `25KGPrice:54.00`, `2BagPrice:`: a label and its colon, glued to
 what is around (after letters only capitalised, so no word's ending is taken for one)."""
 _ZERO_IN_WORD = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
-"""A zero between letters is an O."""
+"""A zero between letters is an O ('33/B0X' is 33 a box, not '33/B 0 x')."""
 _RUPEES_GLUED = re.compile(r"(?<=[A-Za-z])(?=(?:Rs|RS)\.?\s?\d)")
 """`Vim Bar 200gRs.19`: OCR ran the unit into the rupee sign."""
 _UNIT_GLUED = re.compile(rf"(?<=\d)((?i:{_UNIT_WORDS}))(?![A-Za-z])")
@@ -153,7 +153,6 @@ _UNIT_GLUED = re.compile(rf"(?<=\d)((?i:{_UNIT_WORDS}))(?![A-Za-z])")
 (one-letter units stay: a lower-case `l` after digits reads as a `1`)."""
 _UNIT_LOOKALIKE_GLUED = re.compile(r"(?<=\d)([A-Za-z]{1,3}[1I|])(?!\w)")
 """`20bt1`, `3btI`: a unit whose last letter OCR read as a digit or an I."""
-_PER_UNIT_WORD = re.compile(r"(?<=\d/)([A-Za-z0-9]{1,6})\b")
 _UNIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "|": "l"})
 
 
@@ -174,24 +173,15 @@ def _unit_text(word: str) -> str:
     return word.casefold().translate(_UNIT_LOOKALIKES).replace("i", "l")
 
 
-def _unit_after_slash(match: re.Match[str]) -> str:
-    """'33/B0X' is 33 a box: a unit after a slash, with OCR's digits for letters undone (else
-    its 0 followed by X reads as '0 x')."""
-    word = match[1].casefold().translate(_UNIT_LOOKALIKES)
-    return word if word in UNITS else match[1]
-
-
 def prepare(text: str) -> str:
     """A row's text made ready to cut into tokens (the order matters: sizes and numbers are
     repaired before words are spaced apart, so '5OOG' stays a size and 'I43' a number)."""
     text = _ZERO_IN_WORD.sub("O", text)  # 'MUSTARD0IL', 'B0X': before '0IL' becomes '01L'
     text = _GLUED_SERIAL.sub("", fix_sizes(fractions_as_decimals(text)))
-    text = _PER_UNIT_WORD.sub(_unit_after_slash, text)
     text = _LABEL_GLUED.sub(r" \1 ", text)  # 'Amt:220.00', 'Qty:2Rate:140.00'
     text = _BRACKETED.sub(r" \1 ", text)
     text = _RUPEES_GLUED.sub(" ", text)
     text = _UNIT_LOOKALIKE_GLUED.sub(lambda m: _unit_text(m[1]), text)
-
     text = _CURRENCY_AFTER.sub(lambda m: f" {MONEY_SIGN}{m[1]} ", text)
     text = _CURRENCY.sub(f" {MONEY_SIGN}", text)
     text = _DASH_SUFFIX.sub(lambda m: f"{MONEY_SIGN}{m[1]} ", text)
