@@ -41,6 +41,7 @@ _INFO = re.compile(
     r"email|www|road|street|no)\b",
     re.IGNORECASE,
 )
+_BILL_NO_MISREAD = re.compile(r"\s*b[il1I|]{3}\s*n[o0]\b", re.IGNORECASE)
 _FULL_DATE = re.compile(r"(?<!\d)\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?!\d)")
 _DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 _DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
@@ -54,6 +55,8 @@ def is_skipped(text: str) -> bool:
     compact = letters_of(fix_words(text))  # 'B1LL 66686'
     if _HEADER_WORD.match(compact) or (_DATE_WORD.match(compact) and _bill_date([text])):
         return True  # 'Bill No 4512 12/11/2026', 'BiLL 82306': the bill's own details
+    if _BILL_NO_MISREAD.match(text):
+        return True  # 'Bi11 No:38199 12-06-26'
     if _FULL_DATE.search(text.replace(" ", "")) and _bill_date([text]):
         return True  # 'Mem094490 Date 24/10/2026': no item line carries a whole date
     if _COUNTS_ROW.search(spaced) and not _PRICED.search(spaced):
