@@ -83,12 +83,21 @@ def _bill_date(texts: Iterable[str]) -> dt.date | None:
     return None
 
 
-def _vendor_name(rows: list[list[Cell]]) -> str | None:
-    for row in rows:
+def _vendor_row(rows: list[list[Cell]]) -> int | None:
+    """Which of the bill's top rows names the shop that wrote it, if one does."""
+    for index, row in enumerate(rows):
         text = respace(joined(row))
         if len(letters_of(text)) >= 3 and not _INFO.search(text) and not _SKIP.search(text):
-            return re.sub(r"^m\s*/\s*s\.?\s*", "", text, flags=re.I)[:120] or None
+            return index
     return None
+
+
+def _vendor_name(rows: list[list[Cell]]) -> str | None:
+    index = _vendor_row(rows)
+    if index is None:
+        return None
+    text = respace(joined(rows[index]))
+    return re.sub(r"^m\s*/\s*s\.?\s*", "", text, flags=re.I)[:120] or None
 
 
 def _ends_items(text: str) -> bool:
@@ -133,6 +142,8 @@ def read_bill(boxes: list[TextBox]) -> BillReading:
     rows = group_rows(page_cells(boxes))
     found = find_header(rows)
     start = found[0] + 1 if found else 0
+    top = rows[: found[0]] if found else rows[:3]
+    vendor = None if found else _vendor_row(top)
     reads: list[RowRead] = []
     for row in (_without_hsn_codes(row) for row in rows[start:]):
         text = joined(row)
@@ -144,7 +155,12 @@ def read_bill(boxes: list[TextBox]) -> BillReading:
             reads.append(read_by_header(row, found[1]))
         else:
             reads.append(read_free(row))
-    top = rows[: found[0]] if found else rows[:3]
+    if vendor is not None and vendor < len(reads) and reads[vendor].kind == "text":
+        # the shop's name on top is not the name of the first item (nor its first half),
+        # unless the numbers come right under it: then it is an item's name on a bill cut short
+        following = reads[vendor + 1] if vendor + 1 < len(reads) else None
+        if following is None or following.kind != "numbers":
+            reads[vendor] = replace(reads[vendor], kind="other")
     return BillReading(
         lines=assemble(reads),
         vendor_name=_vendor_name(top),

@@ -216,8 +216,6 @@ def assemble(reads: list[RowRead]) -> list[BillLine]:
                 and previous is pending[-1]
                 and len(pending[-1].name) >= _CUT_NAME
                 and not _has_titles(pending[-1])
-                # under a header, or after an item: never the shop's name above the first item
-                and (pending[-1].wrapped or bool(lines))
             )
             pending = [*pending, read] if cut and len(pending) < 2 else [read]
         elif read.kind == "numbers" and pending:
