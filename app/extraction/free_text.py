@@ -49,12 +49,12 @@ MEASURE_UNITS = frozenset({"kg", "g", "l", "ml", "dozen", "pcs", "pack", "box", 
 """Units that say "this number is how much was bought" (not `m`: too often a stray letter)."""
 
 _MARKS = re.compile(r"\s*(\u00d7|\*|@|=|(?<=\d)\s*[xX](?=\s*\u00a4?\d)|(?<=\s)[xX](?=\s))\s*")
-_CURRENCY = re.compile(
-    r"(?:(?<![A-Za-z])(?:rs|inr|rupees?|rupaye|rupay)(?![A-Za-z])\.?|₹)\s*", re.IGNORECASE
-)
+RUPEE_WORDS = r"rs|inr|rupees?|rupaye|rupay"
+"""How bills write the currency in letters (a regex alternation)."""
+_CURRENCY = re.compile(rf"(?:(?<![A-Za-z])(?:{RUPEE_WORDS})(?![A-Za-z])\.?|₹)\s*", re.IGNORECASE)
 """`Rs.44`, `Rs 44`, `Rs44` (OCR drops the space), `₹44`, `rupees 44`."""
 _CURRENCY_AFTER = re.compile(
-    r"(\d[\d,]*(?:\.\d+)?)\s?(?:rs|inr|₹|rupees?|rupaye|rupay)\.?(?![A-Za-z])", re.IGNORECASE
+    rf"(\d[\d,]*(?:\.\d+)?)\s?(?:{RUPEE_WORDS}|₹)\.?(?![A-Za-z])", re.IGNORECASE
 )
 """`5rs`, `280 Rs`: the sign after the number."""
 _BRACKETED = re.compile(r"[(\[]\s*(\d[^()\[\]]{0,12}?)\s*[)\]]")
@@ -139,7 +139,7 @@ def _number_like(token: str) -> str:
 
 
 _LABEL_GLUED = re.compile(
-    rf"((?<![A-Za-z])(?i:{'|'.join(LABELS)})|(?<=[A-Za-z])(?:Qty|Quantity|Rate|Price|Amt|Amount))"
+    rf"((?<![A-Za-z])(?i:{'|'.join(LABELS)})|(?<=[A-Za-z])(?:{'|'.join(map(str.title, LABELS))}))"
     r"\s*[:.]+\s*"
 )
 """`Qty:2`, `Qty.: 24`, `25KGPrice:54.00`, `2BagPrice:`: a label and its colon, glued to
@@ -156,21 +156,25 @@ _UNIT_LOOKALIKE_GLUED = re.compile(r"(?<=\d)([A-Za-z]{1,3}[1I|])(?!\w)")
 _UNIT_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "|": "l"})
 
 
-def _unit_word(word: str) -> str | None:
-    """The unit a word names, OCR's look-alikes undone ('Itr' and 'ltr', 'bt1' and 'btl')."""
+def _unit_spelling(word: str) -> str | None:
+    """The unit table's spelling of a unit word, OCR's look-alikes undone ('Itr' is 'ltr', 'bt1'
+    is 'btl'); None when the word names no unit."""
     folded = word.casefold()
     if folded in UNITS:
-        return UNITS[folded]
+        return folded
     repaired = folded.translate(_UNIT_LOOKALIKES).replace("i", "l") if len(folded) > 1 else ""
-    return UNITS.get(repaired) if repaired.endswith(("l", "tr", "tl")) else None
+    return repaired if repaired in UNITS and repaired.endswith(("l", "tr", "tl")) else None
+
+
+def _unit_word(word: str) -> str | None:
+    """The unit a word names (`kg`, `l`, `bottle`...), look-alikes undone."""
+    spelling = _unit_spelling(word)
+    return UNITS[spelling] if spelling is not None else None
 
 
 def _unit_text(word: str) -> str:
-    """A unit word with OCR's look-alikes undone, as the unit table spells it; else as read."""
-    unit = _unit_word(word)
-    if unit is None:
-        return word
-    return word.casefold().translate(_UNIT_LOOKALIKES).replace("i", "l")
+    """A unit word as the unit table spells it; any other word as read."""
+    return _unit_spelling(word) or word
 
 
 def prepare(text: str) -> str:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from app.core.money import MONEY_PLACES
-from app.extraction.free_text import respace
+from app.extraction.free_text import LABELS, respace
 from app.extraction.geometry import Cell, group_rows, joined, page_cells
 from app.extraction.header import find_header, letters_of
 from app.extraction.numbers import fix_words, parse_number
@@ -32,7 +32,8 @@ _SKIP = re.compile(
 _COUNTS_ROW = re.compile(r"\b(items?|qty|quantity)\s*:", re.IGNORECASE)
 """`Items: 3  Qty: 5`: the receipt's counts - unless the row also prices (`Qty: 2 Rate: 140`)."""
 _IN_WORDS = re.compile(r"\b(rupees|rupaye|only)\b", re.IGNORECASE)
-_PRICED = re.compile(r"\b(rate|price|amt|amount)\s*[:.\-]?\s*(rs\.?|₹)?\s*\d", re.IGNORECASE)
+_PRICE_LABELS = "|".join(word for word, label in LABELS.items() if label != "quantity")
+_PRICED = re.compile(rf"\b({_PRICE_LABELS})\s*[:.\-]?\s*(rs\.?|₹)?\s*\d", re.IGNORECASE)
 _SKIP_COMPACT = ("grandtotal", "subtotal", "nettotal", "roundoff", "netamount", "totalamount")
 _TOTAL = re.compile(r"\b(grand\s*total|net\s*(amount|payable)|total(\s*amount)?)\b", re.I)
 _NOT_BILL_TOTAL = re.compile(r"\b(sub\s*total|total\s*(qty|quantity|items?))\b", re.I)
